@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ModelFormatError } from '../errors/index.js';
+import { manifestSchema, type ModelManifest } from './manifest.js';
+import { paramsFromTensors } from './model-params.js';
+import { tensorShapes, validateSpec } from './model-spec.js';
+import { RnnModel } from './rnn-model.js';
+import { parseSafetensors } from './safetensors.js';
+
+/** A model ready to run: its manifest, the network, and the version stamped on its outputs. */
+export interface LoadedModel {
+  readonly manifest: ModelManifest;
+  readonly model: RnnModel;
+  /** `manifest.version`, or the first 12 hex digits of the weights file's SHA-256. */
+  readonly version: string;
+  readonly manifestPath: string;
+  readonly weightsPath: string;
+}
+
+/** Validates a parsed manifest object; errors name the field and the rule. */
+export function parseManifest(raw: unknown, file?: string): ModelManifest {
+  const result = manifestSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ModelFormatError(`invalid manifest: ${issues}`, { file });
+  }
+  const m = result.data;
+  validateSpec(m, file);
+  const inputs = m.features.kind === 'market' ? m.features.inputs.length : m.inputSize;
+  if (inputs !== m.inputSize) {
+    throw new ModelFormatError(`features.inputs has ${inputs} entries but inputSize is ${m.inputSize}`, { file });
+  }
+  const norm = m.normalisation;
+  if (norm && (norm.mean.length !== m.inputSize || norm.std.length !== m.inputSize)) {
+    throw new ModelFormatError(`normalisation.mean and .std must have inputSize (${m.inputSize}) entries`, { file });
+  }
+  for (const field of ['names', 'mean', 'std'] as const) {
+    const v = m.output?.[field];
+    if (v && v.length !== m.outputSize) {
+      throw new ModelFormatError(`output.${field} must have outputSize (${m.outputSize}) entries, got ${v.length}`, { file });
+    }
+  }
+  return m;
+}
+
+/**
+ * Builds the network from a manifest and the bytes of its weights file. Checks every tensor's
+ * name, shape, dtype and finiteness; float64 tensors are rounded to float32.
+ */
+export function modelFromBytes(manifest: ModelManifest, weights: Uint8Array, file?: string): RnnModel {
+  const parsed = parseSafetensors(weights, file);
+  const expected = new Map(tensorShapes(manifest).map((t) => [t.name, t.shape]));
+  const tensors = new Map<string, Float32Array>();
+  for (const [name, t] of parsed.tensors) {
+    const shape = expected.get(name);
+    if (!shape) {
+      throw new ModelFormatError(
+        `unexpected tensor for a ${manifest.numLayers}-layer ${manifest.cell} model; expected: ${[...expected.keys()].join(', ')}`,
+        { file, tensor: name },
+      );
+    }
+    if (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])) {
+      throw new ModelFormatError(`shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`, { file, tensor: name });
+    }
+    const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw new ModelFormatError(`value ${t.data[i]} at index ${i} is not finite in float32`, { file, tensor: name });
+      }
+    }
+    tensors.set(name, data);
+  }
+  for (const name of expected.keys()) {
+    if (!tensors.has(name)) throw new ModelFormatError('missing tensor', { file, tensor: name });
+  }
+  return new RnnModel(manifest, paramsFromTensors(manifest, tensors, file));
+}
+
+/** Reads a manifest and its weights from disk and builds the model. */
+export async function loadModel(manifestPath: string): Promise<LoadedModel> {
+  const path = resolve(manifestPath);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf-8');
+  } catch (cause) {
+    throw new ModelFormatError('cannot read manifest', { file: path }, { cause });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new ModelFormatError(`manifest is not valid JSON (${(cause as Error).message})`, { file: path }, { cause });
+  }
+  const manifest = parseManifest(raw, path);
+  const weightsPath = resolve(dirname(path), manifest.weights);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(weightsPath);
+  } catch (cause) {
+    throw new ModelFormatError('cannot read weights file named by the manifest', { file: weightsPath }, { cause });
+  }
+  const model = modelFromBytes(manifest, bytes, weightsPath);
+  const version = manifest.version ?? createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+  return { manifest, model, version, manifestPath: path, weightsPath };
+}
