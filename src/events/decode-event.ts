@@ -1,0 +1,121 @@
+/**
+ * Decoding and validation of input events (the contract in DESIGN.md):
+ *
+ *     market tick:    {"symbol":"AAPL","ts":1764167400123,"price":189.23,"volume":1200}
+ *     generic vector: {"key":"sensor-7","ts":1764167400123,"features":[0.1,2.3]}
+ *
+ * `ts` is epoch milliseconds or an ISO-8601 string. `end: true` marks the end of a sequence.
+ * Never throws on bad input: every problem is a {@link Rejection} with a bounded reason code.
+ */
+import type { EventKind, ModelEvent } from './model-event.js';
+import type { Rejection } from './reject-reason.js';
+
+/** Limits and expectations for decoding; defaults in config/default.yaml (`events`). */
+export interface DecodeOptions {
+  readonly kind: EventKind;
+  /** Required length of `features` for vector events. */
+  readonly inputSize: number;
+  /** Largest accepted message, in bytes. */
+  readonly maxBytes: number;
+  /** Longest accepted entity key, in characters. */
+  readonly maxKeyLength: number;
+  /** Largest accepted absolute value of any number (guards against overflow downstream). */
+  readonly maxAbsValue: number;
+}
+
+export const DEFAULT_DECODE_LIMITS = { maxBytes: 65_536, maxKeyLength: 256, maxAbsValue: 1e15 } as const;
+
+export type DecodeResult = { readonly ok: true; readonly event: ModelEvent } | ({ readonly ok: false } & Rejection);
+
+const reject = (reason: Rejection['reason'], detail: string): DecodeResult => ({ ok: false, reason, detail });
+
+/**
+ * Decodes raw message bytes. `messageKey` is the Kafka message key (null for a message without
+ * one; undefined where there is no such thing, e.g. a file line). When given, it must be
+ * non-null and equal the body's key, since a key's partition, and so its order, come from it.
+ */
+export function decodeEvent(value: Uint8Array | string | null, messageKey: string | null | undefined, opts: DecodeOptions): DecodeResult {
+  if (value === null) return reject('malformed_json', 'message has no value');
+  const size = typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
+  if (size > opts.maxBytes) return reject('oversized', `message is ${size} bytes, limit ${opts.maxBytes}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf-8'));
+  } catch (err) {
+    return reject('malformed_json', (err as Error).message);
+  }
+  return validateEvent(body, messageKey, opts);
+}
+
+/** Validates an already parsed JSON value; see {@link decodeEvent}. */
+export function validateEvent(body: unknown, messageKey: string | null | undefined, opts: DecodeOptions): DecodeResult {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return reject('not_an_object', 'event must be a JSON object');
+  const o = body as Record<string, unknown>;
+  const keyField = opts.kind === 'tick' ? 'symbol' : 'key';
+  const bodyKey = o[keyField] ?? o[keyField === 'symbol' ? 'key' : 'symbol'];
+  if (messageKey === null) return reject('null_key', 'message has no key; the entity key must be the message key');
+  if (bodyKey === undefined || bodyKey === null) {
+    if (messageKey === undefined) return reject('missing_field', `missing "${keyField}"`);
+  } else if (typeof bodyKey !== 'string' || bodyKey.length === 0) {
+    return reject('wrong_type', `"${keyField}" must be a non-empty string`);
+  } else if (messageKey !== undefined && bodyKey !== messageKey) {
+    return reject('key_mismatch', `"${keyField}" is ${JSON.stringify(bodyKey.slice(0, 64))} but the message key is ${JSON.stringify(messageKey.slice(0, 64))}`);
+  }
+  const key = (messageKey ?? bodyKey) as string;
+  if (key.length > opts.maxKeyLength) return reject('oversized', `key is ${key.length} characters, limit ${opts.maxKeyLength}`);
+
+  const ts = parseTimestamp(o.ts);
+  if (typeof ts === 'string') return reject(o.ts === undefined ? 'missing_field' : 'bad_timestamp', ts);
+  const end = o.end ?? false;
+  if (typeof end !== 'boolean') return reject('wrong_type', '"end" must be a boolean');
+
+  if (opts.kind === 'tick') {
+    const price = checkNumber(o.price, 'price', opts.maxAbsValue, true);
+    if (typeof price !== 'number') return price;
+    if (price <= 0) return reject('non_positive_price', `"price" must be > 0, got ${price}`);
+    const volume = o.volume === undefined || o.volume === null ? 0 : checkNumber(o.volume, 'volume', opts.maxAbsValue, true);
+    if (typeof volume !== 'number') return volume;
+    if (volume < 0) return reject('negative_volume', `"volume" must be >= 0, got ${volume}`);
+    return { ok: true, event: { kind: 'tick', key, ts, price, volume, end } };
+  }
+
+  const features = o.features;
+  if (features === undefined) return reject('missing_field', 'missing "features"');
+  if (!Array.isArray(features)) return reject('wrong_type', '"features" must be an array of numbers');
+  if (features.length !== opts.inputSize) {
+    return reject('feature_count', `"features" has ${features.length} values, the model expects ${opts.inputSize}`);
+  }
+  for (let i = 0; i < features.length; i++) {
+    const v = checkNumber(features[i], `features[${i}]`, opts.maxAbsValue, false);
+    if (typeof v !== 'number') return v;
+  }
+  return { ok: true, event: { kind: 'vector', key, ts, features: features as number[], end } };
+}
+
+function checkNumber(v: unknown, field: string, maxAbs: number, required: boolean): number | DecodeResult {
+  if (v === undefined && required) return reject('missing_field', `missing "${field}"`);
+  if (typeof v !== 'number') {
+    // JSON has no NaN/Infinity literals; producers that send them as strings or null are caught here.
+    if (v === null || v === 'NaN' || v === 'Infinity' || v === '-Infinity') return reject('non_finite', `"${field}" is ${String(v)}`);
+    return reject('wrong_type', `"${field}" must be a number`);
+  }
+  if (!Number.isFinite(v)) return reject('non_finite', `"${field}" is not finite`);
+  if (Math.abs(v) > maxAbs) return reject('oversized', `"${field}" magnitude ${v} exceeds ${maxAbs}`);
+  return v;
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** Epoch milliseconds from a number or an ISO-8601 string with zone; an error text otherwise. */
+export function parseTimestamp(v: unknown): number | string {
+  if (v === undefined) return 'missing "ts"';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || v < 0 || v > 8.64e15) return `"ts" ${v} is not a valid epoch-milliseconds value`;
+    return v;
+  }
+  if (typeof v === 'string' && ISO_8601.test(v)) {
+    const ms = Date.parse(v);
+    if (Number.isFinite(ms)) return ms;
+  }
+  return `"ts" must be epoch milliseconds or an ISO-8601 timestamp with zone, got ${JSON.stringify(v)?.slice(0, 64)}`;
+}

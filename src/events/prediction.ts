@@ -1,0 +1,47 @@
+import type { ModelManifest } from '../model/manifest.js';
+
+/** Where an event came from, so consumers can de-duplicate repeated predictions. */
+export interface EventSource {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** The prediction event published for every valid input event (see DESIGN.md, Contracts). */
+export interface Prediction {
+  readonly key: string;
+  readonly ts: number;
+  readonly model: string;
+  readonly modelVersion: string;
+  /** 1-based count of this key's events, this one included. */
+  readonly step: number;
+  /** The head's output vector, as float32 values. */
+  readonly output: number[];
+  /** The output read as the manifest says: named, de-standardised, or softmax probabilities. */
+  readonly decoded?: Record<string, number> | number[];
+  readonly source?: EventSource;
+}
+
+/**
+ * Reads the head output as the manifest's `output` section says: softmax when `decode` is
+ * `softmax`, else `out * std + mean`; keyed by `names` when given. Undefined when the manifest
+ * says nothing beyond the raw output.
+ */
+export function decodeOutput(manifest: ModelManifest, out: Float32Array): Record<string, number> | number[] | undefined {
+  const spec = manifest.output;
+  if (!spec) return undefined;
+  const values: number[] = new Array<number>(out.length);
+  if (spec.decode === 'softmax') {
+    let max = -Infinity;
+    for (let i = 0; i < out.length; i++) max = Math.max(max, out[i]);
+    let sum = 0;
+    for (let i = 0; i < out.length; i++) sum += values[i] = Math.exp(out[i] - max);
+    for (let i = 0; i < out.length; i++) values[i] /= sum;
+  } else {
+    for (let i = 0; i < out.length; i++) values[i] = out[i] * (spec.std?.[i] ?? 1) + (spec.mean?.[i] ?? 0);
+  }
+  if (!spec.names) return values;
+  const named: Record<string, number> = {};
+  spec.names.forEach((name, i) => (named[name] = values[i]));
+  return named;
+}

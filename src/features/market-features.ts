@@ -1,0 +1,27 @@
+/**
+ * Per-key market features of one tick, in the order the manifest's `features.inputs` lists them:
+ *
+ *     log_return  ln(price_t / price_{t-1}); 0 on a key's first tick
+ *     log_volume  ln(1 + volume)
+ *     time_gap    ln(1 + seconds since the key's previous tick); 0 on the first tick, and 0 when
+ *                 the timestamp went backwards
+ */
+import type { ModelEvent } from '../events/model-event.js';
+import { MEM_PREV_PRICE, MEM_PREV_TS, MEM_SEEN } from './feature-memory.js';
+
+export const MARKET_INPUTS = ['log_return', 'log_volume', 'time_gap'] as const;
+export type MarketInput = (typeof MARKET_INPUTS)[number];
+
+/** Computes one raw (unnormalised) market input; memory holds the key's previous tick. */
+export function marketInput(input: MarketInput, event: ModelEvent, memory: Float64Array): number {
+  if (event.kind !== 'tick') return 0;
+  const seen = memory[MEM_SEEN] !== 0;
+  switch (input) {
+    case 'log_return':
+      return seen ? Math.log(event.price / memory[MEM_PREV_PRICE]) : 0;
+    case 'log_volume':
+      return Math.log1p(event.volume);
+    case 'time_gap':
+      return seen ? Math.log1p(Math.max(0, event.ts - memory[MEM_PREV_TS]) / 1000) : 0;
+  }
+}

@@ -1,0 +1,49 @@
+import { createFeatureTransform } from '../features/create-feature-transform.js';
+import type { FeatureTransform } from '../features/feature-transform.js';
+import type { LoadedModel } from '../model/load-model.js';
+import type { Stepper } from '../model/rnn-model.js';
+import { newKeyState, type KeyState } from '../state/key-state.js';
+import type { ModelEvent } from '../events/model-event.js';
+
+/**
+ * One model, ready to advance keys: its stepper, feature transform and preallocated input and
+ * output buffers. Not shareable between concurrent callers (it owns scratch); create one per
+ * worker. Advancing allocates nothing.
+ */
+export class ModelRuntime {
+  readonly loaded: LoadedModel;
+  readonly transform: FeatureTransform;
+  /** The model input of the last advanced event (normalised features). */
+  readonly x: Float32Array;
+  /** The head output of the last advanced event; overwritten by the next call. */
+  readonly out: Float32Array;
+  private readonly stepper: Stepper;
+  private readonly resetAfterEnd: boolean;
+
+  constructor(loaded: LoadedModel) {
+    this.loaded = loaded;
+    this.transform = createFeatureTransform(loaded.manifest);
+    this.stepper = loaded.model.newStepper();
+    this.x = new Float32Array(loaded.model.spec.inputSize);
+    this.out = new Float32Array(loaded.model.spec.outputSize);
+    this.resetAfterEnd = loaded.manifest.outputMode === 'many_to_one';
+  }
+
+  /** A fresh state for a key seen for the first time. */
+  newKeyState(): KeyState {
+    return newKeyState(this.loaded.model.stateSize, this.loaded.version);
+  }
+
+  /**
+   * Applies `event` to `state` (in place): features, one RNN step, the head output into
+   * {@link out}, step + 1. Many-to-one models reset h/c after an event marked `end`. Returns
+   * true when the event's timestamp went backwards for its key (it is applied anyway).
+   */
+  advance(state: KeyState, event: ModelEvent): boolean {
+    const backwards = this.transform.apply(event, state.memory, this.x);
+    this.stepper.step(state.hidden, this.x, this.out);
+    state.step += 1;
+    if (this.resetAfterEnd && event.end) state.hidden.fill(0);
+    return backwards;
+  }
+}
