@@ -126,7 +126,7 @@ ensure_kafka_libs() {
   local tmp="$KAFKA_LIBS.tmp.$$"
   rm -rf "$tmp"
   mkdir -p "$(dirname "$KAFKA_LIBS")"
-  if ! mvn -q -B -f "$KAFKA_POM" dependency:copy-dependencies \
+  if ! mvn -q -B -Dstyle.color=never -f "$KAFKA_POM" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$tmp"; then
     rm -rf "$tmp"
     die "mvn could not fetch the Kafka jars (is Maven Central reachable?)"

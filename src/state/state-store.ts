@@ -1,0 +1,63 @@
+import type { KeyState } from './key-state.js';
+
+/** One input partition: the unit of ownership, atomicity and progress (DESIGN.md). */
+export interface PartitionRef {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** A prediction message kept in the outbox until it is known to be produced. */
+export interface OutboxMessage {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The predictions of a partition's last applied batch, and whether they reached Kafka. */
+export interface Outbox {
+  /** Watermark of the batch these messages belong to. */
+  readonly watermark: number;
+  readonly messages: readonly OutboxMessage[];
+  readonly produced: boolean;
+}
+
+/** What a worker reads once when a partition is assigned to it. */
+export interface PartitionSnapshot {
+  /** Offset of the last event applied from this partition; -1 when none. */
+  readonly watermark: number;
+  /** States of the partition's keys, by entity key. */
+  readonly states: Map<string, KeyState>;
+  /** The last batch's predictions, when they were not marked produced (re-produce them). */
+  readonly outbox: Outbox | null;
+}
+
+/** One batch's effect, written atomically: states of touched keys, outbox, new watermark. */
+export interface BatchWrite {
+  readonly partition: PartitionRef;
+  /** The watermark the writer believes is current (fencing: a mismatch means another owner wrote). */
+  readonly expectedWatermark: number;
+  /** Offset of the batch's last message (valid or not): the new watermark. */
+  readonly watermark: number;
+  /** States of the keys this batch touched, after the batch. */
+  readonly states: ReadonlyMap<string, KeyState>;
+  readonly outbox: readonly OutboxMessage[];
+}
+
+/**
+ * Where per-key state and per-partition progress live. Implementations: RedisStateStore
+ * (production; one round trip per batch) and MemoryStateStore (embedded demo, backtests, tests).
+ */
+export interface StateStore {
+  /** Reads everything of a partition (on assignment). */
+  loadPartition(partition: PartitionRef): Promise<PartitionSnapshot>;
+  /**
+   * Applies a batch atomically. Throws a fencing error (not retriable) when the stored watermark
+   * is not `expectedWatermark`: another worker owns or owned the partition since.
+   */
+  applyBatch(write: BatchWrite): Promise<void>;
+  /** Marks the outbox of `watermark` as produced (no-op if a newer batch replaced it). */
+  markProduced(partition: PartitionRef, watermark: number): Promise<void>;
+  /** Reads one key's state (for `rnn-stream inspect`); null when absent. */
+  readKey(partition: PartitionRef, key: string): Promise<KeyState | null>;
+  close(): Promise<void>;
+}
