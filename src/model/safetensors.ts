@@ -69,7 +69,9 @@ export function parseSafetensors(buf: Uint8Array, file?: string): SafetensorsFil
         { file, tensor: name },
       );
     }
-    const bytes = buf.slice(dataStart + begin, dataStart + end);
+    // Copy into a fresh, aligned ArrayBuffer. Not `buf.slice`: on a Node Buffer (what readFile
+    // returns) slice is a view into the same memory, and `.buffer` would start elsewhere.
+    const bytes = new Uint8Array(buf.subarray(dataStart + begin, dataStart + end));
     const data = e.dtype === 'F32' ? new Float32Array(bytes.buffer, 0, count) : new Float64Array(bytes.buffer, 0, count);
     tensors.set(name, { dtype: e.dtype, shape: e.shape as number[], data });
   }
