@@ -45,3 +45,25 @@ export function decodeOutput(manifest: ModelManifest, out: Float32Array): Record
   spec.names.forEach((name, i) => (named[name] = values[i]));
   return named;
 }
+
+/** Builds the prediction for `event` from the head output `out` (copied; `out` may be reused). */
+export function buildPrediction(
+  manifest: ModelManifest,
+  modelVersion: string,
+  event: { readonly key: string; readonly ts: number },
+  step: number,
+  out: Float32Array,
+  source?: EventSource,
+): Prediction {
+  const decoded = decodeOutput(manifest, out);
+  return {
+    key: event.key,
+    ts: event.ts,
+    model: manifest.name,
+    modelVersion,
+    step,
+    output: Array.from(out),
+    ...(decoded === undefined ? {} : { decoded }),
+    ...(source === undefined ? {} : { source }),
+  };
+}

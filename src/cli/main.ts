@@ -1,0 +1,45 @@
+/**
+ * The `rnn-stream` command line. Each sub-command lives in src/cli/commands/<name>.ts and
+ * registers itself here; this file only wires them and maps errors to exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { RnnStreamError } from '../errors/index.js';
+import { registerBacktest } from './commands/backtest.js';
+
+/** Builds the program with every sub-command registered. */
+export function buildProgram(): Command {
+  const program = new Command('rnn-stream')
+    .description('Recurrent neural networks (Elman RNN, GRU, LSTM) on live event streams')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  registerBacktest(program);
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (as process.argv) and resolves to the exit code: 0 success,
+ * 1 a failure of the run (unreadable model, unreachable service), 2 a usage error.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are "errors" in commander's exitOverride mode, with exit code 0
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof RnnStreamError) {
+      process.stderr.write(`rnn-stream: ${err.message}${causeText(err)}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+function causeText(err: Error): string {
+  const cause = err.cause;
+  return cause instanceof Error ? ` (${cause.message})` : '';
+}
