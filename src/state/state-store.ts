@@ -52,12 +52,16 @@ export interface StateStore {
   loadPartition(partition: PartitionRef): Promise<PartitionSnapshot>;
   /**
    * Applies a batch atomically. Throws a fencing error (not retriable) when the stored watermark
-   * is not `expectedWatermark`: another worker owns or owned the partition since.
+   * is not `expectedWatermark`: another worker owns or owned the partition since. Repeating the
+   * batch that set the current watermark (same expected and new watermark, e.g. a retry after a
+   * lost reply) succeeds without writing: by determinism its bytes are already stored.
    */
   applyBatch(write: BatchWrite): Promise<void>;
   /** Marks the outbox of `watermark` as produced (no-op if a newer batch replaced it). */
   markProduced(partition: PartitionRef, watermark: number): Promise<void>;
   /** Reads one key's state (for `rnn-stream inspect`); null when absent. */
   readKey(partition: PartitionRef, key: string): Promise<KeyState | null>;
+  /** Resolves when the store answers (for /readyz); optional for test doubles. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
