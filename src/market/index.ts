@@ -3,3 +3,4 @@ export { DEFAULT_MARKET_OPTIONS, MAX_SYMBOLS, SECONDS_PER_YEAR, resolveMarketOpt
 export { newSimTick, tickToJson, type SimTick } from './sim-tick.js';
 export { symbolName } from './symbol-name.js';
 export { SyntheticMarket } from './synthetic-market.js';
+export { TokenBucket } from './token-bucket.js';
