@@ -47,6 +47,11 @@ export const manifestSchema = z.looseObject({
     .optional(),
   /** Many-to-many: a prediction after every event. Many-to-one: see docs/training.md. */
   outputMode: z.enum(['many_to_many', 'many_to_one']).default('many_to_many'),
+  /**
+   * Many-to-one only: an event that follows its key's previous event by more than this many
+   * milliseconds starts a new sequence (h/c reset before it), as an `end` marker would.
+   */
+  sequenceGapMs: z.number().positive().optional(),
   /** How to read the head's output: names, de-standardisation, softmax for classes. */
   output: z
     .looseObject({

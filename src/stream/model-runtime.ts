@@ -1,4 +1,5 @@
 import { createFeatureTransform } from '../features/create-feature-transform.js';
+import { MEM_PREV_TS, MEM_SEEN } from '../features/feature-memory.js';
 import type { FeatureTransform } from '../features/feature-transform.js';
 import type { LoadedModel } from '../model/load-model.js';
 import type { Stepper } from '../model/rnn-model.js';
@@ -19,6 +20,8 @@ export class ModelRuntime {
   readonly out: Float32Array;
   private readonly stepper: Stepper;
   private readonly resetAfterEnd: boolean;
+  /** Gap (ms) that starts a new many-to-one sequence; Infinity when the manifest sets none. */
+  private readonly sequenceGapMs: number;
 
   constructor(loaded: LoadedModel) {
     this.loaded = loaded;
@@ -27,6 +30,7 @@ export class ModelRuntime {
     this.x = new Float32Array(loaded.model.spec.inputSize);
     this.out = new Float32Array(loaded.model.spec.outputSize);
     this.resetAfterEnd = loaded.manifest.outputMode === 'many_to_one';
+    this.sequenceGapMs = this.resetAfterEnd ? (loaded.manifest.sequenceGapMs ?? Infinity) : Infinity;
   }
 
   /** A fresh state for a key seen for the first time. */
@@ -36,10 +40,13 @@ export class ModelRuntime {
 
   /**
    * Applies `event` to `state` (in place): features, one RNN step, the head output into
-   * {@link out}, step + 1. Many-to-one models reset h/c after an event marked `end`. Returns
-   * true when the event's timestamp went backwards for its key (it is applied anyway).
+   * {@link out}, step + 1. Many-to-one models reset h/c after an event marked `end`, and
+   * before an event that comes more than the manifest's `sequenceGapMs` after its key's previous
+   * one (the same rule as training's sequence ends). Returns true when the event's timestamp
+   * went backwards for its key (it is applied anyway).
    */
   advance(state: KeyState, event: ModelEvent): boolean {
+    if (state.memory[MEM_SEEN] !== 0 && event.ts - state.memory[MEM_PREV_TS] > this.sequenceGapMs) state.hidden.fill(0);
     const backwards = this.transform.apply(event, state.memory, this.x);
     this.stepper.step(state.hidden, this.x, this.out);
     state.step += 1;
