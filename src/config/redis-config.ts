@@ -1,0 +1,18 @@
+/** The `redis` section of the service configuration; defaults in config/default.yaml. */
+import { z } from 'zod';
+import { tlsFilesSchema } from './kafka-config.js';
+
+export const redisConfigSchema = z.strictObject({
+  url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL'),
+  /** Prefix of every key; braces are reserved for the per-partition Cluster hash tag. */
+  keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,100}$/, 'must be 1-100 characters of letters, digits, ":", "_", "." or "-"'),
+  tls: z.union([z.boolean(), tlsFilesSchema], {
+    error: 'must be true, false, or an object with ca, cert, key, rejectUnauthorized, servername',
+  }),
+  username: z.string().min(1).nullable(),
+  password: z.string().min(1).nullable(),
+  connectTimeoutMs: z.number().int().positive(),
+});
+
+/** The validated `redis` section. */
+export type RedisConfig = z.infer<typeof redisConfigSchema>;

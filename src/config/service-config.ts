@@ -1,0 +1,39 @@
+/**
+ * The one schema of the whole service configuration. Every key is required here: defaults live
+ * in config/default.yaml (documented key by key), which every configuration is merged over.
+ */
+import { z } from 'zod';
+import { kafkaConfigSchema } from './kafka-config.js';
+import { redisConfigSchema } from './redis-config.js';
+
+const eventsConfigSchema = z.strictObject({
+  maxBytes: z.number().int().positive(),
+  maxKeyLength: z.number().int().positive(),
+  maxAbsValue: z.number().positive(),
+  /** What to do with an event whose timestamp is earlier than its key's previous one. */
+  timestampPolicy: z.enum(['apply', 'reject']),
+});
+
+export const serviceConfigSchema = z.strictObject({
+  kafka: kafkaConfigSchema,
+  redis: redisConfigSchema,
+  model: z.strictObject({ manifest: z.string().min(1).nullable() }),
+  events: eventsConfigSchema,
+  metrics: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+  }),
+  shutdown: z.strictObject({ gracefulTimeoutMs: z.number().int().positive() }),
+  logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+});
+
+/** The validated, frozen configuration of the service. */
+export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+/** The `events` section: decode limits and the timestamp-regression policy. */
+export type EventsConfig = ServiceConfig['events'];
+/** The `metrics` section: where /metrics, /healthz and /readyz listen. */
+export type MetricsConfig = ServiceConfig['metrics'];
+/** The `shutdown` section. */
+export type ShutdownConfig = ServiceConfig['shutdown'];
+/** The `logging` section. */
+export type LoggingConfig = ServiceConfig['logging'];
