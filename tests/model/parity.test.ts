@@ -6,64 +6,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/model/load-model.js';
-import { manifestPath, parityCases, readIo, type ParityIo } from './parity-fixtures.js';
+import { deviation, manifestPath, parityCases, readIo, runModel } from './parity-fixtures.js';
 
 const TOLERANCE = 1e-5;
 const cases = parityCases();
 let worstVsFloat32 = { err: 0, where: '' };
 let worstVsFloat64 = { err: 0, where: '' };
-
-interface Run {
-  outputs: Float32Array[];
-  state: Float32Array;
-  hiddenSize: number;
-  numLayers: number;
-}
-
-async function runCase(name: string, io: ParityIo): Promise<Run> {
-  const { model } = await loadModel(manifestPath(name));
-  const stepper = model.newStepper();
-  const state = model.newState();
-  const x = new Float32Array(model.spec.inputSize);
-  const out = new Float32Array(model.spec.outputSize);
-  const outputs: Float32Array[] = [];
-  for (const input of io.inputs) {
-    expect(input).toHaveLength(model.spec.inputSize);
-    x.set(input);
-    stepper.step(state, x, out);
-    outputs.push(out.slice());
-  }
-  return { outputs, state, hiddenSize: model.spec.hiddenSize, numLayers: model.spec.numLayers };
-}
-
-/** Largest |actual - expected| over all entries; fails loudly on a length mismatch. */
-function maxAbsDiff(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  let m = 0;
-  for (let i = 0; i < expected.length; i++) m = Math.max(m, Math.abs(actual[i] - expected[i]));
-  return m;
-}
-
-/** The state vector's slice for h (kind 0) or c (kind 1) of one layer: h of each layer, then c. */
-function stateSlice(run: Run, kind: 0 | 1, layer: number): Float32Array {
-  const H = run.hiddenSize;
-  const start = (kind * run.numLayers + layer) * H;
-  return run.state.subarray(start, start + H);
-}
-
-function compare(name: string, run: Run, outputs: number[][], hN: number[][], cN: number[][] | null): number {
-  let err = 0;
-  outputs.forEach((expected, t) => {
-    const e = maxAbsDiff(run.outputs[t], expected);
-    if (e > TOLERANCE) expect.fail(`${name}: output at step ${t} differs by ${e}`);
-    err = Math.max(err, e);
-  });
-  expect(hN).toHaveLength(run.numLayers);
-  hN.forEach((h, l) => (err = Math.max(err, maxAbsDiff(stateSlice(run, 0, l), h))));
-  if (cN) cN.forEach((c, l) => (err = Math.max(err, maxAbsDiff(stateSlice(run, 1, l), c))));
-  else expect(run.state).toHaveLength(run.numLayers * run.hiddenSize);
-  return err;
-}
 
 describe('parity with PyTorch', () => {
   it('has fixtures for every cell kind, with 1 and 2 layers, in float32 and float64', () => {
@@ -77,14 +25,15 @@ describe('parity with PyTorch', () => {
 
   it.each(cases)('%s: every step output and the final state match PyTorch float32 to 1e-5', async (name) => {
     const io = readIo(name);
-    const run = await runCase(name, io);
+    const { model } = await loadModel(manifestPath(name));
+    const run = runModel(model, io.inputs);
     expect(run.outputs).toHaveLength(60);
-    const err = compare(name, run, io.outputs, io.h_n, io.c_n);
+    const err = deviation(run, io.outputs, io.h_n, io.c_n);
     expect(err).toBeLessThanOrEqual(TOLERANCE);
     if (err > worstVsFloat32.err) worstVsFloat32 = { err, where: name };
     // The same weights evaluated by PyTorch in float64: our float32 run is as close to exact
     // arithmetic as PyTorch's own float32 run is.
-    const err64 = compare(name, run, io.outputs_f64, io.h_n_f64, io.c_n_f64);
+    const err64 = deviation(run, io.outputs_f64, io.h_n_f64, io.c_n_f64);
     expect(err64).toBeLessThanOrEqual(TOLERANCE);
     if (err64 > worstVsFloat64.err) worstVsFloat64 = { err: err64, where: name };
   });
