@@ -14,7 +14,10 @@ export interface MarketOptions {
   readonly rate: number;
   /** Timestamp of the first tick, epoch milliseconds. */
   readonly startTs: number;
-  /** round_robin: tick i belongs to symbol i mod N; random: a uniformly drawn symbol per tick. */
+  /**
+   * random (default): a uniformly drawn symbol per tick, so a symbol's time gaps vary as in a real
+   * market; round_robin: tick i belongs to symbol i mod N (every symbol ticks every N/rate s).
+   */
   readonly order: SymbolOrder;
   /** Market time one tick of a symbol stands for, in seconds (GBM step dt; default a one-minute bar). */
   readonly stepSeconds: number;
@@ -38,7 +41,7 @@ export const DEFAULT_MARKET_OPTIONS: Omit<MarketOptions, 'startTs'> = Object.fre
   symbols: 8,
   seed: 42,
   rate: 200,
-  order: 'round_robin',
+  order: 'random',
   stepSeconds: 60,
   drift: 0.05,
   calm: Object.freeze({ vol: 0.2, leaveProbability: 0.002, volumeFactor: 1 }),
