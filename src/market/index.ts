@@ -4,3 +4,4 @@ export { newSimTick, tickToJson, type SimTick } from './sim-tick.js';
 export { symbolName } from './symbol-name.js';
 export { SyntheticMarket } from './synthetic-market.js';
 export { TokenBucket } from './token-bucket.js';
+export { paceTicks, REAL_CLOCK, type PaceClock, type PaceTicksOptions, type PaceTicksResult } from './pace-ticks.js';
