@@ -1,0 +1,174 @@
+import { createWriteStream } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
+import { loadConfig } from '../../config/index.js';
+import { ConfigError, RnnStreamError } from '../../errors/index.js';
+import { createKafka } from '../../kafka/create-kafka.js';
+import { newSimTick, paceTicks, SyntheticMarket, tickToJson, type PaceTicksResult } from '../../market/index.js';
+import { finish, writeLine } from '../write-lines.js';
+import { numberOption } from '../number-option.js';
+import { stopOnSignals } from '../stop-on-signals.js';
+
+/** Options of `rnn-stream simulate`, as parsed. */
+export interface SimulateOptions {
+  rate: number;
+  symbols: number;
+  seed: number;
+  order: 'random' | 'round_robin';
+  start?: number;
+  count?: number;
+  topic?: string;
+  partitions?: number;
+  batch: number;
+  config?: string;
+  out?: string;
+}
+
+/** Registers `rnn-stream simulate`: the synthetic market to a Kafka topic (or a JSONL file). */
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('Produce a synthetic market (GBM with volatility regimes) to Kafka at a given rate; key = symbol, value = JSON tick.')
+    .option('-r, --rate <ev/s>', 'events per second across all symbols', numberOption.positive('--rate'), 200)
+    .option('-s, --symbols <n>', 'number of symbols (SYM000, SYM001, ...)', numberOption.atLeast('--symbols'), 8)
+    .option('-n, --count <n>', 'stop after this many events (default: run until SIGINT/SIGTERM)', numberOption.atLeast('--count'))
+    .option('--seed <int>', 'seed of the market: same seed and options, same ticks', numberOption.integer('--seed'), 42)
+    .addOption(new Option('--order <order>', 'how the symbol of each tick is picked').choices(['random', 'round_robin']).default('random'))
+    .option('--start <ts>', 'timestamp of the first tick, epoch ms or ISO-8601 (default: now)', numberOption.timestamp('--start'))
+    .option('-t, --topic <name>', 'topic to produce to (default: kafka.inputTopic of the configuration)')
+    .option('-p, --partitions <n>', 'partitions when the topic is created (default: kafka.topics.partitions)', numberOption.atLeast('--partitions'))
+    .option('--batch <n>', 'largest number of events per produce request', numberOption.atLeast('--batch'), 1000)
+    .option('-c, --config <file>', 'configuration file merged over config/default.yaml (brokers, TLS, SASL, ...)')
+    .option('-o, --out <ticks.jsonl>', 'write the ticks to this file instead of Kafka, as fast as possible (needs --count)')
+    .addHelpText(
+      'after',
+      `
+Each message: key = symbol, value = {"symbol","ts","price","volume"} (ts in epoch ms; timestamps
+advance by 1000/rate ms per event). The topic is created when missing. The market model and its
+parameters are described in docs/simulator.md.`,
+    )
+    .action(async (opts: SimulateOptions) => {
+      const result = opts.out ? await simulateToFile(opts, opts.out) : await simulateToKafka(opts);
+      const seconds = result.elapsedMs / 1000;
+      process.stderr.write(
+        `simulate: ${result.produced} events to ${opts.out ?? 'Kafka'} in ${seconds.toFixed(2)} s` +
+          ` (${seconds > 0 ? (result.produced / seconds).toFixed(0) : '-'} ev/s)\n`,
+      );
+    });
+}
+
+function marketOf(opts: SimulateOptions): SyntheticMarket {
+  return new SyntheticMarket({ symbols: opts.symbols, seed: opts.seed, rate: opts.rate, order: opts.order, startTs: opts.start ?? Date.now() });
+}
+
+/** Writes `count` ticks as JSONL, unpaced (timestamps still follow the rate). */
+async function simulateToFile(opts: SimulateOptions, path: string): Promise<PaceTicksResult> {
+  if (opts.count === undefined) throw new ConfigError('--out needs --count (a file cannot be written forever)', { key: '--count' });
+  const out = createWriteStream(path, { encoding: 'utf-8' });
+  const failed = new Promise<never>((_, reject) => out.once('error', (cause) => reject(new RnnStreamError(`cannot write ${path}`, { cause }))));
+  const market = marketOf(opts);
+  const started = performance.now();
+  const write = async (): Promise<void> => {
+    const tick = newSimTick();
+    for (let i = 0; i < (opts.count ?? 0); i++) await writeLine(out, tickToJson(market.next(tick)));
+    await finish(out);
+  };
+  await Promise.race([write(), failed]);
+  return { produced: market.produced, batches: 0, elapsedMs: performance.now() - started };
+}
+
+/** Produces ticks to Kafka, paced, until --count or a signal; creates the topic when missing. */
+async function simulateToKafka(opts: SimulateOptions): Promise<PaceTicksResult> {
+  const config = await loadConfig({ file: opts.config });
+  const topic = opts.topic ?? config.kafka.inputTopic;
+  const where = `topic ${topic} at ${config.kafka.brokers.join(',')}`;
+  const kafka = createKafka(config.kafka);
+  await ensureTopic(kafka, topic, opts.partitions ?? config.kafka.topics.partitions, config.kafka.topics.replicationFactor, where);
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const compression = config.kafka.producer.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const market = marketOf(opts);
+  const started = performance.now();
+  const stop = stopOnSignals();
+  const progress = setInterval(() => process.stderr.write(`simulate: ${market.produced} events to ${topic}\n`), 5000).unref();
+  try {
+    await kafkaStep(() => producer.connect(), `cannot connect a producer to ${where}`);
+    const window = new SendWindow(MAX_SENDS_IN_FLIGHT);
+    const result = await paceTicks({
+      market, rate: opts.rate, count: opts.count, maxBatch: opts.batch, signal: stop.signal,
+      onBatch: (ticks, n) => {
+        const messages: Message[] = new Array(n);
+        for (let i = 0; i < n; i++) messages[i] = { key: ticks[i].symbol, value: tickToJson(ticks[i]) };
+        return window.add(kafkaStep(() => producer.send({ topic, messages, acks: config.kafka.producer.acks, compression }), `cannot produce to ${where}`));
+      },
+    });
+    await window.drain();
+    return { ...result, elapsedMs: performance.now() - started };
+  } finally {
+    clearInterval(progress);
+    stop.dispose();
+    await kafkaStep(() => producer.disconnect(), `cannot disconnect from ${where}`);
+  }
+}
+
+/** Produce requests in flight at once: batches are serialised up front, so ticks can be reused. */
+const MAX_SENDS_IN_FLIGHT = 4;
+
+/**
+ * At most `limit` sends pending: add() waits while the window is full. A failed send fails the
+ * next add() or drain() with its error (nothing is left unobserved).
+ */
+class SendWindow {
+  private readonly pending = new Set<Promise<void>>();
+  private failure: { error: unknown } | null = null;
+
+  constructor(private readonly limit: number) {}
+
+  async add(send: Promise<unknown>): Promise<void> {
+    const tracked: Promise<void> = send.then(
+      () => void this.pending.delete(tracked),
+      (error: unknown) => {
+        this.pending.delete(tracked);
+        this.failure ??= { error };
+      },
+    );
+    this.pending.add(tracked);
+    while (this.pending.size >= this.limit) await Promise.race(this.pending);
+    if (this.failure) throw this.failure.error;
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+/** Creates `topic` unless it exists; says so when an existing topic has another partition count. */
+async function ensureTopic(kafka: Kafka, topic: string, partitions: number, replicationFactor: number, where: string): Promise<void> {
+  const admin = kafka.admin();
+  await kafkaStep(() => admin.connect(), `cannot connect to ${where}`);
+  try {
+    const created = await kafkaStep(
+      () => admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor }], waitForLeaders: true }),
+      `cannot create ${where}`,
+    );
+    if (!created) {
+      const meta = await kafkaStep(() => admin.fetchTopicMetadata({ topics: [topic] }), `cannot describe ${where}`);
+      const existing = meta.topics[0]?.partitions.length ?? 0;
+      if (existing !== partitions) process.stderr.write(`simulate: topic ${topic} exists with ${existing} partitions (kept)\n`);
+    } else {
+      process.stderr.write(`simulate: created topic ${topic} with ${partitions} partitions\n`);
+    }
+  } finally {
+    await kafkaStep(() => admin.disconnect(), `cannot disconnect from ${where}`);
+  }
+}
+
+/** Runs a kafkajs call, wrapping its error with what was attempted (retriable as kafkajs says). */
+async function kafkaStep<T>(call: () => Promise<T>, what: string): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    const retriable = typeof cause === 'object' && cause !== null && (cause as { retriable?: unknown }).retriable === true;
+    throw new RnnStreamError(what, { cause, retriable });
+  }
+}
