@@ -15,6 +15,8 @@ export const REJECT_REASONS = [
   'non_positive_price',
   'negative_volume',
   'oversized',
+  /** Only under `events.timestampPolicy: reject`: ts earlier than the key's previous event. */
+  'timestamp_regression',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -1,0 +1,74 @@
+import { map, type OperatorFunction } from 'rxjs';
+import { MEM_PREV_TS, MEM_SEEN } from '../features/feature-memory.js';
+import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
+import type { KeyState } from '../state/key-state.js';
+import type { AdvancedBatch, DecodedBatch, DecodedEvent } from './batch-stages.js';
+import { deadLetterRecord } from './dead-letter-record.js';
+import type { ModelRuntime } from './model-runtime.js';
+
+/** Dependencies of {@link advanceStates}. */
+export interface AdvanceStatesDeps {
+  readonly runtime: ModelRuntime;
+  /** `apply`: an event whose ts went back for its key is applied and counted; `reject`: dead-lettered. */
+  readonly timestampPolicy: 'apply' | 'reject';
+  readonly metrics: PipelineMetrics;
+  /** Counts states found with another model version, which are replaced by fresh ones. */
+  readonly onStateReset?: (count: number) => void;
+}
+
+const EMPTY_OUTPUTS = new Float32Array(0);
+const EMPTY_STEPS = new Float64Array(0);
+
+/**
+ * Per-key features and one RNN step per event, on the partition's in-memory states, in offset
+ * order. Writes each event's head output into one batch-wide buffer (no per-event buffers) and
+ * records the touched keys' states and their last applied offset.
+ *
+ * Model versions: a state belonging to another model version is never advanced; it is replaced
+ * by a fresh state of the running model (step 0, zero h/c, empty feature memory) and counted.
+ *
+ * Order and concurrency: synchronous, so no two batches interleave inside the one
+ * ModelRuntime; events of a key are applied in offset order.
+ */
+export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<DecodedBatch, AdvancedBatch> {
+  const { runtime, metrics } = deps;
+  const outSize = runtime.out.length;
+  const version = runtime.loaded.version;
+  return map((decoded): AdvancedBatch => {
+    const context = decoded.context;
+    if (decoded.events.length === 0 || context === null) {
+      return { ...decoded, applied: [], outputs: EMPTY_OUTPUTS, steps: EMPTY_STEPS, touched: new Map() };
+    }
+    const outputs = new Float32Array(decoded.events.length * outSize);
+    const steps = new Float64Array(decoded.events.length);
+    const applied: DecodedEvent[] = [];
+    const touched = new Map<string, KeyState>();
+    let regressions = 0;
+    let resets = 0;
+    for (const item of decoded.events) {
+      const key = item.event.key;
+      let state = context.states.get(key);
+      if (state === undefined || state.modelVersion !== version) {
+        if (state !== undefined) resets++;
+        state = runtime.newKeyState();
+        context.states.set(key, state);
+      }
+      const backwards = state.memory[MEM_SEEN] !== 0 && item.event.ts < state.memory[MEM_PREV_TS];
+      if (backwards && deps.timestampPolicy === 'reject') {
+        const detail = `"ts" ${item.event.ts} is before the previous event of key ${JSON.stringify(key.slice(0, 64))} (${state.memory[MEM_PREV_TS]})`;
+        const record = deadLetterRecord(decoded.batch.topic, decoded.batch.partition, item.message, { reason: 'timestamp_regression', detail });
+        decoded.deadLetters.push({ record, reason: 'timestamp_regression' });
+        continue;
+      }
+      if (runtime.advance(state, item.event)) regressions++;
+      state.lastOffset = item.offset;
+      outputs.set(runtime.out, applied.length * outSize);
+      steps[applied.length] = state.step;
+      applied.push(item);
+      touched.set(key, state);
+    }
+    if (regressions > 0) metrics.timestampRegressions.inc(regressions);
+    if (resets > 0) deps.onStateReset?.(resets);
+    return { ...decoded, applied, outputs, steps, touched };
+  });
+}

@@ -1,0 +1,79 @@
+import { concatMap, type OperatorFunction } from 'rxjs';
+import type { Logger } from 'pino';
+import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
+import type { StateStore } from '../state/state-store.js';
+import type { ClaimedBatch } from './batch-stages.js';
+import { PartitionContext } from './partition-context.js';
+import type { PartitionTable } from './partition-table.js';
+import type { RecordSink } from './record-sink.js';
+import type { StreamBatch, StreamMessage } from './stream-batch.js';
+
+/** Dependencies of {@link claimPartition}. */
+export interface ClaimPartitionDeps {
+  readonly table: PartitionTable;
+  readonly store: StateStore;
+  readonly sink: RecordSink;
+  /** Topic the re-produced outbox goes to. */
+  readonly outputTopic: string;
+  readonly metrics: PipelineMetrics;
+  readonly now: () => number;
+  readonly logger?: Logger;
+}
+
+/**
+ * Makes sure the worker holds the batch's partition before anything is computed. On the first
+ * batch after an assignment (or after the context was dropped) it reads the partition's
+ * snapshot from the store once, re-produces an outbox that was not marked produced (identical
+ * bytes) and marks it. Then it drops the messages at or below the watermark (already applied);
+ * when none is left it seeks the source to watermark + 1 and the batch is skipped.
+ *
+ * Order and concurrency: one output per input, in input order (concatMap). Used by the
+ * pipeline on one batch at a time per partition.
+ */
+export function claimPartition(deps: ClaimPartitionDeps): OperatorFunction<StreamBatch, ClaimedBatch> {
+  return concatMap(async (batch): Promise<ClaimedBatch> => {
+    const startedAt = deps.now();
+    const base = { batch, startedAt, context: null, messages: [], duplicates: 0 };
+    if (!batch.control.isActive()) return { ...base, disposition: 'stale' };
+    await batch.control.heartbeat();
+    const context = deps.table.get(batch.topic, batch.partition) ?? (await loadContext(batch, deps));
+    const duplicates = firstAbove(batch.messages, context.watermark);
+    if (duplicates > 0) deps.metrics.events.skippedDuplicate.inc(duplicates);
+    if (duplicates === batch.messages.length) {
+      if (batch.messages.length > 0) batch.control.seek(String(context.watermark + 1));
+      return { ...base, context, duplicates, disposition: 'skip' };
+    }
+    return { ...base, context, duplicates, messages: batch.messages.slice(duplicates), disposition: 'apply' };
+  });
+}
+
+/** Index of the first message whose offset is above `watermark` (messages are in offset order). */
+function firstAbove(messages: readonly StreamMessage[], watermark: number): number {
+  let i = 0;
+  while (i < messages.length && Number(messages[i].offset) <= watermark) i++;
+  return i;
+}
+
+async function loadContext(batch: StreamBatch, deps: ClaimPartitionDeps): Promise<PartitionContext> {
+  const ref = { topic: batch.topic, partition: batch.partition };
+  const t0 = deps.now();
+  const snapshot = await deps.store.loadPartition(ref);
+  deps.metrics.stateIo.load.observe((deps.now() - t0) / 1000);
+  const outbox = snapshot.outbox;
+  if (outbox && !outbox.produced) {
+    if (outbox.messages.length > 0) {
+      await deps.sink.send(deps.outputTopic, outbox.messages);
+      deps.metrics.predictions.inc(outbox.messages.length);
+    }
+    const t1 = deps.now();
+    await deps.store.markProduced(ref, outbox.watermark);
+    deps.metrics.stateIo.mark_produced.observe((deps.now() - t1) / 1000);
+  }
+  deps.logger?.info(
+    { topic: ref.topic, partition: ref.partition, watermark: snapshot.watermark, keys: snapshot.states.size, reproduced: outbox?.messages.length ?? 0 },
+    'partition state loaded',
+  );
+  const context = new PartitionContext(ref, snapshot.watermark, snapshot.states);
+  deps.table.set(context);
+  return context;
+}

@@ -1,0 +1,19 @@
+import type { KeyState } from '../state/key-state.js';
+import type { PartitionRef } from '../state/state-store.js';
+
+/**
+ * What a worker holds for one input partition while it owns it: the states of the partition's
+ * keys (read once on assignment, advanced in memory, written once per batch) and the watermark
+ * (offset of the last message applied) that the next batch write expects in the store.
+ */
+export class PartitionContext {
+  readonly ref: PartitionRef;
+  readonly states: Map<string, KeyState>;
+  watermark: number;
+
+  constructor(ref: PartitionRef, watermark: number, states: Map<string, KeyState>) {
+    this.ref = ref;
+    this.watermark = watermark;
+    this.states = states;
+  }
+}

@@ -1,0 +1,25 @@
+import type { StreamMessage } from './stream-batch.js';
+
+/** Header names the pipeline writes on predictions and dead letters. */
+export const HEADERS = {
+  sourceTopic: 'rnn-stream-source-topic',
+  sourcePartition: 'rnn-stream-source-partition',
+  sourceOffset: 'rnn-stream-source-offset',
+  model: 'rnn-stream-model',
+  modelVersion: 'rnn-stream-model-version',
+  /** Dead letters: the reject reason code (events/reject-reason.ts). */
+  reason: 'rnn-stream-reason',
+  /** Dead letters: a human-readable detail naming the field. */
+  detail: 'rnn-stream-detail',
+  /** Dead letters: the input message's own timestamp (epoch ms). */
+  sourceTimestamp: 'rnn-stream-source-timestamp',
+} as const;
+
+/** The source headers of a message of `topic`/`partition`: how consumers de-duplicate. */
+export function sourceHeaders(topic: string, partition: number, message: StreamMessage): Record<string, string> {
+  return {
+    [HEADERS.sourceTopic]: topic,
+    [HEADERS.sourcePartition]: String(partition),
+    [HEADERS.sourceOffset]: message.offset,
+  };
+}

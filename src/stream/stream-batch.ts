@@ -1,0 +1,74 @@
+/**
+ * The neutral batch the pipeline operators work on: one input partition's messages in offset
+ * order, as kafkajs' eachBatch hands them over, but with no kafkajs type in sight, so that the
+ * embedded demo can feed simulated batches to the very same operators.
+ */
+
+/** Kafka-style record headers (a header may repeat, hence arrays). */
+export type RecordHeaders = Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
+
+/** One input message. */
+export interface StreamMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: RecordHeaders;
+  /** Offset within the partition, as a decimal string (Kafka's int64). */
+  readonly offset: string;
+  /** Producer or log-append time, epoch milliseconds as a decimal string. */
+  readonly timestamp: string;
+}
+
+/** Status of a batch when the pipeline is done with it. */
+export type BatchStatus =
+  /** Applied to the store, predictions produced, offset handed to the source. */
+  | 'committed'
+  /** Entirely at or below the partition's watermark: nothing to do; the source seeks past it. */
+  | 'skipped'
+  /** The store's watermark moved under us (fencing): in-memory state dropped, nothing committed. */
+  | 'fenced'
+  /** The source revoked the batch (seek, rebalance) before it was worked on. */
+  | 'stale'
+  /** An error stopped the batch; nothing was committed. */
+  | 'failed';
+
+/** What became of one batch. */
+export interface BatchOutcome {
+  readonly topic: string;
+  readonly partition: number;
+  readonly status: BatchStatus;
+  /** Events applied to state (= predictions built). */
+  readonly applied: number;
+  /** Messages dead-lettered. */
+  readonly rejected: number;
+  /** Messages at or below the watermark, skipped as already applied. */
+  readonly duplicates: number;
+  readonly error?: Error;
+}
+
+/**
+ * What the source lets the pipeline do about a batch. Kafka: kafkajs' eachBatch helpers;
+ * the demo: no-ops and a promise to resolve.
+ */
+export interface BatchControl {
+  /** Keeps group membership alive during long work; may reject when a rebalance started. */
+  heartbeat(): Promise<void>;
+  /** False once the batch is stale (its partition was sought or revoked): do not work on it. */
+  isActive(): boolean;
+  /** Records that everything up to and including `offset` is done (Kafka: resolveOffset; advisory). */
+  commit(offset: string): void;
+  /** Makes the partition's next batch start at `offset` (Kafka: consumer.seek). */
+  seek(offset: string): void;
+  /** Called exactly once per batch, when the pipeline is done with it. */
+  settle(outcome: BatchOutcome): void;
+}
+
+/** A batch of one input partition plus the source's control over it. */
+export interface StreamBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** In offset order. */
+  readonly messages: readonly StreamMessage[];
+  /** The partition's log-end offset when fetched ("" when unknown): lag = highWatermark - (last offset + 1). */
+  readonly highWatermark: string;
+  readonly control: BatchControl;
+}

@@ -1,0 +1,105 @@
+import { catchError, mergeMap, of, tap, type OperatorFunction } from 'rxjs';
+import type { Logger } from 'pino';
+import type { DecodeOptions } from '../events/decode-event.js';
+import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
+import type { StateStore } from '../state/state-store.js';
+import { advanceStates } from './advance-states.js';
+import { applyToStore } from './apply-to-store.js';
+import { buildPredictions } from './build-predictions.js';
+import { claimPartition } from './claim-partition.js';
+import { commitBatch } from './commit-batch.js';
+import { decodeMessages } from './decode-messages.js';
+import type { ModelRuntime } from './model-runtime.js';
+import type { PartitionTable } from './partition-table.js';
+import { publishDeadLetters } from './publish-dead-letters.js';
+import { publishPredictions } from './publish-predictions.js';
+import type { RecordSink } from './record-sink.js';
+import type { BatchOutcome, StreamBatch } from './stream-batch.js';
+
+/** Everything the pipeline works with; nothing is imported as a singleton. */
+export interface StreamPipelineDeps {
+  readonly runtime: ModelRuntime;
+  readonly store: StateStore;
+  readonly sink: RecordSink;
+  readonly table: PartitionTable;
+  readonly metrics: PipelineMetrics;
+  readonly outputTopic: string;
+  readonly deadLetterTopic: string;
+  /** Decode limits; `kind` and `inputSize` must be the model's (see decodeOptionsForModel). */
+  readonly decode: DecodeOptions;
+  readonly timestampPolicy: 'apply' | 'reject';
+  /** Batches worked on at once (over all partitions). */
+  readonly maxBatchesInFlight: number;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
+  readonly onStateReset?: (count: number) => void;
+  readonly logger?: Logger;
+}
+
+/**
+ * The streaming pipeline, as DESIGN.md draws it: per input batch, claim the partition (state
+ * loaded once per assignment), decode/validate (bad input to the dead-letter topic), features
+ * and one RNN step per event, predictions, one atomic state write, publish, commit.
+ *
+ * Order and concurrency: up to `maxBatchesInFlight` batches at once (mergeMap), so partitions
+ * proceed concurrently; a partition's batches are applied one at a time in offset order (its
+ * source emits the next only after the previous settled, and the table checks it). Every batch
+ * is settled exactly once through its control; a failed batch drops its partition's in-memory
+ * state, so a retry starts from the store. Outcomes are emitted in completion order.
+ */
+export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<StreamBatch, BatchOutcome> {
+  const { table, metrics, now } = deps;
+  return (batches) =>
+    batches.pipe(
+      mergeMap((batch) => {
+        table.begin(batch.topic, batch.partition);
+        metrics.batchesInFlight.inc();
+        return of(batch).pipe(
+          claimPartition({ table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, now, logger: deps.logger }),
+          decodeMessages(deps.decode),
+          advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, onStateReset: deps.onStateReset }),
+          buildPredictions(deps.runtime.loaded),
+          publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
+          applyToStore({ store: deps.store, table, metrics, now, logger: deps.logger }),
+          publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now }),
+          commitBatch(table, metrics, now),
+        ).pipe(
+          catchError((error: unknown) => of(failedOutcome(batch, error, table))),
+          tap((outcome) => {
+            table.end(batch.topic, batch.partition);
+            metrics.batchesInFlight.dec();
+            batch.control.settle(outcome);
+          }),
+        );
+      }, deps.maxBatchesInFlight),
+    );
+}
+
+function failedOutcome(batch: StreamBatch, error: unknown, table: PartitionTable): BatchOutcome {
+  // The batch may have advanced in-memory states that were never stored: forget them all.
+  table.drop(batch.topic, batch.partition);
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    status: 'failed',
+    applied: 0,
+    rejected: 0,
+    duplicates: 0,
+    error: error instanceof Error ? error : new Error(String(error)),
+  };
+}
+
+/** Decode options for a model: tick events for market features, vectors otherwise, with the configured limits. */
+export function decodeOptionsForModel(
+  runtime: ModelRuntime,
+  limits: Pick<DecodeOptions, 'maxBytes' | 'maxKeyLength' | 'maxAbsValue'>,
+): DecodeOptions {
+  const manifest = runtime.loaded.manifest;
+  return {
+    kind: manifest.features.kind === 'market' ? 'tick' : 'vector',
+    inputSize: manifest.inputSize,
+    maxBytes: limits.maxBytes,
+    maxKeyLength: limits.maxKeyLength,
+    maxAbsValue: limits.maxAbsValue,
+  };
+}
