@@ -203,9 +203,9 @@ start_kafka() {
   format_kafka_storage
   log "kafka: starting Apache Kafka 3.9.1 (KRaft, node 1) on 127.0.0.1:$KAFKA_PORT, controller :$CTRL_PORT"
   # setsid: its own session, so a Ctrl-C or a killed process group of the caller leaves it be.
-  # (setsid does not fork here, so $! is the JVM's pid.)
+  # (setsid does not fork here, so $! is the JVM's pid.) 9>&-: see with_lock.
   setsid nohup "$JAVA" "${KAFKA_JAVA_ARGS[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" \
-    </dev/null >"$KAFKA_DIR/stdout.log" 2>&1 &
+    </dev/null >"$KAFKA_DIR/stdout.log" 2>&1 9>&- &
   echo $! >"$KAFKA_PID"
 }
 
@@ -257,7 +257,7 @@ start_redis() {
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 \
     --save "" --appendonly yes --appendfsync always \
     --dir "$REDIS_DIR" --daemonize yes \
-    --pidfile "$REDIS_PID" --logfile "$REDIS_DIR/redis.log" ||
+    --pidfile "$REDIS_PID" --logfile "$REDIS_DIR/redis.log" 9>&- ||
     { redis_logs >&2; die "redis: redis-server failed to start (log above)"; }
 }
 
@@ -301,9 +301,10 @@ stop_process() {
 # Commands
 
 with_lock() {
-  # One `up`/`down` at a time per state directory.
+  # One `up`/`down` at a time per state directory. The services are started with fd 9 closed
+  # (`9>&-`) so that they do not keep holding the lock.
   exec 9>"$STATE_DIR/.lock"
-  flock 9
+  flock -w 600 9 || die "another services.sh up/down holds $STATE_DIR/.lock"
 }
 
 cmd_up() {
