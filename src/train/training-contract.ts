@@ -49,4 +49,6 @@ export interface TrainerOptions {
 export interface StepResult {
   readonly loss: number;
   readonly gradNorm: number;
+  /** Optimiser updates this call applied: 1, or (tbptt) the number of windows with a masked step. */
+  readonly optimizerSteps?: number;
 }

@@ -1,0 +1,46 @@
+/**
+ * What the forward pass of one recurrent layer keeps for backpropagation through time, for the
+ * steps of one window of one sequence, step-major (step s at offset s·H, or s·G·H for gates).
+ * Buffers grow (doubling) to the longest window seen and are then reused: no allocation per step.
+ */
+import { gateCount, hasCellState, type CellKind } from '../model/cell-kind.js';
+
+/** Per-layer forward cache; field contents depend on the cell (see each cell's forward). */
+export class LayerCache {
+  readonly cell: CellKind;
+  readonly hidden: number;
+  /** Steps the buffers currently hold. */
+  capacity = 0;
+  /** h_{t-1} as the step read it (zero after a reset, the carried state at a window start). */
+  hPrev = new Float64Array(0);
+  /** h_t. */
+  h = new Float64Array(0);
+  /** LSTM: c_{t-1} and c_t; empty for other cells. */
+  cPrev = new Float64Array(0);
+  c = new Float64Array(0);
+  /** Activated gates, G·H per step: GRU r, z, n; LSTM i, f, g, o; empty for Elman. */
+  gates = new Float64Array(0);
+  /** GRU: W_hn h_{t-1} + b_hn per step (what r multiplies); empty for other cells. */
+  hn = new Float64Array(0);
+
+  constructor(cell: CellKind, hidden: number) {
+    this.cell = cell;
+    this.hidden = hidden;
+  }
+
+  /** Makes room for `steps` steps; contents are not preserved when the buffers grow. */
+  ensure(steps: number): void {
+    if (steps <= this.capacity) return;
+    const cap = Math.max(steps, this.capacity * 2, 16);
+    const H = this.hidden;
+    this.hPrev = new Float64Array(cap * H);
+    this.h = new Float64Array(cap * H);
+    if (hasCellState(this.cell)) {
+      this.cPrev = new Float64Array(cap * H);
+      this.c = new Float64Array(cap * H);
+    }
+    if (this.cell === 'gru' || this.cell === 'lstm') this.gates = new Float64Array(cap * gateCount(this.cell) * H);
+    if (this.cell === 'gru') this.hn = new Float64Array(cap * H);
+    this.capacity = cap;
+  }
+}
