@@ -10,3 +10,4 @@ export {
 } from './service-config.js';
 export { kafkaConfigSchema, type KafkaConfig, type KafkaConnectionConfig, type TlsFiles } from './kafka-config.js';
 export { redisConfigSchema, type RedisConfig } from './redis-config.js';
+export { tlsOptions } from './tls-options.js';

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { KafkaConnectionConfig, TlsFiles } from '../config/kafka-config.js';
-import { ConfigError } from '../errors/index.js';
+import type { KafkaConnectionConfig } from '../config/kafka-config.js';
+import { tlsOptions } from '../config/tls-options.js';
 
 /**
  * A kafkajs client from the `kafka` configuration slice: brokers, client id, timeouts, TLS (PEM
@@ -34,27 +32,6 @@ function saslOptions(sasl: NonNullable<KafkaConnectionConfig['sasl']>): SASLOpti
     case 'scram-sha-512':
       return { mechanism: 'scram-sha-512', username, password };
   }
-}
-
-/**
- * Node TLS options from a `ssl`/`tls` configuration value: false (no TLS), true (system CAs),
- * or PEM files. A file that cannot be read is a ConfigError naming the key and the path.
- */
-export function tlsOptions(tls: boolean | TlsFiles, keyName: string): boolean | ConnectionOptions {
-  if (typeof tls === 'boolean') return tls;
-  const out: ConnectionOptions = {};
-  for (const field of ['ca', 'cert', 'key'] as const) {
-    const path = tls[field];
-    if (path === undefined) continue;
-    try {
-      out[field] = readFileSync(path);
-    } catch (cause) {
-      throw new ConfigError(`${keyName}.${field} = ${JSON.stringify(path)}: cannot read the file`, { key: `${keyName}.${field}` }, { cause });
-    }
-  }
-  if (tls.rejectUnauthorized !== undefined) out.rejectUnauthorized = tls.rejectUnauthorized;
-  if (tls.servername !== undefined) out.servername = tls.servername;
-  return out;
 }
 
 function forward(logger: Logger, { level, log }: LogEntry): void {
