@@ -87,58 +87,24 @@ async function simulateToKafka(opts: SimulateOptions): Promise<PaceTicksResult> 
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   const compression = config.kafka.producer.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const market = marketOf(opts);
-  const started = performance.now();
   const stop = stopOnSignals();
   const progress = setInterval(() => process.stderr.write(`simulate: ${market.produced} events to ${topic}\n`), 5000).unref();
   try {
     await kafkaStep(() => producer.connect(), `cannot connect a producer to ${where}`);
-    const window = new SendWindow(MAX_SENDS_IN_FLIGHT);
-    const result = await paceTicks({
+    // One produce request at a time: concurrent kafkajs sends can reorder a key's ticks.
+    // Throughput still adapts: while a send is out, tokens accrue and the next batch is larger.
+    return await paceTicks({
       market, rate: opts.rate, count: opts.count, maxBatch: opts.batch, signal: stop.signal,
-      onBatch: (ticks, n) => {
+      onBatch: async (ticks, n) => {
         const messages: Message[] = new Array(n);
         for (let i = 0; i < n; i++) messages[i] = { key: ticks[i].symbol, value: tickToJson(ticks[i]) };
-        return window.add(kafkaStep(() => producer.send({ topic, messages, acks: config.kafka.producer.acks, compression }), `cannot produce to ${where}`));
+        await kafkaStep(() => producer.send({ topic, messages, acks: config.kafka.producer.acks, compression }), `cannot produce to ${where}`);
       },
     });
-    await window.drain();
-    return { ...result, elapsedMs: performance.now() - started };
   } finally {
     clearInterval(progress);
     stop.dispose();
     await kafkaStep(() => producer.disconnect(), `cannot disconnect from ${where}`);
-  }
-}
-
-/** Produce requests in flight at once: batches are serialised up front, so ticks can be reused. */
-const MAX_SENDS_IN_FLIGHT = 4;
-
-/**
- * At most `limit` sends pending: add() waits while the window is full. A failed send fails the
- * next add() or drain() with its error (nothing is left unobserved).
- */
-class SendWindow {
-  private readonly pending = new Set<Promise<void>>();
-  private failure: { error: unknown } | null = null;
-
-  constructor(private readonly limit: number) {}
-
-  async add(send: Promise<unknown>): Promise<void> {
-    const tracked: Promise<void> = send.then(
-      () => void this.pending.delete(tracked),
-      (error: unknown) => {
-        this.pending.delete(tracked);
-        this.failure ??= { error };
-      },
-    );
-    this.pending.add(tracked);
-    while (this.pending.size >= this.limit) await Promise.race(this.pending);
-    if (this.failure) throw this.failure.error;
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.pending);
-    if (this.failure) throw this.failure.error;
   }
 }
 
