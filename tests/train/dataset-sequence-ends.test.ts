@@ -29,7 +29,7 @@ describe('sequenceEnds', () => {
     const out = new Float32Array(1);
     const state = runtime.newKeyState();
     events.forEach((e, t) => {
-      stepper.step(h, Float32Array.from((e as { features: number[] }).features), out);
+      stepper.step(h, Float32Array.from(e.kind === 'vector' ? e.features : []), out);
       runtime.advance(state, e);
       expect(runtime.out[0]).toBe(out[0]);
       if (ends[t]) h.fill(0);

@@ -1,0 +1,70 @@
+/**
+ * The manifest sections a training run writes besides the model's shape: how to read the
+ * output, and the provenance of the run (data, split, hyper-parameters, epochs).
+ */
+import type { ModelManifestInput } from '../model/manifest.js';
+import type { Dataset } from './dataset-build.js';
+import { summariseSplit } from './dataset-key-series.js';
+import type { NormalisationStats } from './normalisation-stats.js';
+import type { LoopResult } from './run-training-loop.js';
+import type { TrainingRunOptions } from './run-training-options.js';
+import { DIRECTION_CLASSES, isClassTarget } from './target-kind.js';
+
+/** Keys listed by name in the provenance; beyond this only their count is kept. */
+export const MAX_LISTED_KEYS = 100;
+
+/** The `output` section: softmax over classes, or de-standardisation of regression outputs. */
+export function outputSection(ds: Dataset, targetScale: NormalisationStats | undefined): NonNullable<ModelManifestInput['output']> {
+  const kind = ds.shape.kind;
+  if (isClassTarget(kind)) {
+    return kind === 'next_direction'
+      ? { names: [...DIRECTION_CLASSES], decode: 'softmax', target: kind, flatThreshold: ds.shape.flatThreshold }
+      : { decode: 'softmax', target: kind };
+  }
+  return {
+    ...(ds.shape.width === 1 ? { names: [kind] } : {}),
+    mean: targetScale?.mean,
+    std: targetScale?.std,
+    decode: 'identity',
+    target: kind,
+  };
+}
+
+/** The `provenance` section. `trainedAt` is the only field that differs between identical runs. */
+export function provenanceSection(ds: Dataset, opts: TrainingRunOptions, loop: LoopResult, trainedAt: Date): Record<string, unknown> {
+  const { input, out: _out, name: _name, ...hyperParameters } = opts;
+  const keys = ds.series.map((s) => s.key);
+  const train = summariseSplit(ds.series, 'train');
+  const validation = summariseSplit(ds.series, 'validation');
+  return {
+    input,
+    inputSha256: ds.file.sha256,
+    eventKind: ds.file.kind,
+    validEvents: ds.file.records.length,
+    rejectedLines: ds.file.rejected.length,
+    unusableTargets: ds.targetIssues.length,
+    dataRange: { from: earliest(train.from, validation.from), to: latest(train.to, validation.to) },
+    split: {
+      rule: 'per key, the latest events (by file order, cut where every later ts is strictly greater) are validation',
+      valFraction: opts.valFraction,
+      train,
+      validation,
+    },
+    keys: { count: keys.length, names: keys.slice(0, MAX_LISTED_KEYS) },
+    seed: opts.seed,
+    hyperParameters,
+    epochsRun: loop.epochsRun,
+    bestEpoch: loop.bestEpoch,
+    bestValidationLoss: Number.isFinite(loop.bestValidationLoss) ? loop.bestValidationLoss : null,
+    history: loop.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, validationLoss: h.validationLoss })),
+    trainedAt: trainedAt.toISOString(),
+  };
+}
+
+function earliest(a: string | null, b: string | null): string | null {
+  return a === null ? b : b === null || a <= b ? a : b;
+}
+
+function latest(a: string | null, b: string | null): string | null {
+  return a === null ? b : b === null || a >= b ? a : b;
+}
