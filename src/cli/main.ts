@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { RnnStreamError } from '../errors/index.js';
 import { registerBacktest } from './commands/backtest.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerTrain } from './commands/train.js';
 
 /** Builds the program with every sub-command registered. */
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   registerBacktest(program);
+  registerSimulate(program);
   registerTrain(program);
   return program;
 }
