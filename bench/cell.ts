@@ -66,6 +66,7 @@ interface TorchResult {
   hidden: number;
   cellCpuNs: number;
   stepCpuNs: number;
+  stepCpuMinNs: number;
   stepWallNs: number;
 }
 
