@@ -28,8 +28,8 @@ export function createOptimizer(size: number, opts: OptimizerOptions): Optimizer
       }
       return new Adam(size, { ...opts, decoupled: opts.kind === 'adamw' });
     case 'sgd':
-      if (opts.betas !== undefined || opts.eps !== undefined) {
-        throw new ConfigError('optimizer.betas and optimizer.eps apply to adam/adamw only, not sgd', { key: 'optimizer.kind' });
+      for (const key of ['betas', 'eps'] as const) {
+        if (opts[key] !== undefined) throw new ConfigError(`optimizer.${key} applies to adam/adamw only, not sgd`, { key: `optimizer.${key}` });
       }
       return new Sgd(size, opts);
     default:
