@@ -32,7 +32,8 @@ export class RnnModel {
 
   constructor(spec: ModelSpec, params: ModelParams) {
     validateSpec(spec);
-    this.spec = Object.freeze({ ...spec });
+    const { cell, inputSize, hiddenSize, numLayers, outputSize } = spec;
+    this.spec = Object.freeze({ cell, inputSize, hiddenSize, numLayers, outputSize });
     this.params = params;
     this.stateSize = stateSize(spec);
   }

@@ -40,13 +40,17 @@ export function parseSafetensors(buf: Uint8Array, file?: string): SafetensorsFil
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new ModelFormatError('header is not a JSON object', { file });
   }
+  const ranges: [number, number, string][] = [];
   const dataStart = 8 + headerLen;
   const dataLen = buf.byteLength - dataStart;
   const tensors = new Map<string, StoredTensor>();
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      metadata = (entry ?? {}) as Record<string, string>;
+      if (typeof entry !== 'object' || entry === null || Object.values(entry).some((v) => typeof v !== 'string')) {
+        throw new ModelFormatError('__metadata__ must map strings to strings', { file });
+      }
+      metadata = entry as Record<string, string>;
       continue;
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
@@ -71,9 +75,22 @@ export function parseSafetensors(buf: Uint8Array, file?: string): SafetensorsFil
     }
     // Copy into a fresh, aligned ArrayBuffer. Not `buf.slice`: on a Node Buffer (what readFile
     // returns) slice is a view into the same memory, and `.buffer` would start elsewhere.
+    ranges.push([begin, end, name]);
     const bytes = new Uint8Array(buf.subarray(dataStart + begin, dataStart + end));
     const data = e.dtype === 'F32' ? new Float32Array(bytes.buffer, 0, count) : new Float64Array(bytes.buffer, 0, count);
     tensors.set(name, { dtype: e.dtype, shape: e.shape as number[], data });
+  }
+  // As Python's reader: tensors must tile the data section exactly, no overlap and no gap.
+  ranges.sort((a, b) => a[0] - b[0]);
+  let expectedBegin = 0;
+  for (const [begin, end, name] of ranges) {
+    if (begin !== expectedBegin) {
+      throw new ModelFormatError(`data_offsets start at ${begin}, expected ${expectedBegin} (overlap or gap)`, { file, tensor: name });
+    }
+    expectedBegin = end;
+  }
+  if (expectedBegin !== dataLen) {
+    throw new ModelFormatError(`tensors cover ${expectedBegin} of ${dataLen} data bytes`, { file });
   }
   return { tensors, metadata };
 }

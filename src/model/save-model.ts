@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ModelFormatError } from '../errors/index.js';
 import { MODEL_FORMAT, type ModelManifestInput } from './manifest.js';
 import { paramsToTensors } from './model-params.js';
 import { tensorShapes } from './model-spec.js';
@@ -19,9 +20,12 @@ export interface SavedModel {
  */
 export async function saveModel(
   dir: string,
-  manifest: Omit<ModelManifestInput, 'format' | 'weights' | 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'outputSize'>,
+  manifest: { name: string } & Omit<ModelManifestInput, 'format' | 'weights' | 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'outputSize'>,
   model: RnnModel,
 ): Promise<SavedModel> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(manifest.name)) {
+    throw new ModelFormatError(`model name ${JSON.stringify(manifest.name)} must be 1-200 of [A-Za-z0-9._-], starting alphanumeric (it names the files)`);
+  }
   await mkdir(dir, { recursive: true });
   const weightsFile = `${manifest.name}.safetensors`;
   const shapes = new Map(tensorShapes(model.spec).map((t) => [t.name, t.shape]));
