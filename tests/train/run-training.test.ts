@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/run-backtest.js';
+import { DatasetError } from '../../src/errors/index.js';
 import { loadModel } from '../../src/model/load-model.js';
 import { SeededRandom } from '../../src/model/random.js';
 import { parseTrainingOptions, type RawTrainingOptions } from '../../src/train/run-training-options.js';
@@ -65,5 +66,19 @@ describe('runTraining', () => {
     expect(validation.length).toBeGreaterThan(40);
     const bt = await backtestLines(result.manifestPath, input);
     for (const text of validation) expect(bt.get((JSON.parse(text) as { line: number }).line)).toBe(text);
+  });
+});
+
+describe('runTraining on unusable data', () => {
+  it('fails with a DatasetError naming the split that has no step with a target', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'rnn-stream-run-training-'));
+    const ticks = (n: number) => Array.from({ length: n }, (_, i) => ({ symbol: 'A', ts: i, price: 10 + i }));
+    // Two ticks, one held out: the training tick's target is the held-out tick's return.
+    const two = runTraining(parseTrainingOptions({ input: await writeEvents(ticks(2)), out, target: 'next_logret', valFraction: '0.5' }));
+    await expect(two).rejects.toThrow(DatasetError);
+    await expect(two).rejects.toThrow(/the training split has no step with a target/);
+    // Three ticks, one held out: it is the key's last tick, which has no next return.
+    const three = runTraining(parseTrainingOptions({ input: await writeEvents(ticks(3)), out, target: 'next_logret', valFraction: '0.34' }));
+    await expect(three).rejects.toThrow(/the validation split has no step with a target/);
   });
 });
