@@ -14,7 +14,7 @@ export interface LiveRow {
 
 /** Everything one frame shows. */
 export interface LiveSnapshot {
-  /** First line: what runs (model, symbols, metrics URL). */
+  /** What runs (model, symbols, metrics URL); may span lines ("\n"). */
   readonly title: string;
   readonly elapsedMs: number;
   readonly events: number;
@@ -42,8 +42,9 @@ export function formatElapsed(ms: number): string {
 /** A log-return forecast in basis points with its sign, e.g. "+0.42 bp". */
 export function formatForecast(logReturn: number): string {
   if (Number.isNaN(logReturn)) return '-';
-  const bp = logReturn * 1e4;
-  return `${bp >= 0 ? '+' : '-'}${Math.abs(bp).toFixed(2)} bp`;
+  const text = Math.abs(logReturn * 1e4).toFixed(2);
+  // the sign of what is printed: a forecast that rounds to zero shows as +0.00
+  return `${logReturn < 0 && Number(text) !== 0 ? '-' : '+'}${text} bp`;
 }
 
 /** The totals line, also the plain line printed on a non-TTY. */
@@ -73,5 +74,5 @@ export function formatTable(s: LiveSnapshot): string[] {
 
 /** A full frame for a terminal: title, totals, blank line, table. */
 export function formatFrame(s: LiveSnapshot): string[] {
-  return [s.title, formatTotals(s), '', ...formatTable(s)];
+  return [...s.title.split('\n'), formatTotals(s), '', ...formatTable(s)];
 }

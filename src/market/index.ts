@@ -5,3 +5,4 @@ export { symbolName } from './symbol-name.js';
 export { SyntheticMarket } from './synthetic-market.js';
 export { TokenBucket } from './token-bucket.js';
 export { paceTicks, REAL_CLOCK, type PaceClock, type PaceTicksOptions, type PaceTicksResult } from './pace-ticks.js';
+export { TickBatches, type PendingBatch } from './tick-batches.js';

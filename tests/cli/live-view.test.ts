@@ -22,6 +22,7 @@ describe('live view formatting', () => {
   it('shows forecasts of log returns in signed basis points', () => {
     expect(formatForecast(0.000042)).toBe('+0.42 bp');
     expect(formatForecast(-0.0015)).toBe('-15.00 bp');
+    expect(formatForecast(-0.0000001)).toBe('+0.00 bp');
     expect(formatForecast(Number.NaN)).toBe('-');
   });
 
