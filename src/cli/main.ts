@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { RnnStreamError } from '../errors/index.js';
 import { registerBacktest } from './commands/backtest.js';
+import { registerDemo } from './commands/demo.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTrain } from './commands/train.js';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   registerBacktest(program);
+  registerDemo(program);
   registerSimulate(program);
   registerTrain(program);
   return program;
