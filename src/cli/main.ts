@@ -3,11 +3,13 @@
  * registers itself here; this file only wires them and maps errors to exit codes.
  */
 import { Command, CommanderError } from 'commander';
-import { RnnStreamError } from '../errors/index.js';
+import { ConfigError, RnnStreamError } from '../errors/index.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTrain } from './commands/train.js';
+import { registerRun } from './commands/run.js';
+import { registerInspect } from './commands/inspect.js';
 
 /** Builds the program with every sub-command registered. */
 export function buildProgram(): Command {
@@ -20,12 +22,14 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerSimulate(program);
   registerTrain(program);
+  registerRun(program);
+  registerInspect(program);
   return program;
 }
 
 /**
  * Runs the CLI with `argv` (as process.argv) and resolves to the exit code: 0 success,
- * 1 a failure of the run (unreadable model, unreachable service), 2 a usage error.
+ * 1 a failure of the run (unreadable model, unreachable service), 2 a usage or configuration error.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
@@ -39,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (err instanceof RnnStreamError) {
       process.stderr.write(`rnn-stream: ${err.message}${causeText(err)}\n`);
-      return 1;
+      return err instanceof ConfigError ? 2 : 1;
     }
     throw err;
   }

@@ -92,9 +92,9 @@ describe('rnn-stream train (tick events, next_logret)', () => {
     for (const text of validation) expect(byLine.get((JSON.parse(text) as { line: number }).line)).toBe(text);
   });
 
-  it('rejects a bad option with exit code 1 and a message naming the option', async () => {
+  it('rejects a bad option with exit code 2 (usage) and a message naming the option', async () => {
     const bad = await runCli(['train', '--input', fixture, '--target', 'next_logret', '--hidden', 'x', '--out', dir]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--hidden must be an integer in 1..65536; got "x"');
   });
 });
