@@ -7,3 +7,7 @@ export { MemoryStateStore } from './memory-state-store.js';
 export { StateCorruptError, type StateCorruptContext } from '../errors/state-corrupt-error.js';
 export { StateFencedError, type StateFencedContext } from '../errors/state-fenced-error.js';
 export { StateStoreError, type StateStoreErrorContext } from '../errors/state-store-error.js';
+export { RedisStateStore, type RedisStateStoreOptions } from './redis-state-store.js';
+export { createRedisClient, describeRedisTarget, type RedisConnectionOptions } from './create-redis-client.js';
+export { DEFAULT_KEY_PREFIX, RedisKeys, type PartitionKeys } from './redis-keys.js';
+export { toStateStoreError } from './to-state-store-error.js';

@@ -1,0 +1,44 @@
+--[[
+  Applies one batch of an input partition atomically, fenced by the partition's watermark:
+  the states of the keys it touched, its outbox (predictions) and the new watermark.
+
+  Input:
+    KEYS[1] states hash      entity key -> encoded KeyState (key-state-codec.ts)
+    KEYS[2] watermark        offset of the last applied event of the partition (absent: -1)
+    KEYS[3] outbox hash      wm, from, produced, msgs
+
+    ARGV[1] expected watermark, decimal (what the writer believes is stored)
+    ARGV[2] new watermark, decimal (offset of the batch's last message; > ARGV[1])
+    ARGV[3] outbox messages, encoded (outbox-codec.ts)
+    ARGV[4] outbox produced flag: "1" when the batch has no predictions, else "0"
+    ARGV[5..] entity key, encoded state, entity key, encoded state, ...
+
+  Output: { code, watermark stored after the call }
+     1  applied
+     0  already applied: the watermark is ARGV[2] and the outbox was written from ARGV[1], so
+        this is a retry of the batch that is stored (same bytes by determinism); nothing written
+    -1  fenced: the stored watermark is not ARGV[1] (another writer); nothing written
+    -2  KEYS[1] or KEYS[3] holds another type than a hash (written by something else); nothing
+        written (checked first: a script is not rolled back when a later command fails)
+]]
+local current = redis.call('GET', KEYS[2]) or '-1'
+if current ~= ARGV[1] then
+  if current == ARGV[2] and redis.call('HGET', KEYS[3], 'from') == ARGV[1] then
+    return {0, current}
+  end
+  return {-1, current}
+end
+for _, key in ipairs({KEYS[1], KEYS[3]}) do
+  local t = redis.call('TYPE', key).ok
+  if t ~= 'hash' and t ~= 'none' then
+    return {-2, key}
+  end
+end
+-- HSET in chunks of 500 pairs: unpack() of very many values overflows the Lua C stack.
+local last = #ARGV
+for i = 5, last, 1000 do
+  redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, last)))
+end
+redis.call('HSET', KEYS[3], 'wm', ARGV[2], 'from', ARGV[1], 'produced', ARGV[4], 'msgs', ARGV[3])
+redis.call('SET', KEYS[2], ARGV[2])
+return {1, ARGV[2]}

@@ -1,0 +1,62 @@
+import { ConfigError } from '../errors/config-error.js';
+import type { PartitionRef } from './state-store.js';
+
+/** The Redis keys of one input partition; all share the Cluster hash tag `{<topic>:<partition>}`. */
+export interface PartitionKeys {
+  /** Hash: entity key -> encoded KeyState. */
+  readonly states: string;
+  /** String: offset of the last applied event of the partition. */
+  readonly watermark: string;
+  /** Hash: the last batch's predictions (wm, from, produced, msgs). */
+  readonly outbox: string;
+}
+
+/** Default key prefix. */
+export const DEFAULT_KEY_PREFIX = 'rnn-stream';
+
+const PREFIX_RULE = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Kafka's own rule for topic names (legal characters, at most 249). */
+const TOPIC_RULE = /^[A-Za-z0-9._-]{1,249}$/;
+
+/**
+ * The only place Redis keys are built: `<prefix>:{<topic>:<partition>}:states|wm|outbox`. The
+ * hash tag puts everything of a partition in one Cluster slot, so one script can touch it all.
+ */
+export class RedisKeys {
+  readonly prefix: string;
+
+  /** Throws ConfigError when `prefix` has other characters than letters, digits and `._:-`. */
+  constructor(prefix: string = DEFAULT_KEY_PREFIX) {
+    if (!PREFIX_RULE.test(prefix)) {
+      throw new ConfigError(
+        `state key prefix ${JSON.stringify(prefix)} must be 1-128 characters of letters, digits and . _ : - (braces would break the Cluster hash tag)`,
+        { key: 'keyPrefix' },
+      );
+    }
+    this.prefix = prefix;
+  }
+
+  /** The hash tag of a partition, braces included: `{ticks:7}`. */
+  hashTag(ref: PartitionRef): string {
+    if (!TOPIC_RULE.test(ref.topic)) {
+      throw new ConfigError(`topic ${JSON.stringify(ref.topic)} is not a Kafka topic name (letters, digits, . _ -; at most 249)`, {
+        key: 'topic',
+      });
+    }
+    if (!Number.isInteger(ref.partition) || ref.partition < 0) {
+      throw new ConfigError(`partition ${ref.partition} of topic ${ref.topic} is not an integer >= 0`, { key: 'partition' });
+    }
+    return `{${ref.topic}:${ref.partition}}`;
+  }
+
+  /** The keys of one partition. */
+  partition(ref: PartitionRef): PartitionKeys {
+    const base = `${this.prefix}:${this.hashTag(ref)}`;
+    return { states: `${base}:states`, watermark: `${base}:wm`, outbox: `${base}:outbox` };
+  }
+
+  /** A SCAN MATCH pattern for every key under this prefix (for clean-up and inspection tools). */
+  pattern(): string {
+    return `${this.prefix}:{*`;
+  }
+}
