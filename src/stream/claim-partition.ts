@@ -1,5 +1,6 @@
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
+import { StateFencedError } from '../errors/state-fenced-error.js';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ClaimedBatch } from './batch-stages.js';
@@ -36,7 +37,16 @@ export function claimPartition(deps: ClaimPartitionDeps): OperatorFunction<Strea
     const base = { batch, startedAt, context: null, messages: [], duplicates: 0 };
     if (!batch.control.isActive()) return { ...base, disposition: 'stale' };
     await batch.control.heartbeat();
-    const context = deps.table.get(batch.topic, batch.partition) ?? (await loadContext(batch, deps));
+    let context = deps.table.get(batch.topic, batch.partition);
+    if (context === undefined) {
+      try {
+        context = await loadContext(batch, deps);
+      } catch (error) {
+        // The store could not read a consistent snapshot because another writer kept moving it.
+        if (error instanceof StateFencedError) return { ...base, disposition: 'fenced' };
+        throw error;
+      }
+    }
     const duplicates = firstAbove(batch.messages, context.watermark);
     if (duplicates > 0) deps.metrics.events.skippedDuplicate.inc(duplicates);
     if (duplicates === batch.messages.length) {

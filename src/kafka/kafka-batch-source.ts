@@ -1,0 +1,106 @@
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { Observable } from 'rxjs';
+import { RnnStreamError } from '../errors/index.js';
+import type { BatchOutcome, StreamBatch } from '../stream/stream-batch.js';
+
+/** Options of {@link kafkaBatchSource}. */
+export interface KafkaBatchSourceOptions {
+  /** A connected consumer, not yet running; the caller stops and disconnects it. */
+  readonly consumer: Consumer;
+  readonly topic: string;
+  readonly fromBeginning: boolean;
+  /** Partitions whose batches may be in the pipeline at once (eachBatch concurrency). */
+  readonly partitionsConsumedConcurrently: number;
+  /** Called on every group (re)join with the partitions of `topic` now assigned to this member. */
+  readonly onAssignment?: (partitions: readonly number[]) => void;
+}
+
+/**
+ * Input batches from Kafka with real backpressure: kafkajs' eachBatch emits the batch and
+ * waits until the pipeline settles it, and kafkajs fetches a broker's next batches only when
+ * all of its previous ones are done. So at most `partitionsConsumedConcurrently` batches (each
+ * at most maxBytesPerPartition) are in memory, and a partition's next batch is emitted only
+ * after the previous one settled (per-key order). Offsets are resolved only for what the
+ * pipeline committed (eachBatchAutoResolve off); kafkajs commits them after each batch.
+ *
+ * A failed batch with a retriable error is thrown back to kafkajs (which refetches it, or
+ * restarts the consumer); a non-retriable one (corrupt state, a bug) also errors this
+ * Observable. Unsubscribing settles waiting batches as stale, so the consumer can stop.
+ */
+export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<StreamBatch> {
+  return new Observable<StreamBatch>((subscriber) => {
+    const { consumer, topic } = opts;
+    const waiting = new Set<(o: BatchOutcome) => void>();
+    const removeJoin = consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      opts.onAssignment?.(event.payload.memberAssignment[topic] ?? []);
+    });
+    const removeCrash = consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) {
+        subscriber.error(new RnnStreamError(`Kafka consumer crashed: ${event.payload.error.message}`, { cause: event.payload.error }));
+      }
+    });
+
+    const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+      if (subscriber.closed) return;
+      const outcome = await new Promise<BatchOutcome>((resolve) => {
+        waiting.add(resolve);
+        subscriber.next(toStreamBatch(payload, consumer, (o) => {
+          waiting.delete(resolve);
+          resolve(o);
+        }));
+      });
+      if (outcome.status !== 'failed') return;
+      const error = outcome.error ?? new RnnStreamError('batch failed without an error');
+      if (!isRetriable(error)) subscriber.error(error);
+      throw error;
+    };
+
+    consumer
+      .subscribe({ topic, fromBeginning: opts.fromBeginning })
+      .then(() =>
+        consumer.run({
+          autoCommit: true,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently,
+          eachBatch,
+        }),
+      )
+      .catch((error: unknown) => subscriber.error(error));
+
+    return () => {
+      removeJoin();
+      removeCrash();
+      for (const resolve of [...waiting]) resolve({ topic, partition: -1, status: 'stale', applied: 0, rejected: 0, duplicates: 0 });
+      waiting.clear();
+    };
+  });
+}
+
+function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, settle: (o: BatchOutcome) => void): StreamBatch {
+  const { batch } = payload;
+  let settled = false;
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    messages: batch.messages,
+    highWatermark: batch.highWatermark,
+    control: {
+      heartbeat: () => payload.heartbeat(),
+      // Not isRunning(): on shutdown the batch in hand is finished, not dropped.
+      isActive: () => !payload.isStale(),
+      commit: (offset) => payload.resolveOffset(offset),
+      seek: (offset) => consumer.seek({ topic: batch.topic, partition: batch.partition, offset }),
+      settle: (outcome) => {
+        if (settled) throw new RnnStreamError(`${batch.topic}[${batch.partition}]: batch settled twice`);
+        settled = true;
+        settle(outcome);
+      },
+    },
+  };
+}
+
+/** Whether trying the batch again may succeed: our errors say so; kafkajs errors carry `retriable`. */
+export function isRetriable(error: unknown): boolean {
+  if (error instanceof RnnStreamError) return error.retriable;
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+}

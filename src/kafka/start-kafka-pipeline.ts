@@ -1,0 +1,177 @@
+import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Subscription } from 'rxjs';
+import type { ServiceConfig } from '../config/service-config.js';
+import { RnnStreamError } from '../errors/index.js';
+import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
+import type { ComponentStatus } from '../metrics/readiness.js';
+import type { LoadedModel } from '../model/load-model.js';
+import type { StateStore } from '../state/state-store.js';
+import { ModelRuntime } from '../stream/model-runtime.js';
+import { PartitionTable } from '../stream/partition-table.js';
+import { decodeOptionsForModel, streamPipeline } from '../stream/stream-pipeline.js';
+import { checkPartitionCount } from './check-partition-count.js';
+import { createKafka } from './create-kafka.js';
+import { ensureTopics, topicPartitionCount } from './ensure-topics.js';
+import { isRetriable, kafkaBatchSource } from './kafka-batch-source.js';
+import { KafkaRecordSink } from './kafka-record-sink.js';
+import { stateResetCounter } from '../stream/state-reset-counter.js';
+
+/** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
+export interface KafkaPipelineOptions {
+  readonly config: Pick<ServiceConfig, 'kafka' | 'events'>;
+  readonly loaded: LoadedModel;
+  readonly store: StateStore;
+  readonly metrics: PipelineMetrics;
+  readonly logger: Logger;
+}
+
+/** A running pipeline. */
+export interface KafkaPipeline {
+  /** Resolves after {@link stop}; rejects with the first fatal error (then call stop()). */
+  readonly done: Promise<void>;
+  /** The input partitions assigned to this worker now. */
+  assigned(): readonly number[];
+  /** Components for /readyz: Kafka answers, the store answers, partitions are assigned. */
+  readiness(): Promise<ComponentStatus[]>;
+  /** Finishes the batches in hand, commits, leaves the group and disconnects. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Connects to Kafka, creates missing topics, refuses to run when the input topic's partition
+ * count differs from the one the state was built with, and runs the stream pipeline from the
+ * input topic to the output and dead-letter topics.
+ */
+export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<KafkaPipeline> {
+  const { kafka: k, events } = opts.config;
+  const log = opts.logger;
+  const kafka = createKafka(k, log.child({ component: 'kafkajs' }));
+  const admin = kafka.admin();
+  const producer = kafka.producer({
+    idempotent: k.producer.idempotent,
+    maxInFlightRequests: k.producer.idempotent ? 1 : undefined,
+    allowAutoTopicCreation: false,
+  });
+  const consumer = kafka.consumer({
+    groupId: k.groupId,
+    sessionTimeout: k.sessionTimeoutMs,
+    rebalanceTimeout: k.rebalanceTimeoutMs,
+    heartbeatInterval: k.heartbeatIntervalMs,
+    maxBytesPerPartition: k.maxBytesPerPartition,
+    maxBytes: k.maxBytes,
+    maxWaitTimeInMs: k.fetchMaxWaitMs,
+    allowAutoTopicCreation: false,
+  });
+  await admin.connect();
+  let partitionCount: number;
+  try {
+    const spec = { numPartitions: k.topics.partitions, replicationFactor: k.topics.replicationFactor };
+    await ensureTopics(admin, [k.inputTopic, k.outputTopic, k.deadLetterTopic].map((topic) => ({ topic, ...spec })), k.topics.create);
+    partitionCount = await topicPartitionCount(admin, k.inputTopic);
+    await checkPartitionCount(opts.store, k.inputTopic, partitionCount);
+    await producer.connect();
+    await consumer.connect();
+  } catch (error) {
+    await disconnectAll(admin, producer, consumer);
+    throw error;
+  }
+
+  const runtime = new ModelRuntime(opts.loaded);
+  const table = new PartitionTable();
+  const { metrics } = opts;
+  metrics.setModelInfo({ model: opts.loaded.manifest.name, version: opts.loaded.version, cell: opts.loaded.manifest.cell });
+  let assigned: readonly number[] = [];
+  let fail!: (error: Error) => void;
+  let finish!: () => void;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+
+  const onAssignment = (partitions: readonly number[]): void => {
+    // A new generation: any partition may have had another owner meanwhile; reload on next batch.
+    table.dropAll();
+    for (const p of assigned) if (!partitions.includes(p)) metrics.removeConsumerLag(k.inputTopic, p);
+    assigned = [...partitions].sort((a, b) => a - b);
+    log.info({ topic: k.inputTopic, partitions: assigned }, 'partitions assigned');
+    topicPartitionCount(admin, k.inputTopic).then(
+      (count) => {
+        if (count !== partitionCount) {
+          fail(new RnnStreamError(`input topic ${k.inputTopic} went from ${partitionCount} to ${count} partitions while running; refusing to go on (see docs/pipeline.md)`));
+        }
+      },
+      (error: unknown) => log.warn({ err: error }, 'cannot re-check the input partition count after a rebalance'),
+    );
+  };
+
+  const subscription: Subscription = kafkaBatchSource({
+    consumer,
+    topic: k.inputTopic,
+    fromBeginning: k.fromBeginning,
+    partitionsConsumedConcurrently: k.partitionsConsumedConcurrently,
+    onAssignment,
+  })
+    .pipe(
+      streamPipeline({
+        runtime,
+        store: opts.store,
+        sink: new KafkaRecordSink(producer, { acks: k.producer.acks, compression: k.producer.compression }),
+        table,
+        metrics,
+        outputTopic: k.outputTopic,
+        deadLetterTopic: k.deadLetterTopic,
+        decode: decodeOptionsForModel(runtime, events),
+        timestampPolicy: events.timestampPolicy,
+        maxBatchesInFlight: k.maxBatchesInFlight,
+        now: Date.now,
+        onStateReset: stateResetCounter(metrics.registry),
+        logger: log,
+      }),
+    )
+    .subscribe({
+      next: (o) => {
+        if (o.status === 'failed') {
+          const level = isRetriable(o.error) ? 'warn' : 'error';
+          log[level]({ topic: o.topic, partition: o.partition, err: o.error }, 'batch failed; it will be fetched again');
+        }
+      },
+      error: (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
+    });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    done,
+    assigned: () => assigned,
+    async readiness() {
+      const kafkaUp = await admin.describeCluster().then(
+        (c) => ({ name: 'kafka', ready: c.brokers.length > 0, detail: `${c.brokers.length} broker(s)` }),
+        (e: unknown) => ({ name: 'kafka', ready: false, detail: String(e) }),
+      );
+      const ping = (opts.store as { ping?: () => Promise<void> }).ping;
+      const storeUp = ping
+        ? await ping.call(opts.store).then(
+            () => ({ name: 'redis', ready: true }),
+            (e: unknown) => ({ name: 'redis', ready: false, detail: String(e) }),
+          )
+        : { name: 'redis', ready: true, detail: 'store has no ping' };
+      const parts = { name: 'partitions', ready: assigned.length > 0, detail: `assigned: [${assigned.join(', ')}]` };
+      return [kafkaUp, storeUp, parts];
+    },
+    stop() {
+      stopping ??= (async () => {
+        await consumer.stop();
+        subscription.unsubscribe();
+        await disconnectAll(admin, producer, consumer);
+        finish();
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function disconnectAll(admin: Admin, producer: Producer, consumer: Consumer): Promise<void> {
+  const results = await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw new RnnStreamError('cannot disconnect from Kafka cleanly', { cause: failed.reason });
+}

@@ -1,0 +1,18 @@
+export type { BatchControl, BatchOutcome, BatchStatus, RecordHeaders, StreamBatch, StreamMessage } from './stream-batch.js';
+export type { RecordSink, SinkRecord } from './record-sink.js';
+export { HEADERS, sourceHeaders } from './record-headers.js';
+export { ModelRuntime } from './model-runtime.js';
+export { PartitionContext } from './partition-context.js';
+export { PartitionTable } from './partition-table.js';
+export { streamPipeline, decodeOptionsForModel, type StreamPipelineDeps } from './stream-pipeline.js';
+export { claimPartition, type ClaimPartitionDeps } from './claim-partition.js';
+export { decodeMessages } from './decode-messages.js';
+export { advanceStates, type AdvanceStatesDeps } from './advance-states.js';
+export { buildPredictions } from './build-predictions.js';
+export { publishDeadLetters } from './publish-dead-letters.js';
+export { applyToStore, type ApplyToStoreDeps } from './apply-to-store.js';
+export { publishPredictions, type PublishPredictionsDeps } from './publish-predictions.js';
+export { commitBatch } from './commit-batch.js';
+export { deadLetterRecord } from './dead-letter-record.js';
+export { stateResetCounter } from './state-reset-counter.js';
+export type * from './batch-stages.js';
