@@ -1,6 +1,6 @@
 /**
  * Binary encoding of a KeyState, as stored in Redis. Little-endian, deterministic (the same state
- * always gives the same bytes), 24 + modelVersion bytes + 4 * hidden + 8 * memory bytes:
+ * always gives the same bytes), 27 + modelVersion bytes + 4 * hidden + 8 * memory bytes:
  *
  *   u8   format version (KEY_STATE_FORMAT_VERSION)
  *   u16  modelVersion byte length, then its UTF-8 bytes

@@ -20,7 +20,7 @@ export interface RedisStateStoreOptions {
   readonly connection?: RedisConnectionOptions;
   /** First part of every key (default `rnn-stream`): letters, digits and `._:-`. */
   readonly keyPrefix?: string;
-  /** Partitions with at most this many keys load in one atomic script; larger ones by HSCAN (default 10,000). */
+  /** Partitions with at most this many keys load in one atomic script; larger ones by HSCAN pages (default 2,000; see docs/state.md). */
   readonly inlineLoadLimit?: number;
   /** COUNT hint of each HSCAN page for large partitions (default 1,000). */
   readonly scanCount?: number;
@@ -48,7 +48,7 @@ export class RedisStateStore implements StateStore {
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? createRedisClient(options.connection);
     this.commands = defineStateCommands(this.client);
-    this.inlineLoadLimit = positiveInteger(options.inlineLoadLimit ?? 10_000, 'inlineLoadLimit', 0);
+    this.inlineLoadLimit = positiveInteger(options.inlineLoadLimit ?? 2_000, 'inlineLoadLimit', 0);
     this.scanCount = positiveInteger(options.scanCount ?? 1000, 'scanCount', 1);
     this.loadAttempts = positiveInteger(options.loadAttempts ?? 3, 'loadAttempts', 1);
   }
