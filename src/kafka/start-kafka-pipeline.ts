@@ -1,4 +1,4 @@
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import type { ServiceConfig } from '../config/service-config.js';
@@ -46,9 +46,10 @@ export interface KafkaPipeline {
 export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<KafkaPipeline> {
   const { kafka: k, events } = opts.config;
   const log = opts.logger;
-  const kafka = createKafka(k, log.child({ component: 'kafkajs' }));
+  const kafka = createKafka(k, log);
   const admin = kafka.admin();
   const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: k.producer.idempotent,
     maxInFlightRequests: k.producer.idempotent ? 1 : undefined,
     allowAutoTopicCreation: false,

@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { partitionForKey } from '../../src/kafka/partition-for-key.js';
+import { HEADERS } from '../../src/stream/record-headers.js';
+import {
+  backtest, createTopics, createWorld, drained, produceSlowly, saveTestModel, sameState, storedState, tail, ticks, waitFor, worldConfig, type OutRecord, type TestWorld,
+} from './pipeline-fixture.js';
+import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
+
+const EVENTS = 3000;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `rnn-stream run --config <file>` as a child process; its output is kept for diagnostics. */
+function runChild(configFile: string, log: string[]): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'run', '--config', configFile], {
+    cwd: ROOT,
+    env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
+  return child;
+}
+
+const sourceOf = (r: OutRecord): string => `${String(r.headers[HEADERS.sourcePartition])}:${String(r.headers[HEADERS.sourceOffset])}`;
+
+describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: SIGKILL and restart (8d)', () => {
+  let services: IntegrationServices;
+  let world: TestWorld;
+  const children: ChildProcess[] = [];
+  const log: string[] = [];
+  beforeAll(async () => {
+    services = await integrationServices();
+    world = await createWorld(services, 'crash');
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await world?.cleanup();
+    await services?.stop();
+  });
+
+  it('ends with the states of an offline replay, every event predicted, duplicates byte-identical', async () => {
+    const loaded = await saveTestModel(world.dir, 'tick');
+    const { config, file } = await worldConfig(world, loaded.manifestPath, { kafka: { maxBytesPerPartition: 4096 } });
+    const input = ticks(EVENTS, 25, 31);
+    await createTopics(world);
+    const out = await tail(world, world.output);
+    try {
+      const producing = produceSlowly(world, input, 100, 150);
+      const first = runChild(file, log);
+      children.push(first);
+      await waitFor('a quarter of the predictions from the first process', () => out.records.length >= EVENTS / 4);
+      first.kill('SIGKILL');
+      await once(first, 'exit');
+      const killedAt = out.records.length;
+      const second = runChild(file, log);
+      children.push(second);
+      await producing;
+      await waitFor('a prediction for every event', () => new Set(out.records.map(sourceOf)).size >= EVENTS, 180_000);
+      await waitFor('the state watermarks to reach the end of the input', () => drained(world, config));
+      second.kill('SIGTERM');
+      const [code] = (await once(second, 'exit')) as [number | null];
+      expect(code).toBe(0);
+      expect(killedAt).toBeLessThan(EVENTS);
+      process.stderr.write(`8d: killed after ${killedAt} predictions; ${out.records.length} predictions for ${EVENTS} events\n`);
+    } catch (error) {
+      process.stderr.write(`child output:\n${log.join('')}\n`);
+      throw error;
+    }
+
+    // Every event predicted; a repeated prediction (same source offset) has the same bytes.
+    const bySource = new Map<string, OutRecord[]>();
+    for (const r of out.records) bySource.set(sourceOf(r), [...(bySource.get(sourceOf(r)) ?? []), r]);
+    expect(bySource.size).toBe(EVENTS);
+    for (const copies of bySource.values()) {
+      for (const c of copies.slice(1)) {
+        expect(c.value?.equals(copies[0].value!)).toBe(true);
+        expect(c.key).toBe(copies[0].key);
+      }
+    }
+    // States equal the offline replay, bit for bit.
+    const reference = await backtest(loaded, input.map((e) => e.value));
+    for (const [key, state] of reference.states) {
+      expect(sameState(await storedState(config, world.input, partitionForKey(key, 3), key), state)).toBe(true);
+    }
+    await out.stop();
+  }, 300_000);
+});
