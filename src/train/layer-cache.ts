@@ -22,6 +22,10 @@ export class LayerCache {
   gates = new Float64Array(0);
   /** GRU: W_hn h_{t-1} + b_hn per step (what r multiplies); empty for other cells. */
   hn = new Float64Array(0);
+  /** Backward: dL/d(W_ih x + b_ih) per step, G·H each (the gate pre-activation gradients, input side). */
+  dGi = new Float64Array(0);
+  /** Backward: dL/d(W_hh h + b_hh) per step; the same array as {@link dGi} except for the GRU. */
+  dGh = new Float64Array(0);
 
   constructor(cell: CellKind, hidden: number) {
     this.cell = cell;
@@ -41,6 +45,8 @@ export class LayerCache {
     }
     if (this.cell === 'gru' || this.cell === 'lstm') this.gates = new Float64Array(cap * gateCount(this.cell) * H);
     if (this.cell === 'gru') this.hn = new Float64Array(cap * H);
+    this.dGi = new Float64Array(cap * gateCount(this.cell) * H);
+    this.dGh = this.cell === 'gru' ? new Float64Array(cap * 3 * H) : this.dGi;
     this.capacity = cap;
   }
 }
