@@ -87,4 +87,17 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: SIGKILL and 
     }
     await out.stop();
   }, 300_000);
+
+  it('exits with code 1 and a logged error when stopping takes longer than shutdown.gracefulTimeoutMs', async () => {
+    const loaded = await saveTestModel(world.dir, 'tick');
+    const { file } = await worldConfig(world, loaded.manifestPath, { shutdown: { gracefulTimeoutMs: 1 }, logging: { level: 'info' } });
+    const output: string[] = [];
+    const child = runChild(file, output);
+    children.push(child);
+    await waitFor('the pipeline to run', () => output.join('').includes('pipeline running'));
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(output.join('')).toContain('graceful shutdown exceeded shutdown.gracefulTimeoutMs');
+  }, 120_000);
 });

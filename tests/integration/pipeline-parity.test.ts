@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { SeededRandom } from '../../src/model/random.js';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
 import { HEADERS } from '../../src/stream/record-headers.js';
@@ -33,7 +34,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: parity with 
 
   it('predicts each valid event once, as the backtest does, and leaves bit-identical states in Redis', async () => {
     const loaded = await saveTestModel(world.dir, 'vector');
-    const { config } = await worldConfig(world, loaded.manifestPath);
+    const { config, file } = await worldConfig(world, loaded.manifestPath);
     const input = events();
     const valid = input.filter((e) => !e.value.endsWith('[1,2')).length;
     await produceInput(world, input);
@@ -78,6 +79,25 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: parity with 
       const last = out.records.map(predictionOf).filter((p) => p.key === key && p.step === state.step)[0];
       expect(String(stored!.lastOffset)).toBe(last.source?.offset);
     }
+
+    // `rnn-stream inspect <key> --json` finds the key's partition and prints the same state.
+    const key = 'sensor-07';
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    let code: number;
+    try {
+      code = await main(['node', 'rnn-stream', 'inspect', key, '--config', file, '--json']);
+    } finally {
+      write.mockRestore();
+    }
+    expect(code).toBe(0);
+    const report = JSON.parse(printed.join('')) as { partition: number; partitionCount: number; step: number; h: number[][]; modelVersion: string };
+    const expected = reference.states.get(key)!;
+    expect(report).toMatchObject({ partition: partitionForKey(key, 3), partitionCount: 3, step: expected.step, modelVersion: loaded.version });
+    expect(report.h.flat()).toEqual(Array.from(expected.hidden));
     await out.stop();
     await dlq.stop();
   }, 240_000);
