@@ -1,0 +1,67 @@
+/**
+ * Phase of bench/pipeline.ts (run in its own process): the stack's ceiling, a bare kafkajs
+ * consume -> produce of the input messages to another topic, with the pipeline's consumer and
+ * producer settings (fetch limits, eachBatch concurrency, idempotent producer, acks, requests of
+ * at most 512 KiB) and nothing in between: no decoding, no model, no Redis.
+ * Usage: tsx bench/pipeline-ceiling.ts '<BenchRun JSON>'
+ */
+import { CompressionTypes, type Message } from 'kafkajs';
+import { createKafka } from '../src/kafka/create-kafka.js';
+import { benchConfig, OutputClock, type BenchRun } from './pipeline-common.js';
+
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+const run = JSON.parse(process.argv[2]) as BenchRun;
+const { kafka: k } = await benchConfig(run);
+const kafka = createKafka(k);
+const consumer = kafka.consumer({
+  groupId: `${run.groupId}-ceiling`,
+  sessionTimeout: k.sessionTimeoutMs,
+  rebalanceTimeout: k.rebalanceTimeoutMs,
+  heartbeatInterval: k.heartbeatIntervalMs,
+  maxBytesPerPartition: k.maxBytesPerPartition,
+  maxBytes: k.maxBytes,
+  maxWaitTimeInMs: k.fetchMaxWaitMs,
+  allowAutoTopicCreation: false,
+});
+const producer = kafka.producer({ idempotent: k.producer.idempotent, maxInFlightRequests: k.producer.idempotent ? 1 : undefined, allowAutoTopicCreation: false });
+await Promise.all([consumer.connect(), producer.connect()]);
+await consumer.subscribe({ topic: run.inputTopic, fromBeginning: true });
+const clock = new OutputClock();
+let finish!: () => void;
+const finished = new Promise<void>((resolve) => (finish = resolve));
+await consumer.run({
+  autoCommit: true,
+  eachBatchAutoResolve: false,
+  partitionsConsumedConcurrently: k.partitionsConsumedConcurrently,
+  eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+    clock.received();
+    const messages = batch.messages;
+    let start = 0;
+    while (start < messages.length) {
+      let end = start;
+      let bytes = 0;
+      const chunk: Message[] = [];
+      while (end < messages.length && (end === start || bytes + size(messages[end]) <= MAX_REQUEST_BYTES)) {
+        bytes += size(messages[end]);
+        chunk.push({ key: messages[end].key, value: messages[end].value });
+        end++;
+      }
+      await producer.send({ topic: run.ceilingTopic, messages: chunk, acks: k.producer.acks, compression: CompressionTypes.None });
+      start = end;
+    }
+    if (messages.length > 0) resolveOffset(messages[messages.length - 1].offset);
+    await heartbeat();
+    clock.batches++;
+    if (clock.acked(messages.length) >= run.events) finish();
+  },
+});
+await finished;
+const result = clock.result();
+await consumer.disconnect();
+await producer.disconnect();
+process.stdout.write(`${JSON.stringify(result)}\n`);
+
+function size(m: { key: Buffer | null; value: Buffer | null }): number {
+  return 24 + (m.key?.length ?? 0) + (m.value?.length ?? 0);
+}

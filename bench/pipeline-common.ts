@@ -1,0 +1,91 @@
+/**
+ * What the phases of bench/pipeline.ts share: the run description handed to each child process
+ * (as JSON in argv) and the result each child prints (one JSON line on stdout).
+ */
+import { loadConfig } from '../src/config/index.js';
+import type { ServiceConfig } from '../src/config/service-config.js';
+
+/** One benchmark run: where everything lives. */
+export interface BenchRun {
+  readonly brokers: string[];
+  readonly redisUrl: string;
+  readonly inputTopic: string;
+  readonly outputTopic: string;
+  readonly deadLetterTopic: string;
+  /** Output topic of the bare consume -> produce. */
+  readonly ceilingTopic: string;
+  readonly keyPrefix: string;
+  readonly groupId: string;
+  readonly partitions: number;
+  readonly events: number;
+  readonly model: string;
+}
+
+/** A phase's measurement. */
+export interface PhaseResult {
+  /** Events that reached the output (predictions, or re-produced messages). */
+  readonly events: number;
+  /** From the first input batch received (after the group join) to the last output acknowledged. */
+  readonly steadySeconds: number;
+  /** From the start of consumption (before the group join) to the last output. */
+  readonly wallSeconds: number;
+  /** Peak resident set size of the phase's process (getrusage ru_maxrss). */
+  readonly peakRssBytes: number;
+  /** Batches handled. */
+  readonly batches: number;
+}
+
+/** The service configuration of a run: config/default.yaml with the run's addresses and names. */
+export function benchConfig(run: BenchRun): Promise<ServiceConfig> {
+  return loadConfig({
+    env: {},
+    overrides: {
+      kafka: {
+        brokers: run.brokers,
+        clientId: 'rnn-stream-bench',
+        groupId: run.groupId,
+        inputTopic: run.inputTopic,
+        outputTopic: run.outputTopic,
+        deadLetterTopic: run.deadLetterTopic,
+        fromBeginning: true,
+        topics: { create: false, partitions: run.partitions, replicationFactor: 1 },
+      },
+      redis: { url: run.redisUrl, keyPrefix: run.keyPrefix },
+      model: { manifest: run.model },
+      logging: { level: 'warn' },
+    },
+  });
+}
+
+/**
+ * Times a phase: `received()` when an input batch arrives, `acked(n)` when outputs are
+ * acknowledged; the steady window runs from the first batch received to the last output.
+ */
+export class OutputClock {
+  private readonly started = performance.now();
+  private firstAt = -1;
+  private lastAt = -1;
+  private count = 0;
+  batches = 0;
+
+  received(): void {
+    if (this.firstAt < 0) this.firstAt = performance.now();
+  }
+
+  acked(n: number): number {
+    this.received();
+    this.count += n;
+    this.lastAt = performance.now();
+    return this.count;
+  }
+
+  result(): PhaseResult {
+    return {
+      events: this.count,
+      steadySeconds: (this.lastAt - this.firstAt) / 1000,
+      wallSeconds: (this.lastAt - this.started) / 1000,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      batches: this.batches,
+    };
+  }
+}

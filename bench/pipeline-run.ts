@@ -1,0 +1,62 @@
+/**
+ * Phase of bench/pipeline.ts (run in its own process): the rnn-stream pipeline itself
+ * (startKafkaPipeline with a RedisStateStore, as `rnn-stream run` wires it) from the input topic
+ * until every event has its prediction produced. Progress is read from the pipeline's own
+ * metrics, polled every 5 ms: the first batch is received when rnn_stream_batches_in_flight
+ * first goes above 0; outputs are rnn_stream_predictions_total.
+ * Usage: tsx bench/pipeline-run.ts '<BenchRun JSON>'
+ */
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { startKafkaPipeline } from '../src/kafka/start-kafka-pipeline.js';
+import { createPipelineMetrics } from '../src/metrics/pipeline-metrics.js';
+import { loadModel } from '../src/model/load-model.js';
+import type { Command } from 'ioredis';
+import { createRedisClient } from '../src/state/create-redis-client.js';
+import { RedisStateStore } from '../src/state/redis-state-store.js';
+import { benchConfig, OutputClock, type BenchRun } from './pipeline-common.js';
+
+const run = JSON.parse(process.argv[2]) as BenchRun;
+const config = await benchConfig(run);
+const loaded = await loadModel(run.model);
+const registry = new Registry();
+const metrics = createPipelineMetrics(registry);
+// The store gets a client whose sendCommand counts what is sent (round trips by command name);
+// INFO commandstats on the server also counts the commands run inside the Lua scripts.
+const client = createRedisClient({ url: config.redis.url });
+const sent: Record<string, number> = {};
+const sendCommand = client.sendCommand.bind(client);
+client.sendCommand = ((command: Command, ...rest: unknown[]) => {
+  sent[command.name] = (sent[command.name] ?? 0) + 1;
+  return (sendCommand as (c: Command, ...r: unknown[]) => unknown)(command, ...rest);
+}) as typeof client.sendCommand;
+const store = new RedisStateStore({ keyPrefix: config.redis.keyPrefix, client });
+const clock = new OutputClock();
+const pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger: pino({ level: config.logging.level }) });
+
+async function counter(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = await registry.getSingleMetric(name)?.get();
+  const value = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
+  return value?.value ?? 0;
+}
+
+let seen = 0;
+while (seen < run.events) {
+  const failed = await Promise.race([pipeline.done.then(() => 'stopped'), new Promise<null>((r) => setTimeout(() => r(null), 5))]);
+  if (failed !== null) throw new Error(`the pipeline ${failed} before every event was predicted (${seen} of ${run.events})`);
+  if ((await counter('rnn_stream_batches_in_flight')) > 0) clock.received();
+  const now = await counter('rnn_stream_predictions_total');
+  if (now > seen) {
+    clock.acked(now - seen);
+    seen = now;
+  }
+}
+const result = clock.result();
+await pipeline.stop();
+await store.close();
+await client.quit();
+// read after stop: the last batches' commit stage (which times them) runs after their predictions are counted
+const rejected = await counter('rnn_stream_events_total', { outcome: 'rejected' });
+const batchMetric = await registry.getSingleMetric('rnn_stream_batch_duration_seconds')?.get();
+const batches = batchMetric?.values.find((v) => (v as { metricName?: string }).metricName === 'rnn_stream_batch_duration_seconds_count')?.value ?? 0;
+process.stdout.write(`${JSON.stringify({ ...result, batches, rejected, redisSent: sent })}\n`);
