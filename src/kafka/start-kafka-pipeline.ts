@@ -93,6 +93,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   const onAssignment = (partitions: readonly number[]): void => {
     // A new generation: any partition may have had another owner meanwhile; reload on next batch.
     table.dropAll();
+    metrics.activeKeys.set(0);
     for (const p of assigned) if (!partitions.includes(p)) metrics.removeConsumerLag(k.inputTopic, p);
     assigned = [...partitions].sort((a, b) => a - b);
     log.info({ topic: k.inputTopic, partitions: assigned }, 'partitions assigned');

@@ -3,7 +3,7 @@ import { buildPrediction } from '../events/prediction.js';
 import type { LoadedModel } from '../model/load-model.js';
 import type { OutboxMessage } from '../state/state-store.js';
 import type { AdvancedBatch, PredictedBatch } from './batch-stages.js';
-import { HEADERS, sourceHeaders } from './record-headers.js';
+import { HEADERS } from './record-headers.js';
 
 /**
  * One prediction message per applied event (events/prediction.ts): key = entity key; value =
@@ -18,6 +18,7 @@ export function buildPredictions(loaded: LoadedModel): OperatorFunction<Advanced
   const outSize = loaded.model.spec.outputSize;
   return map((advanced): PredictedBatch => {
     const { topic, partition } = advanced.batch;
+    const partitionText = String(partition);
     const predictions: OutboxMessage[] = new Array<OutboxMessage>(advanced.applied.length);
     for (let i = 0; i < advanced.applied.length; i++) {
       const { event, message } = advanced.applied[i];
@@ -27,7 +28,13 @@ export function buildPredictions(loaded: LoadedModel): OperatorFunction<Advanced
       predictions[i] = {
         key: event.key,
         value: Buffer.from(JSON.stringify(prediction)),
-        headers: { ...sourceHeaders(topic, partition, message), [HEADERS.model]: manifest.name, [HEADERS.modelVersion]: version },
+        headers: {
+          [HEADERS.sourceTopic]: topic,
+          [HEADERS.sourcePartition]: partitionText,
+          [HEADERS.sourceOffset]: message.offset,
+          [HEADERS.model]: manifest.name,
+          [HEADERS.modelVersion]: version,
+        },
       };
     }
     return { ...advanced, predictions };
