@@ -185,7 +185,10 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
 export async function startInProcess(config: ServiceConfig, loaded: LoadedModel): Promise<{ pipeline: KafkaPipeline; store: RedisStateStore; metrics: PipelineMetrics; stop: () => Promise<void> }> {
   const store = new RedisStateStore({ connection: { url: config.redis.url }, keyPrefix: config.redis.keyPrefix });
   const metrics = createPipelineMetrics(new Registry(), { defaultMetrics: false });
-  const pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger: pino({ level: config.logging.level }) });
+  const pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger: pino({ level: config.logging.level }) }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   return {
     pipeline, store, metrics,
     stop: async () => {
