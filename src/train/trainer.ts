@@ -19,8 +19,7 @@
  * no masked step (many-to-one data) only advances the states. Deterministic: same options and
  * batches give the same bits.
  */
-import { ConfigError } from '../errors/index.js';
-import { TrainingDataError } from '../errors/training-data-error.js';
+import { ConfigError, TrainingDataError } from '../errors/index.js';
 import type { ModelParams } from '../model/model-params.js';
 import { stateSize, validateSpec, type ModelSpec } from '../model/model-spec.js';
 import { createLoss } from './losses/create-loss.js';

@@ -1,4 +1,4 @@
-import { TrainingDataError } from '../errors/training-data-error.js';
+import { TrainingDataError } from '../errors/index.js';
 import type { ModelSpec } from '../model/model-spec.js';
 import type { LossFunction } from './losses/loss-function.js';
 import type { TrainingSequence } from './training-contract.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ModelFormatError } from '../../src/errors/index.js';
-import { TrainingDataError } from '../../src/errors/training-data-error.js';
+import { ConfigError, ModelFormatError, TrainingDataError } from '../../src/errors/index.js';
 import { CELL_KINDS } from '../../src/model/cell-kind.js';
 import { initParams } from '../../src/model/init-params.js';
 import type { ModelSpec } from '../../src/model/model-spec.js';

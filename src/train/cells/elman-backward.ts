@@ -12,6 +12,7 @@
 import { accumulateMatVec } from '../kernels/accumulate-mat-vec.js';
 import type { LayerCache } from '../layer-cache.js';
 
+/** Backward step of an Elman layer at window step `s` (see file header). */
 export function elmanBackward(
   useRelu: boolean,
   whhT: Float64Array,

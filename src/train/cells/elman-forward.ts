@@ -10,6 +10,7 @@ import { affine64 } from '../kernels/affine64.js';
 import type { LayerCache } from '../layer-cache.js';
 import type { LayerParams64 } from '../param-vector.js';
 
+/** Forward step of an Elman layer at window step `s` (see file header). */
 export function elmanForward(
   p: LayerParams64,
   useRelu: boolean,

@@ -16,6 +16,7 @@
 import { accumulateMatVec } from '../kernels/accumulate-mat-vec.js';
 import type { LayerCache } from '../layer-cache.js';
 
+/** Backward step of a GRU layer at window step `s` (see file header). */
 export function gruBackward(
   whhT: Float64Array,
   wihT: Float64Array,

@@ -14,6 +14,7 @@ import { affine64 } from '../kernels/affine64.js';
 import type { LayerCache } from '../layer-cache.js';
 import type { LayerParams64 } from '../param-vector.js';
 
+/** Forward step of a GRU layer at window step `s` (see file header). */
 export function gruForward(
   p: LayerParams64,
   x: Float64Array,

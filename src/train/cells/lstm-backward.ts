@@ -14,6 +14,7 @@
 import { accumulateMatVec } from '../kernels/accumulate-mat-vec.js';
 import type { LayerCache } from '../layer-cache.js';
 
+/** Backward step of an LSTM layer at window step `s` (see file header). */
 export function lstmBackward(
   whhT: Float64Array,
   wihT: Float64Array,
