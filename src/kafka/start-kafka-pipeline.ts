@@ -89,6 +89,9 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     finish = resolve;
     fail = reject;
   });
+  // Callers get the error through `done`; this only keeps a rejection that arrives after they
+  // stopped waiting (during stop()) from being reported as unhandled and killing the process.
+  done.catch(() => undefined);
 
   const onAssignment = (partitions: readonly number[]): void => {
     // A new generation: any partition may have had another owner meanwhile; reload on next batch.

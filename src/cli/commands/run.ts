@@ -76,7 +76,9 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
     if (!signals.signal.aborted) {
       pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger });
       logger.info({ input: config.kafka.inputTopic, output: config.kafka.outputTopic, group: config.kafka.groupId }, 'pipeline running');
-      const stopped = new Promise<void>((resolve) => signals.signal.addEventListener('abort', () => resolve(), { once: true }));
+      const stopped = signals.signal.aborted
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => signals.signal.addEventListener('abort', () => resolve(), { once: true }));
       await Promise.race([pipeline.done, stopped]);
     }
   } catch (error) {
