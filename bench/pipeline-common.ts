@@ -29,6 +29,8 @@ export interface PhaseResult {
   readonly steadySeconds: number;
   /** From the start of consumption (before the group join) to the last output. */
   readonly wallSeconds: number;
+  /** CPU time (user + system) of the phase's process over the steady window: robust to a busy machine. */
+  readonly cpuSeconds: number;
   /** Peak resident set size of the phase's process (getrusage ru_maxrss). */
   readonly peakRssBytes: number;
   /** Batches handled. */
@@ -66,16 +68,21 @@ export class OutputClock {
   private firstAt = -1;
   private lastAt = -1;
   private count = 0;
+  private cpuFirst: NodeJS.CpuUsage | null = null;
+  private cpuLast: NodeJS.CpuUsage | null = null;
   batches = 0;
 
   received(): void {
-    if (this.firstAt < 0) this.firstAt = performance.now();
+    if (this.firstAt >= 0) return;
+    this.firstAt = performance.now();
+    this.cpuFirst = process.cpuUsage();
   }
 
   acked(n: number): number {
     this.received();
     this.count += n;
     this.lastAt = performance.now();
+    this.cpuLast = process.cpuUsage();
     return this.count;
   }
 
@@ -84,6 +91,7 @@ export class OutputClock {
       events: this.count,
       steadySeconds: (this.lastAt - this.firstAt) / 1000,
       wallSeconds: (this.lastAt - this.started) / 1000,
+      cpuSeconds: this.cpuFirst && this.cpuLast ? (this.cpuLast.user - this.cpuFirst.user + this.cpuLast.system - this.cpuFirst.system) / 1e6 : 0,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       batches: this.batches,
     };

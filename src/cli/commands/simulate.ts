@@ -4,6 +4,7 @@ import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
 import { loadConfig } from '../../config/index.js';
 import { ConfigError, RnnStreamError } from '../../errors/index.js';
 import { createKafka } from '../../kafka/create-kafka.js';
+import { ensureTopics, topicPartitionCount, type TopicSpec } from '../../kafka/ensure-topics.js';
 import { newSimTick, paceTicks, SyntheticMarket, tickToJson, type PaceTicksResult } from '../../market/index.js';
 import { finish, writeLine } from '../write-lines.js';
 import { numberOption } from '../number-option.js';
@@ -44,7 +45,8 @@ export function registerSimulate(program: Command): void {
       'after',
       `
 Each message: key = symbol, value = {"symbol","ts","price","volume"} (ts in epoch ms; timestamps
-advance by 1000/rate ms per event). The topic is created when missing. The market model and its
+advance by 1000/rate ms per event). A missing topic is created (unless kafka.topics.create is
+false); an existing one is kept as it is. The market model and its
 parameters are described in docs/simulator.md.`,
     )
     .action(async (opts: SimulateOptions) => {
@@ -83,7 +85,8 @@ async function simulateToKafka(opts: SimulateOptions): Promise<PaceTicksResult> 
   const topic = opts.topic ?? config.kafka.inputTopic;
   const where = `topic ${topic} at ${config.kafka.brokers.join(',')}`;
   const kafka = createKafka(config.kafka);
-  await ensureTopic(kafka, topic, opts.partitions ?? config.kafka.topics.partitions, config.kafka.topics.replicationFactor, where);
+  const { partitions, replicationFactor, create } = config.kafka.topics;
+  await ensureTopic(kafka, { topic, numPartitions: opts.partitions ?? partitions, replicationFactor }, create, where);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   const compression = config.kafka.producer.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const market = marketOf(opts);
@@ -108,22 +111,15 @@ async function simulateToKafka(opts: SimulateOptions): Promise<PaceTicksResult> 
   }
 }
 
-/** Creates `topic` unless it exists; says so when an existing topic has another partition count. */
-async function ensureTopic(kafka: Kafka, topic: string, partitions: number, replicationFactor: number, where: string): Promise<void> {
+/** Creates `topic` when missing (if kafka.topics.create); says when an existing one has another partition count. */
+async function ensureTopic(kafka: Kafka, spec: TopicSpec, create: boolean, where: string): Promise<void> {
   const admin = kafka.admin();
   await kafkaStep(() => admin.connect(), `cannot connect to ${where}`);
   try {
-    const created = await kafkaStep(
-      () => admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor }], waitForLeaders: true }),
-      `cannot create ${where}`,
-    );
-    if (!created) {
-      const meta = await kafkaStep(() => admin.fetchTopicMetadata({ topics: [topic] }), `cannot describe ${where}`);
-      const existing = meta.topics[0]?.partitions.length ?? 0;
-      if (existing !== partitions) process.stderr.write(`simulate: topic ${topic} exists with ${existing} partitions (kept)\n`);
-    } else {
-      process.stderr.write(`simulate: created topic ${topic} with ${partitions} partitions\n`);
-    }
+    await kafkaStep(() => ensureTopics(admin, [spec], create), `cannot create ${where}`);
+    const partitions = await kafkaStep(() => topicPartitionCount(admin, spec.topic), `cannot describe ${where}`);
+    const note = partitions === spec.numPartitions ? '' : ` (exists; ${spec.numPartitions} asked, kept as it is)`;
+    process.stderr.write(`simulate: topic ${spec.topic} has ${partitions} partitions${note}\n`);
   } finally {
     await kafkaStep(() => admin.disconnect(), `cannot disconnect from ${where}`);
   }
@@ -134,6 +130,7 @@ async function kafkaStep<T>(call: () => Promise<T>, what: string): Promise<T> {
   try {
     return await call();
   } catch (cause) {
+    if (cause instanceof RnnStreamError) throw cause;
     const retriable = typeof cause === 'object' && cause !== null && (cause as { retriable?: unknown }).retriable === true;
     throw new RnnStreamError(what, { cause, retriable });
   }
