@@ -1,84 +1,98 @@
 /**
  * Example 3 of the tutorial (the RNN): today's food from yesterday's food AND today's weather.
- * Sunny: the same food as yesterday. Rainy: the next food in the cycle.
+ * Sunny: the same food as yesterday. Rainy: the next food in the cycle. The post's exercise,
+ * W_xh 3x2 and W_hh 3x3, solved on the project's `rnn_tanh` cell:
  *
- *     h_t = relu(W_xh · x_t + W_hh · h_{t-1} + b)      x_t: today's weather, h_{t-1}: yesterday
+ *     h_t = tanh(W_xh · x_t + W_hh · h_{t-1} + b)      x_t: today's weather, h_{t-1}: yesterday
  *
- * Six hidden units, one per (weather, food) pair, in the order sunny·pizza, sunny·chicken,
- * sunny·sandwich, rainy·pizza, rainy·chicken, rainy·sandwich. h_t is the one-hot of (today's
- * weather, today's food). Unit (w, f) gets +1 from W_xh when today's weather is w, +1 from W_hh
- * when yesterday's food leads to f in weather w (f itself when sunny: the identity block I;
- * the food before f when rainy: example 2's cycle P), and b = -1. Its pre-activation is 1 when
- * both hold and 0 or -1 otherwise, so relu lets exactly one unit through, with value exactly 1.
- * The head [I I] adds the two weather halves: output = one-hot of today's food.
+ * h_t cannot be a code of today's food alone (docs/chef-examples.md proves it), so it is a ±1
+ * code of three yes/no facts about yesterday and today:
  *
- * Why not three hidden units (the post's 3x2 / 3x3 exercise): with h = one-hot food and any
- * monotone activation, no W_xh, W_hh, b exist; see docs/chef-examples.md for the proof.
+ *     unit 0  chicken today or yesterday        pizza          [-1 -1 -1]
+ *     unit 1  chicken yesterday, rain today     chicken        [+1 -1 -1]
+ *     unit 2  sandwich yesterday and today      sandwich, rain [+1 +1 -1]   sandwich, sun [-1 -1 +1]
+ *
+ * Two sums of yesterday's code recognise yesterday's food: h1 + h2 is 0 for a sandwich and -2
+ * otherwise, h0 - h1 is 2 for chicken and 0 otherwise. The rows of W_hh are built from them, and
+ * W_xh · x_t + b is each unit's threshold for today's weather. Every pre-activation is an odd
+ * multiple of {@link CHEF_SCALE} = 20, and tanh(±20) is exactly ±1 in float32, so h_t is an
+ * exact ±1 code at every step. examples/chef/search-three-unit.py is the exhaustive search that
+ * found this code among all 3-bit codes of the six (food, weather) pairs.
  */
 import type { RnnModel } from '../../src/model/index.js';
-import { FOOD_CYCLE } from './food-cycle.js';
-import { handSetModel } from './hand-set-model.js';
-import { FOODS, WEATHERS, argmax, oneHot, type Food, type Weather } from './vocabulary.js';
+import { handSetModel, type Matrix } from './hand-set-model.js';
+import { FOODS, type Food, type Weather } from './vocabulary.js';
 
-/** Number of hidden units: one per (weather, food) pair; unit index = weather * 3 + food. */
-export const CHEF_HIDDEN = WEATHERS.length * FOODS.length;
-
-/** W_xh (6x2): unit (w, f) listens to weather w only. */
-export const CHEF_W_XH = [
-  [1, 0],
-  [1, 0],
-  [1, 0],
-  [0, 1],
-  [0, 1],
-  [0, 1],
+/** What each hidden unit means when it is +1 (it is -1 otherwise). */
+export const CHEF_UNITS = [
+  'chicken today or yesterday',
+  'chicken yesterday, rain today',
+  'sandwich yesterday and today',
 ] as const;
 
-const I = [
-  [1, 0, 0],
-  [0, 1, 0],
-  [0, 0, 1],
+/** The factor applied to W_xh, W_hh and b so that |pre-activation| >= 20 and tanh saturates exactly. */
+export const CHEF_SCALE = 20;
+
+/**
+ * W_hh (3x3) before scaling. Row 0 = (h0 - h1) - (h1 + h2): 4 after chicken, 2 after pizza,
+ * 0 after sandwich. Row 1 = h0 - h1: 2 after chicken. Row 2 = h1 + h2: 0 after sandwich, -2 else.
+ */
+export const CHEF_W_HH: Matrix = [
+  [1, -2, -1],
+  [1, -1, 0],
+  [0, 1, 1],
 ];
 
-/**
- * W_hh (6x6) = [[I, I], [P, P]]: the sunny half copies yesterday's food (I), the rainy half
- * advances it (P = FOOD_CYCLE); both column halves are read because yesterday's food is
- * wherever yesterday's 1 is, whatever yesterday's weather was.
- */
-export const CHEF_W_HH = [...I.map((row) => [...row, ...row]), ...FOOD_CYCLE.map((row) => [...row, ...row])];
+/** W_xh (3x2, columns sunny, rainy) before scaling: +1 for the weather a unit wants, -1 for the other. */
+export const CHEF_W_XH: Matrix = [
+  [-1, 1],
+  [-1, 1],
+  [1, -1],
+];
 
-/** b: the threshold that keeps a unit off unless both its weather and its food agree. */
-export const CHEF_BIAS = [-1, -1, -1, -1, -1, -1] as const;
+/** b before scaling: with W_xh, thresholds sunny/rainy of -3/-1, -3/-1 and +1/-1. */
+export const CHEF_BIAS = [-2, -2, 0] as const;
 
-/** Head (3x6) = [I I]: today's food, whichever weather brought it. */
-export const CHEF_HEAD = I.map((row) => [...row, ...row]);
+/** Head (3x3, rows pizza, chicken, sandwich): with {@link CHEF_HEAD_BIAS}, the exact one-hot food. */
+export const CHEF_HEAD: Matrix = [
+  [-0.5, 0, -0.5],
+  [0.5, -0.5, 0],
+  [0, 0.5, 0.5],
+];
 
-/** The example-3 network, on the project's `rnn_relu` Elman cell. */
+/** The head's bias: sandwich = (h1 + h2) / 2 + 1. */
+export const CHEF_HEAD_BIAS = [0, 0, 1] as const;
+
+const scaled = (m: Matrix): Matrix => m.map((row) => row.map((v) => v * CHEF_SCALE));
+
+/** The example-3 network: the project's `rnn_tanh` Elman cell, three hidden units, the linear head. */
 export function chefRnnModel(): RnnModel {
-  return handSetModel({ weightIh: CHEF_W_XH, weightHh: CHEF_W_HH, bias: CHEF_BIAS, head: CHEF_HEAD });
+  return handSetModel({
+    cell: 'rnn_tanh',
+    weightIh: scaled(CHEF_W_XH),
+    weightHh: scaled(CHEF_W_HH),
+    bias: CHEF_BIAS.map((v) => v * CHEF_SCALE),
+    head: CHEF_HEAD,
+    headBias: CHEF_HEAD_BIAS,
+  });
+}
+
+/** The ±1 code h_t after a day on which the chef cooked `food` in `weather`. */
+export function chefCode(food: Food, weather: Weather): Float32Array {
+  const f = FOODS.indexOf(food);
+  const yesterday = FOODS[weather === 'sunny' ? f : (f + 2) % FOODS.length];
+  const facts = [
+    food === 'chicken' || yesterday === 'chicken',
+    yesterday === 'chicken' && weather === 'rainy',
+    yesterday === 'sandwich' && weather === 'sunny',
+  ];
+  return Float32Array.from(facts, (fact) => (fact ? 1 : -1));
 }
 
 /**
- * h_0: the memory before day 1, i.e. yesterday's food. It goes in the sunny half; the rainy half
- * would do as well, since W_hh reads both halves alike.
+ * h_0, the memory before day 1: the code of a sunny day on which the chef cooked `yesterday`.
+ * That state is reached in every run after such a day, and what follows depends only on the food.
  */
 export function chefStartState(yesterday: Food): Float32Array {
-  return oneHot(FOODS.indexOf(yesterday), CHEF_HIDDEN);
-}
-
-/** One day of a trace: the weather, the food the network chose, and h_t after that day. */
-export interface ChefDay {
-  readonly weather: Weather;
-  readonly food: Food;
-  readonly output: Float32Array;
-  readonly hidden: Float32Array;
-}
-
-/** Runs the network over `weathers` starting from `state` (h_0, updated in place) and records each day. */
-export function cookWithWeather(model: RnnModel, state: Float32Array, weathers: readonly Weather[]): ChefDay[] {
-  const stepper = model.newStepper();
-  return weathers.map((weather) => {
-    const output = new Float32Array(FOODS.length);
-    stepper.step(state, oneHot(WEATHERS.indexOf(weather), WEATHERS.length), output);
-    return { weather, food: FOODS[argmax(output)], output, hidden: state.slice() };
-  });
+  return chefCode(yesterday, 'sunny');
 }

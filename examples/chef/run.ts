@@ -5,7 +5,8 @@
  *     npx tsx examples/chef/run.ts                          # default two-week trace
  *     npx tsx examples/chef/run.ts chicken rainy sunny ...  # yesterday's food, then the weathers
  */
-import { chefRnnModel, chefStartState, cookWithWeather } from './chef-rnn.js';
+import { CHEF_UNITS, chefRnnModel, chefStartState } from './chef-rnn.js';
+import { cookWithWeather } from './cook-with-weather.js';
 import { cookCycle, foodCycleModel } from './food-cycle.js';
 import { cookForWeather, weatherToFoodModel } from './weather-to-food.js';
 import { FOODS, WEATHERS, type Food, type Weather } from './vocabulary.js';
@@ -43,10 +44,12 @@ cookCycle(foodCycleModel(), yesterday, 7).forEach((food, i) => {
   console.log(`  day ${String(i + 1).padStart(2)}  ${food}`);
 });
 
-console.log(`\nExample 3 (RNN, h_t = relu(W_xh · weather_t + W_hh · h_{t-1} + b)), yesterday = ${yesterday}:`);
-console.log('  day  weather  food      h_t (sunny·p c s | rainy·p c s)');
-const days = cookWithWeather(chefRnnModel(), chefStartState(yesterday), weathers);
-days.forEach((d, i) => {
-  const h = vector(d.hidden).slice(1, -1).split(' ');
-  console.log(`  ${String(i + 1).padStart(3)}  ${d.weather.padEnd(7)}  ${d.food.padEnd(8)}  [${h.slice(0, 3).join(' ')} | ${h.slice(3).join(' ')}]`);
+console.log(`\nExample 3 (RNN, h_t = tanh(W_xh · weather_t + W_hh · h_{t-1} + b), 3 hidden units), yesterday = ${yesterday}:`);
+CHEF_UNITS.forEach((meaning, j) => console.log(`  h${j}: ${meaning}`));
+console.log('  day  weather  food      output   h_t (h0 h1 h2)');
+const signed = (v: Float32Array) => `[${Array.from(v, (x) => (x > 0 ? '+' : '') + x.toFixed(0)).join(' ')}]`;
+const h0 = chefStartState(yesterday);
+console.log(`    0  ${'sunny'.padEnd(7)}  ${yesterday.padEnd(8)}  ${' '.repeat(7)}  ${signed(h0)}  h_0, yesterday`);
+cookWithWeather(chefRnnModel(), h0, weathers).forEach((d, i) => {
+  console.log(`  ${String(i + 1).padStart(3)}  ${d.weather.padEnd(7)}  ${d.food.padEnd(8)}  ${vector(d.output)}  ${signed(d.hidden)}`);
 });
