@@ -99,8 +99,18 @@ function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, settle: (o
   };
 }
 
-/** Whether trying the batch again may succeed: our errors say so; kafkajs errors carry `retriable`. */
+/**
+ * Whether trying the batch again may succeed. Our errors say so themselves. kafkajs marks its
+ * errors `retriable`, but wraps a retriable one (a lost connection, a request timeout) in a
+ * non-retriable KafkaJSNumberOfRetriesExceeded / KafkaJSNonRetriableError once its own retries
+ * are used up; the cause chain still says the broker was merely unreachable, so such an error is
+ * retriable here: the batch is fetched again once Kafka answers, instead of stopping the service.
+ */
 export function isRetriable(error: unknown): boolean {
   if (error instanceof RnnStreamError) return error.retriable;
-  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; depth++) {
+    if ((e as { retriable?: unknown }).retriable === true) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }

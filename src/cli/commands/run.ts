@@ -27,7 +27,11 @@ batches in hand are finished and committed, then Kafka and Redis are disconnecte
 shutdown.gracefulTimeoutMs the process exits with code 1. A second signal exits at once.`,
     )
     .action(async (opts: { config?: string }) => {
-      await runService(await loadConfig({ file: opts.config }));
+      try {
+        await runService(await loadConfig({ file: opts.config }));
+      } finally {
+        exitIfStillAlive();
+      }
     });
 }
 
@@ -98,6 +102,19 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
   if (fatal !== undefined) {
     throw fatal instanceof RnnStreamError ? fatal : new RnnStreamError('the pipeline stopped on an error', { cause: fatal });
   }
+}
+
+/**
+ * After a stop, nothing of the service should keep the process alive; a client library's
+ * pending reconnect timer can (kafkajs schedules a consumer restart after a crash, and that
+ * restart would rejoin the group with no pipeline behind it, holding partitions). This timer does
+ * not keep the process alive itself (unref), but if something else does, it ends the process.
+ */
+function exitIfStillAlive(): void {
+  setTimeout(() => {
+    process.stderr.write('rnn-stream: handles still open 2 s after the service stopped; exiting\n');
+    process.exit(process.exitCode ?? 1);
+  }, 2_000).unref();
 }
 
 /** Runs `stop`; if it takes longer than `boundMs`, logs an error and exits the process with code 1. */

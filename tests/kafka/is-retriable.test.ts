@@ -1,0 +1,34 @@
+import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { StateCorruptError, StateFencedError, StateStoreError } from '../../src/errors/index.js';
+import { isRetriable } from '../../src/kafka/kafka-batch-source.js';
+
+// kafkajs' runtime constructors take (error, { cause, ... }); its type declarations omit the options.
+type KafkaErrorCtor = new (e: Error | string | object, options?: object) => Error & { retriable: boolean };
+const NonRetriable = KafkaJSNonRetriableError as unknown as KafkaErrorCtor;
+const RetriesExceeded = KafkaJSNumberOfRetriesExceeded as unknown as KafkaErrorCtor;
+const ProtocolError = KafkaJSProtocolError as unknown as KafkaErrorCtor;
+
+describe('isRetriable', () => {
+  it('treats a broker that stayed unreachable through kafkajs retries as transient', () => {
+    const lost = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    // What kafkajs' retrier throws once its retries are used up, and what outer layers wrap it in.
+    const exhausted = new RetriesExceeded(lost, { retryCount: 5, retryTime: 9752 });
+    const wrapped = new NonRetriable(exhausted, { cause: lost });
+    expect(exhausted.retriable).toBe(false);
+    expect(isRetriable(exhausted)).toBe(true);
+    expect(isRetriable(wrapped)).toBe(true);
+  });
+
+  it('keeps errors that no retry can fix fatal', () => {
+    const denied = new ProtocolError({ message: 'Not authorized to access topics', type: 'TOPIC_AUTHORIZATION_FAILED', code: 29, retriable: false });
+    expect(isRetriable(new NonRetriable(denied, { cause: denied }))).toBe(false);
+    expect(isRetriable(new Error('a bug'))).toBe(false);
+    expect(isRetriable(new StateCorruptError('bad bytes', { key: 'k' }))).toBe(false);
+  });
+
+  it('follows the project errors\' own flag', () => {
+    expect(isRetriable(new StateStoreError('connection lost', { op: 'apply' }, { retriable: true }))).toBe(true);
+    expect(isRetriable(new StateFencedError({ topic: 't', partition: 0, expected: 4, actual: 9 }))).toBe(false);
+  });
+});
