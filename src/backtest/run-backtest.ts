@@ -77,7 +77,16 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       state = runtime.newKeyState();
       states.set(event.key, state);
     }
-    if (runtime.advance(state, event)) summary.timestampRegressions++;
+    const result = runtime.advance(state, event);
+    if (result === 'non_finite') {
+      // The model diverged on this event: reported like an invalid line, state left as it was
+      // (the streaming pipeline dead-letters it with the same reason).
+      summary.invalid++;
+      summary.invalidByReason.non_finite_output = (summary.invalidByReason.non_finite_output ?? 0) + 1;
+      opts.onInvalid?.(line, 'non_finite_output', `the model's output or state for key ${JSON.stringify(event.key.slice(0, 64))} is not finite`);
+      continue;
+    }
+    if (result === 'backwards') summary.timestampRegressions++;
     summary.predictions++;
     await opts.onPrediction(buildPrediction(opts.loaded.manifest, opts.loaded.version, event, state.step, runtime.out), line);
   }

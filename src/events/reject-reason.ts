@@ -17,6 +17,7 @@ export const REJECT_REASONS = [
   'oversized',
   /** Only under `events.timestampPolicy: reject`: ts earlier than the key's previous event. */
   'timestamp_regression',
+  'non_finite_output',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -99,18 +99,25 @@ function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, settle: (o
   };
 }
 
+/** kafkajs protocol errors that mean "the group is rebalancing, or this member must rejoin". */
+const REJOIN_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR_FOR_GROUP', 'NOT_COORDINATOR']);
+
 /**
  * Whether trying the batch again may succeed. Our errors say so themselves. kafkajs marks its
- * errors `retriable`, but wraps a retriable one (a lost connection, a request timeout) in a
+ * errors `retriable`, but (a) wraps a retriable one (a lost connection, a request timeout) in a
  * non-retriable KafkaJSNumberOfRetriesExceeded / KafkaJSNonRetriableError once its own retries
- * are used up; the cause chain still says the broker was merely unreachable, so such an error is
- * retriable here: the batch is fetched again once Kafka answers, instead of stopping the service.
+ * are used up, and (b) marks group-membership errors (a rebalance in progress, a stale
+ * generation) non-retriable although kafkajs itself handles them by rejoining the group. Both
+ * are retriable here: the batch goes back to kafkajs, which rejoins or refetches, instead of the
+ * service stopping. The cause chain is walked for both.
  */
 export function isRetriable(error: unknown): boolean {
   if (error instanceof RnnStreamError) return error.retriable;
   for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; depth++) {
-    if ((e as { retriable?: unknown }).retriable === true) return true;
-    e = (e as { cause?: unknown }).cause;
+    const k = e as { retriable?: unknown; type?: unknown; cause?: unknown };
+    if (k.retriable === true) return true;
+    if (typeof k.type === 'string' && REJOIN_ERRORS.has(k.type)) return true;
+    e = k.cause;
   }
   return false;
 }

@@ -100,6 +100,13 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     for (const p of assigned) if (!partitions.includes(p)) metrics.removeConsumerLag(k.inputTopic, p);
     assigned = [...partitions].sort((a, b) => a - b);
     log.info({ topic: k.inputTopic, partitions: assigned }, 'partitions assigned');
+    // Checked before any batch of the new generation is applied: a partition beyond the count the
+    // state was built with means keys moved (the admin re-check below catches a lower count).
+    const beyond = assigned.filter((p) => p >= partitionCount);
+    if (beyond.length > 0) {
+      table.refuse(beyond);
+      fail(new RnnStreamError(`input topic ${k.inputTopic} has partition(s) ${beyond.join(', ')} beyond the ${partitionCount} the state was built with; refusing to go on (see docs/pipeline.md)`));
+    }
     topicPartitionCount(admin, k.inputTopic).then(
       (count) => {
         if (count !== partitionCount) {

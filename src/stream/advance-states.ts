@@ -60,7 +60,16 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
         decoded.deadLetters.push({ record, reason: 'timestamp_regression' });
         continue;
       }
-      if (runtime.advance(state, item.event)) regressions++;
+      const result = runtime.advance(state, item.event);
+      if (result === 'non_finite') {
+        // A diverging model must not stop the partition (it would fail again on every retry):
+        // the event is dead-lettered and the key's state is left as it was.
+        const detail = `the model's output or state for key ${JSON.stringify(key.slice(0, 64))} is not finite`;
+        const record = deadLetterRecord(decoded.batch.topic, decoded.batch.partition, item.message, { reason: 'non_finite_output', detail });
+        decoded.deadLetters.push({ record, reason: 'non_finite_output' });
+        continue;
+      }
+      if (result === 'backwards') regressions++;
       state.lastOffset = item.offset;
       outputs.set(runtime.out, applied.length * outSize);
       steps[applied.length] = state.step;

@@ -1,5 +1,6 @@
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
+import { RnnStreamError } from '../errors/index.js';
 import { StateFencedError } from '../errors/state-fenced-error.js';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { StateStore } from '../state/state-store.js';
@@ -25,8 +26,13 @@ export interface ClaimPartitionDeps {
  * Makes sure the worker holds the batch's partition before anything is computed. On the first
  * batch after an assignment (or after the context was dropped) it reads the partition's
  * snapshot from the store once, re-produces an outbox that was not marked produced (identical
- * bytes) and marks it. Then it drops the messages at or below the watermark (already applied);
- * when none is left it seeks the source to watermark + 1 and the batch is skipped.
+ * bytes) and marks it. Redis, not Kafka's committed offset, says where to resume: when that
+ * first batch starts after watermark + 1 (Kafka's position is ahead of the stored state, e.g.
+ * after Redis lost recent writes, or a new consumer group over existing state), the source is
+ * sought to watermark + 1 and the batch skipped, once per load. When the log ends at or below the
+ * watermark, the state belongs to another log (topic recreated, unclean leader election): that
+ * is refused, not ignored. Then it drops the messages at or below the watermark (already
+ * applied); when none is left it seeks the source to watermark + 1 and the batch is skipped.
  *
  * Order and concurrency: one output per input, in input order (concatMap). Used by the
  * pipeline on one batch at a time per partition.
@@ -45,6 +51,22 @@ export function claimPartition(deps: ClaimPartitionDeps): OperatorFunction<Strea
         // The store could not read a consistent snapshot because another writer kept moving it.
         if (error instanceof StateFencedError) return { ...base, disposition: 'fenced' };
         throw error;
+      }
+    }
+    if (!context.positionChecked && batch.messages.length > 0) {
+      context.positionChecked = true;
+      const logEnd = batch.highWatermark === '' ? NaN : Number(batch.highWatermark);
+      if (logEnd <= context.watermark) {
+        throw new RnnStreamError(
+          `${batch.topic}[${batch.partition}]: the log ends at offset ${logEnd} but the stored state has applied up to ${context.watermark}; ` +
+            'the state belongs to another log (topic recreated?) and is not used (see docs/pipeline.md)',
+        );
+      }
+      const first = Number(batch.messages[0].offset);
+      if (context.watermark >= 0 && first > context.watermark + 1) {
+        deps.logger?.warn({ topic: batch.topic, partition: batch.partition, watermark: context.watermark, fetched: first }, 'Kafka position is ahead of the stored state; seeking to watermark + 1');
+        batch.control.seek(String(context.watermark + 1));
+        return { ...base, context, disposition: 'skip' };
       }
     }
     const duplicates = firstAbove(batch.messages, context.watermark);

@@ -7,16 +7,25 @@ import type { StreamMessage } from './stream-batch.js';
 const MAX_DETAIL = 512;
 
 /**
+ * Largest value kept in the dead letter of an `oversized` message. The original may exceed the
+ * broker's message limit once sent uncompressed (it can arrive compressed); an unsendable dead
+ * letter would fail its batch forever. Its first bytes are kept, with the original size in a header.
+ */
+export const MAX_OVERSIZED_VALUE_BYTES = 65_536;
+
+/**
  * The dead-letter record of a rejected input message: its original key, value and headers,
- * byte for byte, plus headers with the reason, a detail, and the source topic, partition,
+ * byte for byte (an oversized value is cut to MAX_OVERSIZED_VALUE_BYTES), plus headers with the reason, a detail, and the source topic, partition,
  * offset and timestamp. Deterministic: the same message and rejection give the same record.
  */
 export function deadLetterRecord(topic: string, partition: number, message: StreamMessage, rejection: Rejection): SinkRecord {
+  const cut = rejection.reason === 'oversized' && message.value !== null && message.value.length > MAX_OVERSIZED_VALUE_BYTES;
   return {
     key: message.key,
-    value: message.value,
+    value: cut ? message.value!.subarray(0, MAX_OVERSIZED_VALUE_BYTES) : message.value,
     headers: {
       ...message.headers,
+      ...(cut ? { [HEADERS.originalSize]: String(message.value!.length) } : {}),
       ...sourceHeaders(topic, partition, message),
       [HEADERS.sourceTimestamp]: message.timestamp,
       [HEADERS.reason]: rejection.reason,

@@ -1,5 +1,5 @@
 import { createFeatureTransform } from '../features/create-feature-transform.js';
-import { MEM_PREV_TS, MEM_SEEN } from '../features/feature-memory.js';
+import { FEATURE_MEMORY_SIZE, MEM_PREV_TS, MEM_SEEN } from '../features/feature-memory.js';
 import type { FeatureTransform } from '../features/feature-transform.js';
 import type { LoadedModel } from '../model/load-model.js';
 import type { Stepper } from '../model/rnn-model.js';
@@ -22,6 +22,9 @@ export class ModelRuntime {
   private readonly resetAfterEnd: boolean;
   /** Gap (ms) that starts a new many-to-one sequence; Infinity when the manifest sets none. */
   private readonly sequenceGapMs: number;
+  /** The state before the step, restored when the step produced a non-finite value. */
+  private readonly savedHidden: Float32Array;
+  private readonly savedMemory: Float64Array;
 
   constructor(loaded: LoadedModel) {
     this.loaded = loaded;
@@ -31,6 +34,8 @@ export class ModelRuntime {
     this.out = new Float32Array(loaded.model.spec.outputSize);
     this.resetAfterEnd = loaded.manifest.outputMode === 'many_to_one';
     this.sequenceGapMs = this.resetAfterEnd ? (loaded.manifest.sequenceGapMs ?? Infinity) : Infinity;
+    this.savedHidden = new Float32Array(loaded.model.stateSize);
+    this.savedMemory = new Float64Array(FEATURE_MEMORY_SIZE);
   }
 
   /** A fresh state for a key seen for the first time. */
@@ -42,15 +47,35 @@ export class ModelRuntime {
    * Applies `event` to `state` (in place): features, one RNN step, the head output into
    * {@link out}, step + 1. Many-to-one models reset h/c after an event marked `end`, and
    * before an event that comes more than the manifest's `sequenceGapMs` after its key's previous
-   * one (the same rule as training's sequence ends). Returns true when the event's timestamp
-   * went backwards for its key (it is applied anyway).
+   * one (the same rule as training's sequence ends).
+   *
+   * Returns `applied`, or `backwards` when the event's timestamp went back for its key (it is
+   * applied anyway), or `non_finite` when the step produced a NaN or infinity in the output or
+   * the state (a diverging model, e.g. an unbounded relu recurrence): then the key's state is
+   * left exactly as it was, and {@link out} must not be used. Allocates nothing.
    */
-  advance(state: KeyState, event: ModelEvent): boolean {
-    if (state.memory[MEM_SEEN] !== 0 && event.ts - state.memory[MEM_PREV_TS] > this.sequenceGapMs) state.hidden.fill(0);
+  advance(state: KeyState, event: ModelEvent): AdvanceResult {
+    const hidden = state.hidden;
+    this.savedHidden.set(hidden);
+    this.savedMemory.set(state.memory);
+    if (state.memory[MEM_SEEN] !== 0 && event.ts - state.memory[MEM_PREV_TS] > this.sequenceGapMs) hidden.fill(0);
     const backwards = this.transform.apply(event, state.memory, this.x);
-    this.stepper.step(state.hidden, this.x, this.out);
+    this.stepper.step(hidden, this.x, this.out);
+    if (!allFinite(this.out) || !allFinite(hidden)) {
+      hidden.set(this.savedHidden);
+      state.memory.set(this.savedMemory);
+      return 'non_finite';
+    }
     state.step += 1;
-    if (this.resetAfterEnd && event.end) state.hidden.fill(0);
-    return backwards;
+    if (this.resetAfterEnd && event.end) hidden.fill(0);
+    return backwards ? 'backwards' : 'applied';
   }
+}
+
+/** What {@link ModelRuntime.advance} did with an event. */
+export type AdvanceResult = 'applied' | 'backwards' | 'non_finite';
+
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }

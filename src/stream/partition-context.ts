@@ -10,6 +10,8 @@ export class PartitionContext {
   readonly ref: PartitionRef;
   readonly states: Map<string, KeyState>;
   watermark: number;
+  /** Whether the first batch after the load was checked against the watermark (see claimPartition). */
+  positionChecked = false;
 
   constructor(ref: PartitionRef, watermark: number, states: Map<string, KeyState>) {
     this.ref = ref;

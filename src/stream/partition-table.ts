@@ -12,6 +12,7 @@ const id = (topic: string, partition: number): string => `${topic}\u0000${partit
 export class PartitionTable {
   private readonly contexts = new Map<string, PartitionContext>();
   private readonly inFlight = new Set<string>();
+  private readonly refused = new Set<number>();
 
   get(topic: string, partition: number): PartitionContext | undefined {
     return this.contexts.get(id(topic, partition));
@@ -31,8 +32,19 @@ export class PartitionTable {
     this.contexts.clear();
   }
 
-  /** Marks a batch of the partition in flight; throws when one already is (a source bug). */
+  /** Partitions whose batches must never be applied (beyond the count the state was built with). */
+  refuse(partitions: readonly number[]): void {
+    for (const p of partitions) this.refused.add(p);
+  }
+
+  /**
+   * Marks a batch of the partition in flight; throws when one already is (a source bug) or when
+   * the partition is refused.
+   */
   begin(topic: string, partition: number): void {
+    if (this.refused.has(partition)) {
+      throw new RnnStreamError(`${topic}[${partition}]: partition refused (beyond the partition count the state was built with)`);
+    }
     const key = id(topic, partition);
     if (this.inFlight.has(key)) {
       throw new RnnStreamError(`${topic}[${partition}]: a second batch arrived before the first one settled; per-key order would break`);

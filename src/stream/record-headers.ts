@@ -11,6 +11,8 @@ export const HEADERS = {
   reason: 'rnn-stream-reason',
   /** Dead letters: a human-readable detail naming the field. */
   detail: 'rnn-stream-detail',
+  /** On the dead letter of an oversized message whose value was cut: the original value's size in bytes. */
+  originalSize: 'rnn-stream-original-size',
   /** Dead letters: the input message's own timestamp (epoch ms). */
   sourceTimestamp: 'rnn-stream-source-timestamp',
 } as const;

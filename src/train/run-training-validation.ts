@@ -36,7 +36,8 @@ export function validateThroughRuntime(loaded: LoadedModel, series: readonly Key
   for (const s of series) {
     const state = runtime.newKeyState();
     s.records.forEach((r, t) => {
-      runtime.advance(state, r.event);
+      // Skipped as backtest skips it: no prediction, state unchanged.
+      if (runtime.advance(state, r.event) === 'non_finite') return;
       if (t < s.cut) return;
       const p = buildPrediction(loaded.manifest, loaded.version, r.event, state.step, out);
       found.push({ line: r.line, text: JSON.stringify({ ...p, line: r.line }) });

@@ -20,6 +20,15 @@ describe('isRetriable', () => {
     expect(isRetriable(wrapped)).toBe(true);
   });
 
+  it('treats group-membership errors as retriable: kafkajs rejoins the group', () => {
+    for (const type of ['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']) {
+      const e = new ProtocolError({ message: type, type, code: 27, retriable: false });
+      expect(e.retriable).toBe(false);
+      expect(isRetriable(e)).toBe(true);
+      expect(isRetriable(new NonRetriable(e, { cause: e }))).toBe(true);
+    }
+  });
+
   it('keeps errors that no retry can fix fatal', () => {
     const denied = new ProtocolError({ message: 'Not authorized to access topics', type: 'TOPIC_AUTHORIZATION_FAILED', code: 29, retriable: false });
     expect(isRetriable(new NonRetriable(denied, { cause: denied }))).toBe(false);
