@@ -12,6 +12,8 @@ export const redisConfigSchema = z.strictObject({
   username: z.string().min(1).nullable(),
   password: z.string().min(1).nullable(),
   connectTimeoutMs: z.number().int().positive(),
+  /** A command without a reply after this long fails (retriable), so a silent network partition cannot hang a batch. */
+  commandTimeoutMs: z.number().int().positive(),
 });
 
 /** The validated `redis` section. */

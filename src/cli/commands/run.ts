@@ -46,6 +46,7 @@ export function openStateStore(redis: RedisConfig): RedisStateStore {
       password: redis.password ?? undefined,
       tls: tls === false ? undefined : tls,
       connectTimeoutMs: redis.connectTimeoutMs,
+      commandTimeoutMs: redis.commandTimeoutMs,
     },
   });
 }
