@@ -58,8 +58,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     lines: 0, blank: 0, predictions: 0, invalid: 0, invalidByReason: {}, timestampRegressions: 0, keys: 0,
   };
   const rl = createInterface({ input: opts.input, crlfDelay: Infinity });
-  for await (const text of rl) {
+  for await (const raw of rl) {
     const line = ++summary.lines;
+    // A UTF-8 byte-order mark (as some editors write) is not part of the first event.
+    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (text.trim() === '') {
       summary.blank++;
       continue;

@@ -104,18 +104,61 @@ function checkNumber(v: unknown, field: string, maxAbs: number, required: boolea
   return v;
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+/**
+ * ISO-8601 / RFC 3339 date-time with zone: `T`, `t` or a space between date and time; seconds
+ * optional; a fraction of 1-9 digits after `.` or `,`; zone `Z`, `z`, `+hh`, `+hhmm` or `+hh:mm`.
+ */
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/;
 
-/** Epoch milliseconds from a number or an ISO-8601 string with zone; an error text otherwise. */
+/** Milliseconds in 400 Gregorian years, the calendar's period (146097 days). */
+const MS_PER_400_YEARS = 146_097 * 86_400_000;
+
+/**
+ * Epoch milliseconds from a number or an ISO-8601 string with zone; an error text otherwise.
+ * Impossible date-times ("2024-02-30", "25:00", leap second ":60") are rejected rather than
+ * rolled over; digits of a fraction beyond milliseconds are truncated (as Date.parse does).
+ */
 export function parseTimestamp(v: unknown): number | string {
   if (v === undefined) return 'missing "ts"';
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || v < 0 || v > 8.64e15) return `"ts" ${v} is not a valid epoch-milliseconds value`;
     return v;
   }
-  if (typeof v === 'string' && ISO_8601.test(v)) {
-    const ms = Date.parse(v);
-    if (Number.isFinite(ms)) return ms;
+  const m = typeof v === 'string' ? ISO_8601.exec(v) : null;
+  if (m) {
+    const ms = isoToEpochMs(m);
+    if (ms !== undefined) return ms;
   }
   return `"ts" must be epoch milliseconds or an ISO-8601 timestamp with zone, got ${JSON.stringify(v)?.slice(0, 64)}`;
+}
+
+/** Days in `month` (1-12) of the proleptic Gregorian `year`. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Epoch ms of a matched ISO_8601 string, or undefined when a field is out of its calendar range. */
+function isoToEpochMs(m: RegExpExecArray): number | undefined {
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const offsetHours = m[9] === undefined ? 0 : Number(m[9]);
+  const offsetMinutes = m[10] === undefined ? 0 : Number(m[10]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
+  // Date.UTC reads years 0-99 as 1900-1999: shift by 400 years (the calendar's period) and back.
+  const shift = year < 100 ? MS_PER_400_YEARS : 0;
+  const dayStart = Date.UTC(year + (shift ? 400 : 0), month - 1, day) - shift;
+  let fraction = 0;
+  const digits = m[7];
+  if (digits !== undefined) {
+    for (let i = 0; i < 3; i++) fraction = fraction * 10 + (i < digits.length ? digits.charCodeAt(i) - 48 : 0);
+  }
+  const offsetMs = (m[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  const ms = dayStart + ((hour * 60 + minute) * 60 + second) * 1000 + fraction - offsetMs;
+  return Number.isFinite(ms) ? ms : undefined;
 }

@@ -88,9 +88,10 @@ export async function loadModel(manifestPath: string): Promise<LoadedModel> {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A leading UTF-8 byte-order mark (as some editors write) is not JSON.
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
-    throw new ModelFormatError(`manifest is not valid JSON (${(cause as Error).message})`, { file: path }, { cause });
+    throw new ModelFormatError('manifest is not valid JSON', { file: path }, { cause });
   }
   const manifest = parseManifest(raw, path);
   const weightsPath = resolve(dirname(path), manifest.weights);

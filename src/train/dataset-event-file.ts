@@ -50,7 +50,9 @@ export async function readEventFile(path: string): Promise<EventFile> {
     throw new DatasetError('cannot read the input file', { file: path }, { cause });
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const lines = bytes.toString('utf-8').split('\n');
+  const text = bytes.toString('utf-8');
+  // A leading UTF-8 byte-order mark (as some editors write) is not part of the first event.
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
   const guess = guessKind(lines);
   if (!guess) throw new DatasetError('no line is a tick ({"symbol","ts","price"}) or a vector ({"key","ts","features"}) event', { file: path });
   const vectorSize = guess.kind === 'vector' ? guess.vectorSize : 0;

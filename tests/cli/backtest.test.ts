@@ -96,6 +96,23 @@ describe('rnn-stream backtest', () => {
     expect(res.stderr).toContain('cannot read input file');
   });
 
+  it('reads a first line that starts with a UTF-8 byte-order mark', async () => {
+    const input = join(dir, 'bom.jsonl');
+    await writeFile(input, '\ufeff{"key":"a","ts":1,"features":[0.5,-1]}\n{"key":"a","ts":2,"features":[2,0.25]}\n');
+    const res = await runCli(['backtest', '--model', manifest, '--input', input]);
+    expect(res.code).toBe(0);
+    const preds = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { key: string; step: number; line: number; output: number[] });
+    expect(preds.map((p) => [p.key, p.step, p.line])).toEqual([['a', 1, 1], ['a', 2, 2]]);
+    expect(preds.map((p) => p.output)).toEqual(reference([{ key: 'a', features: [0.5, -1] }, { key: 'a', features: [2, 0.25] }]).get('a'));
+    expect(res.stderr).toMatch(/2 predictions for 1 keys, 0 invalid/);
+  });
+
+  it('fails with exit code 1 and a clear message when the input is a directory', async () => {
+    const res = await runCli(['backtest', '--model', manifest, '--input', dir]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(`rnn-stream: input ${dir} is not a file (it is a directory)\n`);
+  });
+
   it('documents itself in --help', async () => {
     const res = await runCli(['backtest', '--help']);
     expect(res.code).toBe(0);

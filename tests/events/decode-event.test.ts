@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DECODE_LIMITS, decodeEvent, type DecodeOptions } from '../../src/events/decode-event.js';
+import { DEFAULT_DECODE_LIMITS, decodeEvent, parseTimestamp, type DecodeOptions } from '../../src/events/decode-event.js';
 
 const vector: DecodeOptions = { kind: 'vector', inputSize: 2, ...DEFAULT_DECODE_LIMITS };
 const tick: DecodeOptions = { kind: 'tick', inputSize: 3, ...DEFAULT_DECODE_LIMITS };
@@ -64,5 +64,64 @@ describe('decodeEvent', () => {
     expect(reasonOf(`{"key":"a","ts":1,"features":[1,2],"pad":"${'x'.repeat(70_000)}"}`, undefined, vector)).toBe('oversized');
     expect(reasonOf(`{"key":"${'k'.repeat(300)}","ts":1,"features":[1,2]}`, undefined, vector)).toBe('oversized');
     expect(reasonOf(null, 'a', vector)).toBe('malformed_json');
+  });
+});
+
+describe('parseTimestamp', () => {
+  const HOUR = 3_600_000;
+  it.each([
+    ['2024-02-29T14:30:05Z', Date.UTC(2024, 1, 29, 14, 30, 5)],
+    ['2000-02-29T00:00:00Z', Date.UTC(2000, 1, 29)],
+    ['2024-12-31T23:59:59.999Z', Date.UTC(2024, 11, 31, 23, 59, 59, 999)],
+    ['2024-03-01T14:30Z', Date.UTC(2024, 2, 1, 14, 30)],
+    ['2024-03-01T14:30:05.5Z', Date.UTC(2024, 2, 1, 14, 30, 5, 500)],
+    ['2024-03-01T14:30:05.123456789Z', Date.UTC(2024, 2, 1, 14, 30, 5, 123)],
+    ['2024-03-01T14:30:05+05:30', Date.UTC(2024, 2, 1, 9, 0, 5)],
+    ['2024-03-01T14:30:05+0530', Date.UTC(2024, 2, 1, 9, 0, 5)],
+    ['2024-03-01 14:30:05Z', Date.UTC(2024, 2, 1, 14, 30, 5)],
+    ['2024-03-01t14:30:05z', Date.UTC(2024, 2, 1, 14, 30, 5)],
+    ['2024-03-01T14:30:05+00', Date.UTC(2024, 2, 1, 14, 30, 5)],
+    ['2024-03-01T14:30:05-05', Date.UTC(2024, 2, 1, 19, 30, 5)],
+    ['2024-03-01T14:30:05,25Z', Date.UTC(2024, 2, 1, 14, 30, 5, 250)],
+    ['2024-03-01 00:30:00.1+01:00', Date.UTC(2024, 1, 29, 23, 30, 0, 100)],
+    ['2024-02-29T23:00:00-02:00', Date.UTC(2024, 2, 1, 1)],
+    ['1969-12-31T23:00:00Z', -HOUR],
+    ['0050-06-15T00:00:00Z', Date.UTC(2050, 5, 15) - 2000 * 365.2425 * 24 * HOUR],
+  ])('reads %s as epoch ms', (text, expected) => {
+    expect(parseTimestamp(text)).toBe(expected);
+  });
+
+  it('returns epoch-ms numbers unchanged', () => {
+    expect(parseTimestamp(1764167400123)).toBe(1764167400123);
+    expect(parseTimestamp(0)).toBe(0);
+  });
+
+  it.each([
+    '2024-02-30T14:30:05Z',
+    '2023-02-29T00:00:00Z',
+    '1900-02-29T00:00:00Z',
+    '2024-04-31T00:00:00Z',
+    '2024-00-10T00:00:00Z',
+    '2024-13-01T00:00:00Z',
+    '2024-03-00T00:00:00Z',
+    '2024-03-01T24:00:00Z',
+    '2024-03-01T14:60:00Z',
+    '2024-03-01T14:30:60Z',
+    '2024-03-01T14:30:05+24:00',
+    '2024-03-01T14:30:05+05:60',
+    '2024-03-01T14:30:05',
+    '2024-03-01T14:30:05.Z',
+    '2024-03-01T14:30:05.1234567890Z',
+    '2024-03-01T14:30:05+5',
+    '2024-03-01T14:30:05+05:3',
+    '2024-03-01_14:30:05Z',
+    '2024-03-01',
+  ])('rejects %s', (text) => {
+    expect(typeof parseTimestamp(text)).toBe('string');
+  });
+
+  it('rejects an impossible date in an event as bad_timestamp', () => {
+    expect(reasonOf('{"key":"a","ts":"2024-02-30T14:30:05Z","features":[1,2]}', undefined, vector)).toBe('bad_timestamp');
+    expect(reasonOf('{"key":"a","ts":"2024-02-29 14:30:05+00","features":[1,2]}', undefined, vector)).toBe('ok');
   });
 });

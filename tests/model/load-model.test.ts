@@ -194,7 +194,15 @@ describe('loadModel', () => {
   it('reports a manifest that is not JSON', async () => {
     const err = await loadError('{"format": ');
     expect(err.file).toBe(join(dir, 'x.json'));
-    expect(err.message).toContain('manifest is not valid JSON');
+    expect(err.message).toBe(`${join(dir, 'x.json')}: manifest is not valid JSON`);
+    expect(err.cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it('loads a manifest that starts with a UTF-8 byte-order mark', async () => {
+    const path = await writeModel(`\ufeff${JSON.stringify(MINIMAL)}`, weightsBytes(SPEC));
+    const loaded = await loadModel(path);
+    expect(loaded.manifest.name).toBe('x');
+    expect(loaded.model.spec).toMatchObject(SPEC);
   });
 
   it.each([

@@ -44,6 +44,14 @@ describe('readEventFile', () => {
     expect(file.rejected).toEqual([{ line: 2, reason: 'feature_count', detail: expect.stringContaining('3 values') }]);
   });
 
+  it('ignores a UTF-8 byte-order mark at the start of the file', async () => {
+    const path = await writeEvents([`\ufeff${JSON.stringify(tick('A', 1, 100))}`, tick('A', 2, 101)]);
+    const file = await readEventFile(path);
+    expect((await readFile(path))[0]).toBe(0xef);
+    expect(file.records.map((r) => [r.event.key, r.line])).toEqual([['A', 1], ['A', 2]]);
+    expect(file.rejected).toEqual([]);
+  });
+
   it('fails with DatasetError naming the file when no line is a valid event', async () => {
     const path = await writeEvents(['not json', { symbol: 'A', ts: 1, price: 0 }]);
     await expect(readEventFile(path)).rejects.toThrow(DatasetError);

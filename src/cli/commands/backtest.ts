@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { access, open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { runBacktest } from '../../backtest/run-backtest.js';
+import { runBacktest, type BacktestSummary } from '../../backtest/run-backtest.js';
 import { RnnStreamError } from '../../errors/index.js';
 import { loadModel } from '../../model/load-model.js';
 import { finish, writeLine } from '../write-lines.js';
@@ -28,19 +29,35 @@ touching any state. Exit code: 0 when the file was processed (even with invalid 
     )
     .action(async (opts: { model: string; input: string; out?: string; quiet?: boolean }) => {
       const loaded = await loadModel(opts.model);
-      try {
-        await access(opts.input);
-      } catch (cause) {
-        throw new RnnStreamError(`cannot read input file ${opts.input}`, { cause });
-      }
+      await checkInput(opts.input);
       const out = opts.out ? await openOutput(opts.out) : process.stdout;
       const started = process.hrtime.bigint();
-      const { summary } = await runBacktest({
-        loaded,
-        input: createReadStream(opts.input, { encoding: 'utf-8' }),
-        onPrediction: (p, line) => writeLine(out, JSON.stringify({ ...p, line })),
-        onInvalid: opts.quiet ? undefined : (line, reason, detail) => process.stderr.write(`line ${line}: ${reason}: ${detail}\n`),
-      });
+      const input = createReadStream(opts.input, { encoding: 'utf-8' });
+      const failures: { input?: Error; output?: Error } = {};
+      input.on('error', (err) => (failures.input ??= err));
+      out.on('error', (err) => (failures.output ??= err));
+      const readerGone = (): boolean => (failures.output as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+      let summary: BacktestSummary;
+      try {
+        ({ summary } = await runBacktest({
+          loaded,
+          input,
+          onPrediction: (p, line) => {
+            if (failures.output) throw failures.output;
+            return writeLine(out, JSON.stringify({ ...p, line }));
+          },
+          onInvalid: opts.quiet ? undefined : (line, reason, detail) => process.stderr.write(`line ${line}: ${reason}: ${detail}\n`),
+        }));
+      } catch (err) {
+        // The reader closed its end (e.g. `| head -1`): it has all it wants, so stop quietly.
+        if (readerGone() || (err as NodeJS.ErrnoException).code === 'EPIPE') return;
+        if (failures.input) throw new RnnStreamError(`cannot read input file ${opts.input}`, { cause: failures.input });
+        if (failures.output) throw new RnnStreamError(`cannot write predictions to ${opts.out ?? 'standard output'}`, { cause: failures.output });
+        throw err;
+      } finally {
+        input.destroy();
+      }
+      if (readerGone()) return;
       await finish(out);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const reasons = Object.entries(summary.invalidByReason).map(([r, n]) => `${r}=${n}`).join(' ');
@@ -50,6 +67,17 @@ touching any state. Exit code: 0 when the file was processed (even with invalid 
           `model ${loaded.manifest.name}@${loaded.version} (${loaded.manifest.cell}), ${seconds.toFixed(2)} s\n`,
       );
     });
+}
+
+/** Fails up front when the input cannot be read or is a directory (reading one fails with EISDIR). */
+async function checkInput(path: string): Promise<void> {
+  let info: Stats;
+  try {
+    info = await stat(path);
+  } catch (cause) {
+    throw new RnnStreamError(`cannot read input file ${path}`, { cause });
+  }
+  if (info.isDirectory()) throw new RnnStreamError(`input ${path} is not a file (it is a directory)`);
 }
 
 /** Opens the output file up front, so an unwritable path fails before any work is done. */
