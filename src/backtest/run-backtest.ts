@@ -5,7 +5,8 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { DEFAULT_DECODE_LIMITS, decodeEvent, type DecodeOptions } from '../events/decode-event.js';
+import { DEFAULT_DECODE_LIMITS, decodeEvent } from '../events/decode-event.js';
+import { decodeOptionsForModel, type DecodeLimits } from '../events/decode-options-for-model.js';
 import { buildPrediction, type Prediction } from '../events/prediction.js';
 import type { RejectReason } from '../events/reject-reason.js';
 import type { LoadedModel } from '../model/load-model.js';
@@ -30,7 +31,7 @@ export interface BacktestOptions {
   readonly onPrediction: (p: Prediction, line: number) => void | Promise<void>;
   /** Called for every invalid line. */
   readonly onInvalid?: (line: number, reason: RejectReason, detail: string) => void;
-  readonly limits?: Partial<Omit<DecodeOptions, 'kind' | 'inputSize'>>;
+  readonly limits?: Partial<DecodeLimits>;
 }
 
 /** Result of a backtest: the summary and every key's final state. */
@@ -39,20 +40,10 @@ export interface BacktestResult {
   readonly states: Map<string, KeyState>;
 }
 
-/** Decode options a model implies: tick events for market features, vectors otherwise. */
-export function decodeOptionsFor(loaded: LoadedModel, limits: BacktestOptions['limits'] = {}): DecodeOptions {
-  return {
-    kind: loaded.manifest.features.kind === 'market' ? 'tick' : 'vector',
-    inputSize: loaded.manifest.inputSize,
-    ...DEFAULT_DECODE_LIMITS,
-    ...limits,
-  };
-}
-
 /** Runs a backtest over `input` (one JSON event per line). */
 export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
   const runtime = new ModelRuntime(opts.loaded);
-  const decodeOpts = decodeOptionsFor(opts.loaded, opts.limits);
+  const decodeOpts = decodeOptionsForModel(opts.loaded.manifest, { ...DEFAULT_DECODE_LIMITS, ...opts.limits });
   const states = new Map<string, KeyState>();
   const summary: BacktestSummary = {
     lines: 0, blank: 0, predictions: 0, invalid: 0, invalidByReason: {}, timestampRegressions: 0, keys: 0,

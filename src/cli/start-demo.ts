@@ -16,7 +16,8 @@ import { ModelRuntime } from '../stream/model-runtime.js';
 import { PartitionTable } from '../stream/partition-table.js';
 import type { RecordSink } from '../stream/record-sink.js';
 import type { StreamBatch } from '../stream/stream-batch.js';
-import { decodeOptionsForModel, streamPipeline } from '../stream/stream-pipeline.js';
+import { decodeOptionsForModel } from '../events/decode-options-for-model.js';
+import { streamPipeline } from '../stream/stream-pipeline.js';
 import { LiveView } from './live-view.js';
 
 /** Topic names the demo's batches and records carry (nothing is produced anywhere). */
@@ -91,7 +92,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     streamPipeline({
       runtime, store: new MemoryStateStore(), sink, table: new PartitionTable(), metrics,
       outputTopic: DEMO_TOPICS.output, deadLetterTopic: DEMO_TOPICS.deadLetter,
-      decode: decodeOptionsForModel(runtime, DEFAULT_DECODE_LIMITS), timestampPolicy: 'apply',
+      decode: decodeOptionsForModel(runtime.loaded.manifest, DEFAULT_DECODE_LIMITS), timestampPolicy: 'apply',
       maxBatchesInFlight: opts.partitions, now: () => Date.now(),
     }),
   );

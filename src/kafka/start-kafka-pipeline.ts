@@ -9,7 +9,8 @@ import type { LoadedModel } from '../model/load-model.js';
 import type { StateStore } from '../state/state-store.js';
 import { ModelRuntime } from '../stream/model-runtime.js';
 import { PartitionTable } from '../stream/partition-table.js';
-import { decodeOptionsForModel, streamPipeline } from '../stream/stream-pipeline.js';
+import { decodeOptionsForModel } from '../events/decode-options-for-model.js';
+import { streamPipeline } from '../stream/stream-pipeline.js';
 import { checkPartitionCount } from './check-partition-count.js';
 import { createKafka } from './create-kafka.js';
 import { ensureTopics, topicPartitionCount } from './ensure-topics.js';
@@ -133,7 +134,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         metrics,
         outputTopic: k.outputTopic,
         deadLetterTopic: k.deadLetterTopic,
-        decode: decodeOptionsForModel(runtime, events),
+        decode: decodeOptionsForModel(runtime.loaded.manifest, events),
         timestampPolicy: events.timestampPolicy,
         maxBatchesInFlight: k.maxBatchesInFlight,
         now: Date.now,

@@ -4,7 +4,7 @@ export { HEADERS, sourceHeaders } from './record-headers.js';
 export { ModelRuntime } from './model-runtime.js';
 export { PartitionContext } from './partition-context.js';
 export { PartitionTable } from './partition-table.js';
-export { streamPipeline, decodeOptionsForModel, type StreamPipelineDeps } from './stream-pipeline.js';
+export { streamPipeline, type StreamPipelineDeps } from './stream-pipeline.js';
 export { claimPartition, type ClaimPartitionDeps } from './claim-partition.js';
 export { decodeMessages } from './decode-messages.js';
 export { advanceStates, type AdvanceStatesDeps } from './advance-states.js';

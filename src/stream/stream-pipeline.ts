@@ -25,7 +25,7 @@ export interface StreamPipelineDeps {
   readonly metrics: PipelineMetrics;
   readonly outputTopic: string;
   readonly deadLetterTopic: string;
-  /** Decode limits; `kind` and `inputSize` must be the model's (see decodeOptionsForModel). */
+  /** Decode limits; `kind` and `inputSize` must be the model's (see events/decode-options-for-model.ts). */
   readonly decode: DecodeOptions;
   readonly timestampPolicy: 'apply' | 'reject';
   /** Batches worked on at once (over all partitions). */
@@ -86,20 +86,5 @@ function failedOutcome(batch: StreamBatch, error: unknown, table: PartitionTable
     rejected: 0,
     duplicates: 0,
     error: error instanceof Error ? error : new Error(String(error)),
-  };
-}
-
-/** Decode options for a model: tick events for market features, vectors otherwise, with the configured limits. */
-export function decodeOptionsForModel(
-  runtime: ModelRuntime,
-  limits: Pick<DecodeOptions, 'maxBytes' | 'maxKeyLength' | 'maxAbsValue'>,
-): DecodeOptions {
-  const manifest = runtime.loaded.manifest;
-  return {
-    kind: manifest.features.kind === 'market' ? 'tick' : 'vector',
-    inputSize: manifest.inputSize,
-    maxBytes: limits.maxBytes,
-    maxKeyLength: limits.maxKeyLength,
-    maxAbsValue: limits.maxAbsValue,
   };
 }

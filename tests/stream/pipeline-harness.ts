@@ -15,7 +15,8 @@ import { ModelRuntime } from '../../src/stream/model-runtime.js';
 import { PartitionTable } from '../../src/stream/partition-table.js';
 import type { RecordSink, SinkRecord } from '../../src/stream/record-sink.js';
 import type { BatchOutcome, StreamBatch, StreamMessage } from '../../src/stream/stream-batch.js';
-import { decodeOptionsForModel, streamPipeline, type StreamPipelineDeps } from '../../src/stream/stream-pipeline.js';
+import { decodeOptionsForModel } from '../../src/events/decode-options-for-model.js';
+import { streamPipeline, type StreamPipelineDeps } from '../../src/stream/stream-pipeline.js';
 
 export const TOPIC = 'ticks';
 export const OUT = 'predictions';
@@ -143,7 +144,7 @@ export function startHarness(over: Partial<StreamPipelineDeps> & { loaded?: Load
       metrics,
       outputTopic: OUT,
       deadLetterTopic: DLQ,
-      decode: decodeOptionsForModel(runtime, { maxBytes: 1024, maxKeyLength: 32, maxAbsValue: 1e6 }),
+      decode: decodeOptionsForModel(runtime.loaded.manifest, { maxBytes: 1024, maxKeyLength: 32, maxAbsValue: 1e6 }),
       timestampPolicy: 'apply',
       maxBatchesInFlight: 4,
       now: () => Date.now(),
