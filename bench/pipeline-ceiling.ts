@@ -6,6 +6,7 @@
  * Usage: tsx bench/pipeline-ceiling.ts '<BenchRun JSON>'
  */
 import { CompressionTypes, type Message } from 'kafkajs';
+import { consumerOptions, producerOptions } from '../src/kafka/client-options.js';
 import { createKafka } from '../src/kafka/create-kafka.js';
 import { benchConfig, OutputClock, type BenchRun } from './pipeline-common.js';
 
@@ -14,17 +15,9 @@ const MAX_REQUEST_BYTES = 512 * 1024;
 const run = JSON.parse(process.argv[2]) as BenchRun;
 const { kafka: k } = await benchConfig(run);
 const kafka = createKafka(k);
-const consumer = kafka.consumer({
-  groupId: `${run.groupId}-ceiling`,
-  sessionTimeout: k.sessionTimeoutMs,
-  rebalanceTimeout: k.rebalanceTimeoutMs,
-  heartbeatInterval: k.heartbeatIntervalMs,
-  maxBytesPerPartition: k.maxBytesPerPartition,
-  maxBytes: k.maxBytes,
-  maxWaitTimeInMs: k.fetchMaxWaitMs,
-  allowAutoTopicCreation: false,
-});
-const producer = kafka.producer({ idempotent: k.producer.idempotent, maxInFlightRequests: k.producer.idempotent ? 1 : undefined, allowAutoTopicCreation: false });
+// The service's own client settings, so the ceiling differs from the pipeline only in the work done.
+const consumer = kafka.consumer(consumerOptions(k, `${run.groupId}-ceiling`));
+const producer = kafka.producer(producerOptions(k));
 await Promise.all([consumer.connect(), producer.connect()]);
 await consumer.subscribe({ topic: run.inputTopic, fromBeginning: true });
 const clock = new OutputClock();

@@ -1,4 +1,5 @@
 export { createKafka } from './create-kafka.js';
+export { consumerOptions, producerOptions } from './client-options.js';
 export { kafkaBatchSource, isRetriable, type KafkaBatchSourceOptions } from './kafka-batch-source.js';
 export { KafkaRecordSink, type KafkaRecordSinkOptions } from './kafka-record-sink.js';
 export { ensureTopics, topicPartitionCount, type TopicSpec } from './ensure-topics.js';

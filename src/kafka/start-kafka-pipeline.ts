@@ -1,4 +1,4 @@
-import { Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import type { ServiceConfig } from '../config/service-config.js';
@@ -12,6 +12,7 @@ import { PartitionTable } from '../stream/partition-table.js';
 import { decodeOptionsForModel } from '../events/decode-options-for-model.js';
 import { streamPipeline } from '../stream/stream-pipeline.js';
 import { checkPartitionCount } from './check-partition-count.js';
+import { consumerOptions, producerOptions } from './client-options.js';
 import { createKafka } from './create-kafka.js';
 import { ensureTopics, topicPartitionCount } from './ensure-topics.js';
 import { isRetriable, kafkaBatchSource } from './kafka-batch-source.js';
@@ -49,22 +50,8 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   const log = opts.logger;
   const kafka = createKafka(k, log);
   const admin = kafka.admin();
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    idempotent: k.producer.idempotent,
-    maxInFlightRequests: k.producer.idempotent ? 1 : undefined,
-    allowAutoTopicCreation: false,
-  });
-  const consumer = kafka.consumer({
-    groupId: k.groupId,
-    sessionTimeout: k.sessionTimeoutMs,
-    rebalanceTimeout: k.rebalanceTimeoutMs,
-    heartbeatInterval: k.heartbeatIntervalMs,
-    maxBytesPerPartition: k.maxBytesPerPartition,
-    maxBytes: k.maxBytes,
-    maxWaitTimeInMs: k.fetchMaxWaitMs,
-    allowAutoTopicCreation: false,
-  });
+  const producer = kafka.producer(producerOptions(k));
+  const consumer = kafka.consumer(consumerOptions(k, k.groupId));
   await admin.connect();
   let partitionCount: number;
   try {

@@ -1,0 +1,33 @@
+import { Partitioners, type ConsumerConfig, type ProducerConfig } from 'kafkajs';
+import type { KafkaConfig } from '../config/kafka-config.js';
+
+/**
+ * The consumer settings of the `kafka` configuration slice for consumer group `groupId`: group
+ * timeouts and the fetch limits that bound memory. Topics are never auto-created by consumers.
+ */
+export function consumerOptions(k: KafkaConfig, groupId: string): ConsumerConfig {
+  return {
+    groupId,
+    sessionTimeout: k.sessionTimeoutMs,
+    rebalanceTimeout: k.rebalanceTimeoutMs,
+    heartbeatInterval: k.heartbeatIntervalMs,
+    maxBytesPerPartition: k.maxBytesPerPartition,
+    maxBytes: k.maxBytes,
+    maxWaitTimeInMs: k.fetchMaxWaitMs,
+    allowAutoTopicCreation: false,
+  };
+}
+
+/**
+ * The producer settings of the `kafka` configuration slice: idempotence (which kafkajs allows
+ * with one request in flight only) and the Java client's partitioner, so keys land where other
+ * clients put them.
+ */
+export function producerOptions(k: KafkaConfig): ProducerConfig {
+  return {
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: k.producer.idempotent,
+    maxInFlightRequests: k.producer.idempotent ? 1 : undefined,
+    allowAutoTopicCreation: false,
+  };
+}
