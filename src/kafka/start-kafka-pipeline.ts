@@ -17,7 +17,6 @@ import { createKafka } from './create-kafka.js';
 import { ensureTopics, topicPartitionCount } from './ensure-topics.js';
 import { isRetriable, kafkaBatchSource } from './kafka-batch-source.js';
 import { KafkaRecordSink } from './kafka-record-sink.js';
-import { stateResetCounter } from '../stream/state-reset-counter.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {
@@ -125,7 +124,6 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         timestampPolicy: events.timestampPolicy,
         maxBatchesInFlight: k.maxBatchesInFlight,
         now: Date.now,
-        onStateReset: stateResetCounter(metrics.registry),
         logger: log,
       }),
     )
