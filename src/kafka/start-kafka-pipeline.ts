@@ -17,6 +17,7 @@ import { createKafka } from './create-kafka.js';
 import { ensureTopics, topicPartitionCount } from './ensure-topics.js';
 import { isRetriable, kafkaBatchSource } from './kafka-batch-source.js';
 import { KafkaRecordSink } from './kafka-record-sink.js';
+import { stateResetCounter } from '../stream/state-reset-counter.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {
@@ -124,6 +125,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         timestampPolicy: events.timestampPolicy,
         maxBatchesInFlight: k.maxBatchesInFlight,
         now: Date.now,
+        onStateReset: stateResetCounter(metrics.registry),
         logger: log,
       }),
     )

@@ -36,8 +36,6 @@ export interface PipelineMetrics {
   readonly timestampRegressions: Counter.Internal;
   /** rnn_stream_dead_letters_total: messages written to the dead-letter topic. */
   readonly deadLetters: Counter.Internal;
-  /** rnn_stream_state_resets_total: key states of another model version replaced by fresh ones. */
-  readonly stateResets: Counter.Internal;
   /** rnn_stream_batch_duration_seconds: one input batch, from receipt to commit. */
   readonly batchDuration: Histogram.Internal<string>;
   /** rnn_stream_state_io_duration_seconds by op. */
@@ -119,7 +117,6 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
       'Events whose timestamp was before the previous event of their key (applied in offset order anyway).',
     ),
     deadLetters: counter('rnn_stream_dead_letters_total', 'Messages written to the dead-letter topic.'),
-    stateResets: counter('rnn_stream_state_resets_total', 'Key states of another model version replaced by fresh states (never advanced).'),
     batchDuration: histogram('rnn_stream_batch_duration_seconds', 'Time to process one input batch, receipt to commit.', BATCH_DURATION_BUCKETS),
     stateIo: { load: stateIo.labels('load'), apply: stateIo.labels('apply'), mark_produced: stateIo.labels('mark_produced') },
     endToEndLatency: histogram(

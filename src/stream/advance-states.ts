@@ -12,7 +12,7 @@ export interface AdvanceStatesDeps {
   /** `apply`: an event whose ts went back for its key is applied and counted; `reject`: dead-lettered. */
   readonly timestampPolicy: 'apply' | 'reject';
   readonly metrics: PipelineMetrics;
-  /** Also told how many states of another model version were replaced (counted in metrics.stateResets). */
+  /** Counts states found with another model version, which are replaced by fresh ones. */
   readonly onStateReset?: (count: number) => void;
 }
 
@@ -77,10 +77,7 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
       touched.set(key, state);
     }
     if (regressions > 0) metrics.timestampRegressions.inc(regressions);
-    if (resets > 0) {
-      metrics.stateResets.inc(resets);
-      deps.onStateReset?.(resets);
-    }
+    if (resets > 0) deps.onStateReset?.(resets);
     return { ...decoded, applied, outputs, steps, touched };
   });
 }

@@ -14,4 +14,5 @@ export { applyToStore, type ApplyToStoreDeps } from './apply-to-store.js';
 export { publishPredictions, type PublishPredictionsDeps } from './publish-predictions.js';
 export { commitBatch } from './commit-batch.js';
 export { deadLetterRecord } from './dead-letter-record.js';
+export { stateResetCounter } from './state-reset-counter.js';
 export type * from './batch-stages.js';
