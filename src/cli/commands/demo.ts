@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { Option, type Command } from 'commander';
-import type { SymbolOrder } from '../../market/index.js';
+import type { Command } from 'commander';
 import { loadModel } from '../../model/load-model.js';
+import { addMarketOptions, type MarketCliOptions } from '../market-cli-options.js';
 import { numberOption } from '../number-option.js';
 import { startDemo } from '../start-demo.js';
 import { stopOnSignals } from '../stop-on-signals.js';
@@ -12,13 +12,9 @@ export const DEMO_MODEL = fileURLToPath(new URL('../../../examples/models/demo-g
 /** Default port of the demo's /metrics (the service's default too, so one Prometheus job fits both). */
 export const DEMO_METRICS_PORT = 9464;
 
-interface DemoCommandOptions {
-  rate: number;
-  symbols: number;
+interface DemoCommandOptions extends MarketCliOptions {
   duration?: number;
   count?: number;
-  seed: number;
-  order: SymbolOrder;
   partitions: number;
   model: string;
   metricsPort: number;
@@ -28,15 +24,10 @@ interface DemoCommandOptions {
 
 /** Registers `rnn-stream demo`, the embedded default that `npm start` runs. */
 export function registerDemo(program: Command): void {
-  program
-    .command('demo')
+  addMarketOptions(program.command('demo'))
     .description('Run the pipeline on a simulated market with in-memory state: no Kafka, Redis or Docker. Prints a live view and serves /metrics.')
-    .option('-r, --rate <ev/s>', 'events per second across all symbols', numberOption.positive('--rate'), 200)
-    .option('-s, --symbols <n>', 'number of symbols', numberOption.atLeast('--symbols'), 8)
     .option('-d, --duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C / SIGTERM)', numberOption.positive('--duration'))
     .option('-n, --count <n>', 'stop after this many events', numberOption.atLeast('--count'))
-    .option('--seed <int>', 'seed of the simulated market', numberOption.integer('--seed'), 42)
-    .addOption(new Option('--order <order>', 'how the symbol of each tick is picked').choices(['random', 'round_robin']).default('random'))
     .option('--partitions <n>', 'simulated input partitions, processed concurrently', numberOption.atLeast('--partitions'), 4)
     .option('-m, --model <manifest.json>', 'model to run (market features)', DEMO_MODEL)
     .option('--metrics-port <port>', 'port of /metrics, /healthz, /readyz (0: any free port)', numberOption.atLeast('--metrics-port', 0), DEMO_METRICS_PORT)

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
 import { loadConfig } from '../../config/index.js';
 import { ConfigError, RnnStreamError } from '../../errors/index.js';
@@ -7,15 +7,12 @@ import { createKafka } from '../../kafka/create-kafka.js';
 import { ensureTopics, topicPartitionCount, type TopicSpec } from '../../kafka/ensure-topics.js';
 import { newSimTick, paceTicks, SyntheticMarket, tickToJson, type PaceTicksResult } from '../../market/index.js';
 import { finish, writeLine } from '../write-lines.js';
+import { addMarketOptions, type MarketCliOptions } from '../market-cli-options.js';
 import { numberOption } from '../number-option.js';
 import { stopOnSignals } from '../stop-on-signals.js';
 
 /** Options of `rnn-stream simulate`, as parsed. */
-export interface SimulateOptions {
-  rate: number;
-  symbols: number;
-  seed: number;
-  order: 'random' | 'round_robin';
+export interface SimulateOptions extends MarketCliOptions {
   start?: number;
   count?: number;
   topic?: string;
@@ -27,14 +24,9 @@ export interface SimulateOptions {
 
 /** Registers `rnn-stream simulate`: the synthetic market to a Kafka topic (or a JSONL file). */
 export function registerSimulate(program: Command): void {
-  program
-    .command('simulate')
+  addMarketOptions(program.command('simulate'))
     .description('Produce a synthetic market (GBM with volatility regimes) to Kafka at a given rate; key = symbol, value = JSON tick.')
-    .option('-r, --rate <ev/s>', 'events per second across all symbols', numberOption.positive('--rate'), 200)
-    .option('-s, --symbols <n>', 'number of symbols (SYM000, SYM001, ...)', numberOption.atLeast('--symbols'), 8)
     .option('-n, --count <n>', 'stop after this many events (default: run until SIGINT/SIGTERM)', numberOption.atLeast('--count'))
-    .option('--seed <int>', 'seed of the market: same seed and options, same ticks', numberOption.integer('--seed'), 42)
-    .addOption(new Option('--order <order>', 'how the symbol of each tick is picked').choices(['random', 'round_robin']).default('random'))
     .option('--start <ts>', 'timestamp of the first tick, epoch ms or ISO-8601 (default: now)', numberOption.timestamp('--start'))
     .option('-t, --topic <name>', 'topic to produce to (default: kafka.inputTopic of the configuration)')
     .option('-p, --partitions <n>', 'partitions when the topic is created (default: kafka.topics.partitions)', numberOption.atLeast('--partitions'))
