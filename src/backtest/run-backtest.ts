@@ -81,7 +81,9 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     }
     if (result === 'backwards') summary.timestampRegressions++;
     summary.predictions++;
-    await opts.onPrediction(buildPrediction(opts.loaded.manifest, opts.loaded.version, event, state.step, runtime.out), line);
+    // Awaited only when the consumer asks to wait (a full output buffer), not once per event.
+    const written = opts.onPrediction(buildPrediction(opts.loaded.manifest, opts.loaded.version, event, state.step, runtime.out), line);
+    if (written) await written;
   }
   summary.keys = states.size;
   return { summary, states };
