@@ -8,7 +8,7 @@
  */
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { startKafkaPipeline } from '../src/kafka/start-kafka-pipeline.js';
+import { startKafkaPipeline } from '../src/service/start-kafka-pipeline.js';
 import { createPipelineMetrics } from '../src/metrics/pipeline-metrics.js';
 import { loadModel } from '../src/model/load-model.js';
 import type { Command } from 'ioredis';

@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { newSimTick, SyntheticMarket, tickToJson } from '../src/market/index.js';
+import { newSimTick, SyntheticMarket, tickToJson } from '../src/simulator/index.js';
 import { loadModel } from '../src/model/load-model.js';
 import type { BenchRun, PhaseResult } from './pipeline-common.js';
 

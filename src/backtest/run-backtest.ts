@@ -7,11 +7,11 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { DEFAULT_DECODE_LIMITS, decodeEvent } from '../events/decode-event.js';
 import { decodeOptionsForModel, type DecodeLimits } from '../events/decode-options-for-model.js';
-import { buildPrediction, type Prediction } from '../events/prediction.js';
+import { buildPrediction, type Prediction } from '../records/prediction.js';
 import type { RejectReason } from '../events/reject-reason.js';
 import type { LoadedModel } from '../model/load-model.js';
 import type { KeyState } from '../state/key-state.js';
-import { ModelRuntime } from '../stream/model-runtime.js';
+import { ModelRuntime } from '../runtime/model-runtime.js';
 
 /** Counts of a backtest run. */
 export interface BacktestSummary {

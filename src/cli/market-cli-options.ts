@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { SymbolOrder } from '../market/index.js';
+import type { SymbolOrder } from '../simulator/index.js';
 import { numberOption } from './number-option.js';
 
 /** The simulated-market options shared by `simulate` and `demo`, as parsed. */

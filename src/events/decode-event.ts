@@ -1,5 +1,5 @@
 /**
- * Decoding and validation of input events (the contract in DESIGN.md):
+ * Decoding and validation of input events (the contract in docs/architecture.md):
  *
  *     market tick:    {"symbol":"AAPL","ts":1764167400123,"price":189.23,"volume":1200}
  *     generic vector: {"key":"sensor-7","ts":1764167400123,"features":[0.1,2.3]}

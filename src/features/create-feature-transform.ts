@@ -16,7 +16,6 @@ export function createFeatureTransform(manifest: ModelManifest): FeatureTransfor
   return {
     inputSize: n,
     apply(event, memory, out) {
-      const backwards = memory[MEM_SEEN] !== 0 && event.ts < memory[MEM_PREV_TS];
       for (let i = 0; i < n; i++) {
         const raw = inputs ? marketInput(inputs[i], event, memory) : event.kind === 'vector' ? event.features[i] : 0;
         out[i] = (raw - mean[i]) / std[i];
@@ -24,7 +23,6 @@ export function createFeatureTransform(manifest: ModelManifest): FeatureTransfor
       if (event.kind === 'tick') memory[MEM_PREV_PRICE] = event.price;
       memory[MEM_PREV_TS] = event.ts;
       memory[MEM_SEEN] = 1;
-      return backwards;
     },
   };
 }

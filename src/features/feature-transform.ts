@@ -8,9 +8,9 @@ export interface FeatureTransform {
   /** Length of the vector written to `out`. */
   readonly inputSize: number;
   /**
-   * Writes the (normalised) input for `event` into `out` and advances `memory`. Returns true
-   * when the event's timestamp is earlier than the key's previous one (applied anyway, in
-   * offset order; callers count it).
+   * Writes the (normalised) input for `event` into `out` and advances `memory`. An event whose
+   * timestamp went back for its key is transformed all the same (runtime/timestamp-regression.ts
+   * says what counts as one; callers count or reject it).
    */
-  apply(event: ModelEvent, memory: Float64Array, out: Float32Array): boolean;
+  apply(event: ModelEvent, memory: Float64Array, out: Float32Array): void;
 }

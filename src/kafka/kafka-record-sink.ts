@@ -1,5 +1,6 @@
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';
-import type { RecordSink, SinkRecord } from '../stream/record-sink.js';
+import type { SinkRecord } from '../records/sink-record.js';
+import type { RecordSink } from '../stream/record-sink.js';
 
 /** Options of {@link KafkaRecordSink}. */
 export interface KafkaRecordSinkOptions {

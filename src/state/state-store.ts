@@ -1,6 +1,6 @@
 import type { KeyState } from './key-state.js';
 
-/** One input partition: the unit of ownership, atomicity and progress (DESIGN.md). */
+/** One input partition: the unit of ownership, atomicity and progress (docs/architecture.md). */
 export interface PartitionRef {
   readonly topic: string;
   readonly partition: number;

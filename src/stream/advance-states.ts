@@ -1,10 +1,11 @@
 import { map, type OperatorFunction } from 'rxjs';
-import { MEM_PREV_TS, MEM_SEEN } from '../features/feature-memory.js';
+import { MEM_PREV_TS } from '../features/feature-memory.js';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { KeyState } from '../state/key-state.js';
 import type { AdvancedBatch, DecodedBatch, DecodedEvent } from './batch-stages.js';
-import { deadLetterRecord } from './dead-letter-record.js';
-import type { ModelRuntime } from './model-runtime.js';
+import { deadLetterRecord } from '../records/dead-letter-record.js';
+import type { ModelRuntime } from '../runtime/model-runtime.js';
+import { isTimestampRegression } from '../runtime/timestamp-regression.js';
 
 /** Dependencies of {@link advanceStates}. */
 export interface AdvanceStatesDeps {
@@ -53,8 +54,7 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
         state = runtime.newKeyState();
         context.states.set(key, state);
       }
-      const backwards = state.memory[MEM_SEEN] !== 0 && item.event.ts < state.memory[MEM_PREV_TS];
-      if (backwards && deps.timestampPolicy === 'reject') {
+      if (deps.timestampPolicy === 'reject' && isTimestampRegression(state.memory, item.event.ts)) {
         const detail = `"ts" ${item.event.ts} is before the previous event of key ${JSON.stringify(key.slice(0, 64))} (${state.memory[MEM_PREV_TS]})`;
         const record = deadLetterRecord(decoded.batch.topic, decoded.batch.partition, item.message, { reason: 'timestamp_regression', detail });
         decoded.deadLetters.push({ record, reason: 'timestamp_regression' });

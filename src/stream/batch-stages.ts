@@ -7,8 +7,9 @@ import type { RejectReason } from '../events/reject-reason.js';
 import type { KeyState } from '../state/key-state.js';
 import type { OutboxMessage } from '../state/state-store.js';
 import type { PartitionContext } from './partition-context.js';
-import type { SinkRecord } from './record-sink.js';
-import type { StreamBatch, StreamMessage } from './stream-batch.js';
+import type { SinkRecord } from '../records/sink-record.js';
+import type { StreamMessage } from '../records/stream-message.js';
+import type { StreamBatch } from './stream-batch.js';
 
 /**
  * What happens to a batch: `apply` it; `skip` it (all at or below the watermark); it is

@@ -8,7 +8,8 @@ import type { ClaimedBatch } from './batch-stages.js';
 import { PartitionContext } from './partition-context.js';
 import type { PartitionTable } from './partition-table.js';
 import type { RecordSink } from './record-sink.js';
-import type { StreamBatch, StreamMessage } from './stream-batch.js';
+import type { StreamMessage } from '../records/stream-message.js';
+import type { StreamBatch } from './stream-batch.js';
 
 /** Dependencies of {@link claimPartition}. */
 export interface ClaimPartitionDeps {

@@ -1,7 +1,7 @@
 import { map, type OperatorFunction } from 'rxjs';
 import { decodeEvent, type DecodeOptions } from '../events/decode-event.js';
 import type { ClaimedBatch, DeadLetter, DecodedBatch, DecodedEvent } from './batch-stages.js';
-import { deadLetterRecord } from './dead-letter-record.js';
+import { deadLetterRecord } from '../records/dead-letter-record.js';
 
 /**
  * Decodes and validates every message still to apply (events/decode-event.ts). A valid event

@@ -1,11 +1,4 @@
-import type { RecordHeaders } from './stream-batch.js';
-
-/** One record to produce: predictions (string key, JSON value) or dead letters (original bytes). */
-export interface SinkRecord {
-  readonly key: Buffer | string | null;
-  readonly value: Buffer | null;
-  readonly headers: RecordHeaders;
-}
+import type { SinkRecord } from '../records/sink-record.js';
 
 /**
  * Where the pipeline's output goes: a Kafka producer (kafka/kafka-record-sink.ts) or, in the

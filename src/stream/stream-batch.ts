@@ -3,20 +3,7 @@
  * order, as kafkajs' eachBatch hands them over, but with no kafkajs type in sight, so that the
  * embedded demo can feed simulated batches to the very same operators.
  */
-
-/** Kafka-style record headers (a header may repeat, hence arrays). */
-export type RecordHeaders = Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
-
-/** One input message. */
-export interface StreamMessage {
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers?: RecordHeaders;
-  /** Offset within the partition, as a decimal string (Kafka's int64). */
-  readonly offset: string;
-  /** Producer or log-append time, epoch milliseconds as a decimal string. */
-  readonly timestamp: string;
-}
+import type { StreamMessage } from '../records/stream-message.js';
 
 /** Status of a batch when the pipeline is done with it. */
 export type BatchStatus =

@@ -9,7 +9,7 @@ import { buildPredictions } from './build-predictions.js';
 import { claimPartition } from './claim-partition.js';
 import { commitBatch } from './commit-batch.js';
 import { decodeMessages } from './decode-messages.js';
-import type { ModelRuntime } from './model-runtime.js';
+import type { ModelRuntime } from '../runtime/model-runtime.js';
 import type { PartitionTable } from './partition-table.js';
 import { publishDeadLetters } from './publish-dead-letters.js';
 import { publishPredictions } from './publish-predictions.js';
@@ -37,7 +37,7 @@ export interface StreamPipelineDeps {
 }
 
 /**
- * The streaming pipeline, as DESIGN.md draws it: per input batch, claim the partition (state
+ * The streaming pipeline, as docs/architecture.md draws it: per input batch, claim the partition (state
  * loaded once per assignment), decode/validate (bad input to the dead-letter topic), features
  * and one RNN step per event, predictions, one atomic state write, publish, commit.
  *

@@ -4,9 +4,9 @@
  * resets as backtest and the stream). Each key's state is warmed up by its training events
  * first, as the stream's would be, so the validation part continues where training ended.
  */
-import { buildPrediction } from '../events/prediction.js';
+import { buildPrediction } from '../records/prediction.js';
 import type { LoadedModel } from '../model/load-model.js';
-import { ModelRuntime } from '../stream/model-runtime.js';
+import { ModelRuntime } from '../runtime/model-runtime.js';
 import { ClassAccumulator, RegressionAccumulator, type ClassMetrics, type RegressionMetrics } from './baseline-metrics.js';
 import type { KeySeries } from './dataset-key-series.js';
 import type { TargetShape } from './target-values.js';

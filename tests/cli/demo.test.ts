@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/run-backtest.js';
 import { DEMO_MODEL } from '../../src/cli/commands/demo.js';
-import { formatForecast } from '../../src/cli/live-view-format.js';
-import { startDemo } from '../../src/cli/start-demo.js';
-import { newSimTick, SyntheticMarket, tickToJson } from '../../src/market/index.js';
+import { formatForecast } from '../../src/service/live-view-format.js';
+import { startDemo } from '../../src/service/start-demo.js';
+import { newSimTick, SyntheticMarket, tickToJson } from '../../src/simulator/index.js';
 import { loadModel } from '../../src/model/load-model.js';
 
 function collect(): { out: Writable; text: () => string } {

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSimulate } from '../../src/cli/commands/simulate.js';
-import { newSimTick, SyntheticMarket, tickToJson } from '../../src/market/index.js';
+import { newSimTick, SyntheticMarket, tickToJson } from '../../src/simulator/index.js';
 import { integrationServices, skipIntegration, uniqueName, type IntegrationServices } from '../integration/services.js';
 
 describe.skipIf(skipIntegration)('rnn-stream simulate against a real Kafka', () => {

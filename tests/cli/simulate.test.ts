@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerSimulate } from '../../src/cli/commands/simulate.js';
 import { ConfigError } from '../../src/errors/index.js';
-import { newSimTick, SyntheticMarket, tickToJson } from '../../src/market/index.js';
+import { newSimTick, SyntheticMarket, tickToJson } from '../../src/simulator/index.js';
 
 function program(): Command {
   const p = new Command('rnn-stream').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });

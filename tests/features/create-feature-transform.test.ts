@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURE_MEMORY_SIZE } from '../../src/features/feature-memory.js';
+import { FEATURE_MEMORY_SIZE, MEM_PREV_TS } from '../../src/features/feature-memory.js';
 import { createFeatureTransform } from '../../src/features/create-feature-transform.js';
 import { parseManifest } from '../../src/model/load-model.js';
 
@@ -26,12 +26,13 @@ describe('createFeatureTransform', () => {
     expect(out[2]).toBeCloseTo(Math.log(4), 6);
   });
 
-  it('reports a timestamp that goes backwards and gives it a zero time gap', () => {
+  it('gives a timestamp that goes backwards a zero time gap and remembers the later ts', () => {
     const t = createFeatureTransform(parseManifest({ ...base, inputSize: 1, features: { kind: 'market', inputs: ['time_gap'] } }));
     const mem = new Float64Array(FEATURE_MEMORY_SIZE);
     const out = new Float32Array(1);
-    expect(t.apply(tick(5_000, 1), mem, out)).toBe(false);
-    expect(t.apply(tick(4_000, 1), mem, out)).toBe(true);
+    t.apply(tick(5_000, 1), mem, out);
+    t.apply(tick(4_000, 1), mem, out);
     expect(out[0]).toBe(0);
+    expect(mem[MEM_PREV_TS]).toBe(4_000);
   });
 });

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
-import { HEADERS } from '../../src/stream/record-headers.js';
+import { HEADERS } from '../../src/records/record-headers.js';
 import {
   backtest, createTopics, createWorld, drained, produceSlowly, saveTestModel, sameState, storedState, tail, ticks, waitFor, worldConfig, type OutRecord, type TestWorld,
 } from './pipeline-fixture.js';

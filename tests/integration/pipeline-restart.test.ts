@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
-import { HEADERS } from '../../src/stream/record-headers.js';
+import { HEADERS } from '../../src/records/record-headers.js';
 import {
   backtest, createTopics, createWorld, drained, predictionOf, produceSlowly, saveTestModel, sameState, startInProcess, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
 } from './pipeline-fixture.js';

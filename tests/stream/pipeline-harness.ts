@@ -11,10 +11,12 @@ import { SeededRandom } from '../../src/model/random.js';
 import { RnnModel } from '../../src/model/rnn-model.js';
 import { createPipelineMetrics, type PipelineMetrics } from '../../src/metrics/pipeline-metrics.js';
 import { MemoryStateStore } from '../../src/state/memory-state-store.js';
-import { ModelRuntime } from '../../src/stream/model-runtime.js';
+import { ModelRuntime } from '../../src/runtime/model-runtime.js';
 import { PartitionTable } from '../../src/stream/partition-table.js';
-import type { RecordSink, SinkRecord } from '../../src/stream/record-sink.js';
-import type { BatchOutcome, StreamBatch, StreamMessage } from '../../src/stream/stream-batch.js';
+import type { SinkRecord } from '../../src/records/sink-record.js';
+import type { StreamMessage } from '../../src/records/stream-message.js';
+import type { RecordSink } from '../../src/stream/record-sink.js';
+import type { BatchOutcome, StreamBatch } from '../../src/stream/stream-batch.js';
 import { decodeOptionsForModel } from '../../src/events/decode-options-for-model.js';
 import { streamPipeline, type StreamPipelineDeps } from '../../src/stream/stream-pipeline.js';
 

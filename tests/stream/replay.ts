@@ -1,7 +1,7 @@
 import { decodeEvent, type DecodeOptions } from '../../src/events/decode-event.js';
 import type { LoadedModel } from '../../src/model/load-model.js';
 import type { KeyState } from '../../src/state/key-state.js';
-import { ModelRuntime } from '../../src/stream/model-runtime.js';
+import { ModelRuntime } from '../../src/runtime/model-runtime.js';
 
 /** An offline, sequential replay of event lines (in order) with one fresh runtime: the reference. */
 export function replay(loaded: LoadedModel, lines: readonly string[], decode: DecodeOptions): { outputs: (number[] | null)[]; states: Map<string, KeyState> } {

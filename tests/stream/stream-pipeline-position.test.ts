@@ -4,7 +4,7 @@ import { parseManifest } from '../../src/model/load-model.js';
 import { initParams } from '../../src/model/init-params.js';
 import { SeededRandom } from '../../src/model/random.js';
 import { RnnModel } from '../../src/model/rnn-model.js';
-import { HEADERS } from '../../src/stream/record-headers.js';
+import { HEADERS } from '../../src/records/record-headers.js';
 import { DLQ, makeBatch, OUT, startHarness, TOPIC, vec } from './pipeline-harness.js';
 import { replay } from './replay.js';
 
@@ -74,7 +74,7 @@ describe('streamPipeline with a diverging model', () => {
 
 describe('deadLetterRecord', () => {
   it('cuts the value of an oversized message so that the dead letter stays sendable', async () => {
-    const { deadLetterRecord, MAX_OVERSIZED_VALUE_BYTES } = await import('../../src/stream/dead-letter-record.js');
+    const { deadLetterRecord, MAX_OVERSIZED_VALUE_BYTES } = await import('../../src/records/dead-letter-record.js');
     const value = Buffer.alloc(3 * MAX_OVERSIZED_VALUE_BYTES, 0x61);
     const message = { key: Buffer.from('k'), value, headers: {}, offset: '5', timestamp: '1' };
     const letter = deadLetterRecord(TOPIC, 0, message as never, { reason: 'oversized', detail: 'too big' });

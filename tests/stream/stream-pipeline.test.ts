@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Prediction } from '../../src/events/prediction.js';
-import { HEADERS } from '../../src/stream/record-headers.js';
+import type { Prediction } from '../../src/records/prediction.js';
+import { HEADERS } from '../../src/records/record-headers.js';
 import { DLQ, makeBatch, OUT, startHarness, TOPIC, vec } from './pipeline-harness.js';
 import { replay } from './replay.js';
 

@@ -4,7 +4,7 @@ import { initParams } from '../../src/model/init-params.js';
 import { parseManifest } from '../../src/model/load-model.js';
 import { SeededRandom } from '../../src/model/random.js';
 import { RnnModel } from '../../src/model/rnn-model.js';
-import { ModelRuntime } from '../../src/stream/model-runtime.js';
+import { ModelRuntime } from '../../src/runtime/model-runtime.js';
 import { sequenceEnds } from '../../src/train/dataset-sequence-ends.js';
 
 const ev = (ts: number, end = false, x = 1): ModelEvent => ({ kind: 'vector', key: 'k', ts, features: [x], end });

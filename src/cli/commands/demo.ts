@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { loadModel } from '../../model/load-model.js';
 import { addMarketOptions, type MarketCliOptions } from '../market-cli-options.js';
 import { numberOption } from '../number-option.js';
-import { startDemo } from '../start-demo.js';
-import { stopOnSignals } from '../stop-on-signals.js';
+import { startDemo } from '../../service/start-demo.js';
+import { stopOnSignals } from '../../service/stop-on-signals.js';
 
 /** The model the demo runs unless --model says otherwise (shipped in examples/models). */
 export const DEMO_MODEL = fileURLToPath(new URL('../../../examples/models/demo-gru.json', import.meta.url));

@@ -10,7 +10,7 @@ import { loadModel } from '../../model/load-model.js';
 import type { KeyState } from '../../state/key-state.js';
 import { numberOption } from '../number-option.js';
 import { writeLine } from '../write-lines.js';
-import { openStateStore } from './run.js';
+import { openStateStore } from '../../service/open-state-store.js';
 
 interface InspectOptions {
   config?: string;

@@ -1,17 +1,6 @@
 import type { Command } from 'commander';
-import { pino, type Logger } from 'pino';
-import { Registry } from 'prom-client';
 import { loadConfig } from '../../config/load-config.js';
-import type { RedisConfig } from '../../config/redis-config.js';
-import type { ServiceConfig } from '../../config/service-config.js';
-import { tlsOptions } from '../../config/tls-options.js';
-import { ConfigError, RnnStreamError } from '../../errors/index.js';
-import { startKafkaPipeline, type KafkaPipeline } from '../../kafka/start-kafka-pipeline.js';
-import { createPipelineMetrics } from '../../metrics/pipeline-metrics.js';
-import { startMetricsServer } from '../../metrics/metrics-server.js';
-import { loadModel } from '../../model/load-model.js';
-import { RedisStateStore } from '../../state/redis-state-store.js';
-import { stopOnSignals, type SignalStop } from '../stop-on-signals.js';
+import { runService } from '../../service/run-service.js';
 
 /** Registers `rnn-stream run`: the streaming service. */
 export function registerRun(program: Command): void {
@@ -35,76 +24,6 @@ shutdown.gracefulTimeoutMs the process exits with code 1. A second signal exits 
     });
 }
 
-/** A RedisStateStore from the `redis` configuration section (the store owns its client). */
-export function openStateStore(redis: RedisConfig): RedisStateStore {
-  const tls = tlsOptions(redis.tls, 'redis.tls');
-  return new RedisStateStore({
-    keyPrefix: redis.keyPrefix,
-    connection: {
-      url: redis.url,
-      username: redis.username ?? undefined,
-      password: redis.password ?? undefined,
-      tls: tls === false ? undefined : tls,
-      connectTimeoutMs: redis.connectTimeoutMs,
-      commandTimeoutMs: redis.commandTimeoutMs,
-    },
-  });
-}
-
-/**
- * Runs the service until a signal (resolves after a graceful stop) or a fatal error (rejects
- * with it after stopping). Exits the process with code 1 when stopping exceeds the bound.
- */
-export async function runService(config: ServiceConfig, signals: SignalStop = stopOnSignals()): Promise<void> {
-  const manifest = config.model.manifest;
-  if (manifest === null) {
-    throw new ConfigError('model.manifest is not set: `run` needs a model (config file, or RNN_STREAM_MODEL_MANIFEST)', { key: 'model.manifest' });
-  }
-  const logger = pino({ level: config.logging.level, base: { service: 'rnn-stream' } });
-  const loaded = await loadModel(manifest);
-  const registry = new Registry();
-  const metrics = createPipelineMetrics(registry);
-  const store = openStateStore(config.redis);
-  let pipeline: KafkaPipeline | undefined;
-  let fatal: unknown;
-  const server = await startMetricsServer({
-    registry,
-    host: config.metrics.host,
-    port: config.metrics.port,
-    readiness: async () => (pipeline ? pipeline.readiness() : [{ name: 'pipeline', ready: false, detail: 'starting' }]),
-  }).catch(async (error: unknown) => {
-    await store.close();
-    throw error;
-  });
-  logger.info({ url: server.url, model: loaded.manifest.name, version: loaded.version }, 'metrics server listening');
-  try {
-    if (!signals.signal.aborted) {
-      pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger });
-      logger.info({ input: config.kafka.inputTopic, output: config.kafka.outputTopic, group: config.kafka.groupId }, 'pipeline running');
-      const stopped = signals.signal.aborted
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => signals.signal.addEventListener('abort', () => resolve(), { once: true }));
-      await Promise.race([pipeline.done, stopped]);
-    }
-  } catch (error) {
-    fatal = error;
-    logger.error({ err: error }, 'pipeline failed; stopping');
-  }
-  logger.info({ signal: signals.received(), boundMs: config.shutdown.gracefulTimeoutMs }, 'stopping');
-  await stopWithin(config.shutdown.gracefulTimeoutMs, logger, async () => {
-    try {
-      await pipeline?.stop();
-    } finally {
-      await Promise.allSettled([server.close(), store.close()]);
-      signals.dispose();
-    }
-  });
-  logger.info('stopped');
-  if (fatal !== undefined) {
-    throw fatal instanceof RnnStreamError ? fatal : new RnnStreamError('the pipeline stopped on an error', { cause: fatal });
-  }
-}
-
 /**
  * After a stop, nothing of the service should keep the process alive; a client library's
  * pending reconnect timer can (kafkajs schedules a consumer restart after a crash, and that
@@ -116,17 +35,4 @@ function exitIfStillAlive(): void {
     process.stderr.write('rnn-stream: handles still open 2 s after the service stopped; exiting\n');
     process.exit(process.exitCode ?? 1);
   }, 2_000).unref();
-}
-
-/** Runs `stop`; if it takes longer than `boundMs`, logs an error and exits the process with code 1. */
-async function stopWithin(boundMs: number, logger: Logger, stop: () => Promise<void>): Promise<void> {
-  const timer = setTimeout(() => {
-    logger.error({ boundMs }, 'graceful shutdown exceeded shutdown.gracefulTimeoutMs; exiting now');
-    process.exit(1);
-  }, boundMs);
-  try {
-    await stop();
-  } finally {
-    clearTimeout(timer);
-  }
 }

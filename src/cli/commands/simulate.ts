@@ -5,11 +5,11 @@ import { loadConfig } from '../../config/index.js';
 import { ConfigError, RnnStreamError } from '../../errors/index.js';
 import { createKafka } from '../../kafka/create-kafka.js';
 import { ensureTopics, topicPartitionCount, type TopicSpec } from '../../kafka/ensure-topics.js';
-import { newSimTick, paceTicks, SyntheticMarket, tickToJson, type PaceTicksResult } from '../../market/index.js';
+import { newSimTick, paceTicks, SyntheticMarket, tickToJson, type PaceTicksResult } from '../../simulator/index.js';
 import { finish, writeLine } from '../write-lines.js';
 import { addMarketOptions, type MarketCliOptions } from '../market-cli-options.js';
 import { numberOption } from '../number-option.js';
-import { stopOnSignals } from '../stop-on-signals.js';
+import { stopOnSignals } from '../../service/stop-on-signals.js';
 
 /** Options of `rnn-stream simulate`, as parsed. */
 export interface SimulateOptions extends MarketCliOptions {

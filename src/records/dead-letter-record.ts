@@ -1,7 +1,7 @@
 import type { Rejection } from '../events/reject-reason.js';
 import { HEADERS, sourceHeaders } from './record-headers.js';
-import type { SinkRecord } from './record-sink.js';
-import type { StreamMessage } from './stream-batch.js';
+import type { SinkRecord } from './sink-record.js';
+import type { StreamMessage } from './stream-message.js';
 
 /** Longest detail text put in a header (details quote input, which may be large). */
 const MAX_DETAIL = 512;

@@ -1,5 +1,6 @@
 import { RnnStreamError } from '../errors/index.js';
-import type { BatchControl, BatchOutcome, StreamBatch, StreamMessage } from '../stream/stream-batch.js';
+import type { StreamMessage } from '../records/stream-message.js';
+import type { BatchControl, BatchOutcome, StreamBatch } from '../stream/stream-batch.js';
 import type { SimTick } from './sim-tick.js';
 import { tickToJson } from './sim-tick.js';
 

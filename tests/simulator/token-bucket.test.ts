@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
-import { TokenBucket } from '../../src/market/token-bucket.js';
+import { TokenBucket } from '../../src/simulator/token-bucket.js';
 
 function clock(): { now: () => number; advance: (ms: number) => void } {
   let t = 1000;

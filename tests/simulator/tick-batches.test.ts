@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RnnStreamError } from '../../src/errors/index.js';
-import { newSimTick, SyntheticMarket, TickBatches, tickToJson, type SimTick } from '../../src/market/index.js';
+import { newSimTick, SyntheticMarket, TickBatches, tickToJson, type SimTick } from '../../src/simulator/index.js';
 
 function ticks(n: number): SimTick[] {
   const market = new SyntheticMarket({ seed: 4, symbols: 5, startTs: 1000 });

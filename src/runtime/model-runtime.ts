@@ -5,6 +5,8 @@ import type { LoadedModel } from '../model/load-model.js';
 import type { Stepper } from '../model/rnn-model.js';
 import { newKeyState, type KeyState } from '../state/key-state.js';
 import type { ModelEvent } from '../events/model-event.js';
+import { isSequenceGap } from './sequence-gap.js';
+import { isTimestampRegression } from './timestamp-regression.js';
 
 /**
  * One model, ready to advance keys: its stepper, feature transform and preallocated input and
@@ -47,7 +49,7 @@ export class ModelRuntime {
    * Applies `event` to `state` (in place): features, one RNN step, the head output into
    * {@link out}, step + 1. Many-to-one models reset h/c after an event marked `end`, and
    * before an event that comes more than the manifest's `sequenceGapMs` after its key's previous
-   * one (the same rule as training's sequence ends).
+   * one (sequence-gap.ts, the rule training's sequence ends use too).
    *
    * Returns `applied`, or `backwards` when the event's timestamp went back for its key (it is
    * applied anyway), or `non_finite` when the step produced a NaN or infinity in the output or
@@ -58,8 +60,9 @@ export class ModelRuntime {
     const hidden = state.hidden;
     this.savedHidden.set(hidden);
     this.savedMemory.set(state.memory);
-    if (state.memory[MEM_SEEN] !== 0 && event.ts - state.memory[MEM_PREV_TS] > this.sequenceGapMs) hidden.fill(0);
-    const backwards = this.transform.apply(event, state.memory, this.x);
+    const backwards = isTimestampRegression(state.memory, event.ts);
+    if (state.memory[MEM_SEEN] !== 0 && isSequenceGap(state.memory[MEM_PREV_TS], event.ts, this.sequenceGapMs)) hidden.fill(0);
+    this.transform.apply(event, state.memory, this.x);
     this.stepper.step(hidden, this.x, this.out);
     if (!allFinite(this.out) || !allFinite(hidden)) {
       hidden.set(this.savedHidden);

@@ -7,16 +7,16 @@ import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { ComponentStatus } from '../metrics/readiness.js';
 import type { LoadedModel } from '../model/load-model.js';
 import type { StateStore } from '../state/state-store.js';
-import { ModelRuntime } from '../stream/model-runtime.js';
+import { ModelRuntime } from '../runtime/model-runtime.js';
 import { PartitionTable } from '../stream/partition-table.js';
 import { decodeOptionsForModel } from '../events/decode-options-for-model.js';
 import { streamPipeline } from '../stream/stream-pipeline.js';
-import { checkPartitionCount } from './check-partition-count.js';
-import { consumerOptions, producerOptions } from './client-options.js';
-import { createKafka } from './create-kafka.js';
-import { ensureTopics, topicPartitionCount } from './ensure-topics.js';
-import { isRetriable, kafkaBatchSource } from './kafka-batch-source.js';
-import { KafkaRecordSink } from './kafka-record-sink.js';
+import { checkPartitionCount } from '../kafka/check-partition-count.js';
+import { consumerOptions, producerOptions } from '../kafka/client-options.js';
+import { createKafka } from '../kafka/create-kafka.js';
+import { ensureTopics, topicPartitionCount } from '../kafka/ensure-topics.js';
+import { isRetriable, kafkaBatchSource } from '../kafka/kafka-batch-source.js';
+import { KafkaRecordSink } from '../kafka/kafka-record-sink.js';
 import { stateResetCounter } from '../stream/state-reset-counter.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */

@@ -1,6 +1,9 @@
-import type { StreamMessage } from './stream-batch.js';
+import type { StreamMessage } from './stream-message.js';
 
-/** Header names the pipeline writes on predictions and dead letters. */
+/** Kafka-style record headers (a header may repeat, hence arrays). */
+export type RecordHeaders = Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
+
+/** Header names written on predictions and dead letters. */
 export const HEADERS = {
   sourceTopic: 'rnn-stream-source-topic',
   sourcePartition: 'rnn-stream-source-partition',

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { LiveView } from '../../src/cli/live-view.js';
-import { formatElapsed, formatForecast, formatTable, type LiveSnapshot } from '../../src/cli/live-view-format.js';
+import { LiveView } from '../../src/service/live-view.js';
+import { formatElapsed, formatForecast, formatTable, type LiveSnapshot } from '../../src/service/live-view-format.js';
 
 function sink(): { out: Writable; text: () => string } {
   const chunks: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
-import { decodeEvent, DEFAULT_DECODE_LIMITS } from '../../src/events/index.js';
-import { newSimTick, SyntheticMarket, tickToJson, type MarketOptions, type SimTick } from '../../src/market/index.js';
+import { decodeEvent, DEFAULT_DECODE_LIMITS } from '../../src/events/decode-event.js';
+import { newSimTick, SyntheticMarket, tickToJson, type MarketOptions, type SimTick } from '../../src/simulator/index.js';
 
 const YEAR = 365.25 * 24 * 3600;
 

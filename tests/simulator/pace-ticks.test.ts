@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newSimTick, paceTicks, SyntheticMarket, tickToJson, type PaceClock } from '../../src/market/index.js';
+import { newSimTick, paceTicks, SyntheticMarket, tickToJson, type PaceClock } from '../../src/simulator/index.js';
 
 /** A clock that only moves when slept on (or when a test moves it). */
 function fakeClock(): PaceClock & { advance(ms: number): void } {

@@ -7,7 +7,7 @@ export interface EventSource {
   readonly offset: string;
 }
 
-/** The prediction event published for every valid input event (see DESIGN.md, Contracts). */
+/** The prediction event published for every valid input event (docs/architecture.md, Contracts). */
 export interface Prediction {
   readonly key: string;
   readonly ts: number;

@@ -1,0 +1,77 @@
+import { pino, type Logger } from 'pino';
+import { Registry } from 'prom-client';
+import type { ServiceConfig } from '../config/service-config.js';
+import { ConfigError, RnnStreamError } from '../errors/index.js';
+import { createPipelineMetrics } from '../metrics/pipeline-metrics.js';
+import { startMetricsServer } from '../metrics/metrics-server.js';
+import { loadModel } from '../model/load-model.js';
+import { openStateStore } from './open-state-store.js';
+import { startKafkaPipeline, type KafkaPipeline } from './start-kafka-pipeline.js';
+import { stopOnSignals, type SignalStop } from './stop-on-signals.js';
+
+/**
+ * Runs the service until a signal (resolves after a graceful stop) or a fatal error (rejects
+ * with it after stopping). Exits the process with code 1 when stopping exceeds the bound.
+ */
+export async function runService(config: ServiceConfig, signals: SignalStop = stopOnSignals()): Promise<void> {
+  const manifest = config.model.manifest;
+  if (manifest === null) {
+    throw new ConfigError('model.manifest is not set: `run` needs a model (config file, or RNN_STREAM_MODEL_MANIFEST)', { key: 'model.manifest' });
+  }
+  const logger = pino({ level: config.logging.level, base: { service: 'rnn-stream' } });
+  const loaded = await loadModel(manifest);
+  const registry = new Registry();
+  const metrics = createPipelineMetrics(registry);
+  const store = openStateStore(config.redis);
+  let pipeline: KafkaPipeline | undefined;
+  let fatal: unknown;
+  const server = await startMetricsServer({
+    registry,
+    host: config.metrics.host,
+    port: config.metrics.port,
+    readiness: async () => (pipeline ? pipeline.readiness() : [{ name: 'pipeline', ready: false, detail: 'starting' }]),
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  logger.info({ url: server.url, model: loaded.manifest.name, version: loaded.version }, 'metrics server listening');
+  try {
+    if (!signals.signal.aborted) {
+      pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger });
+      logger.info({ input: config.kafka.inputTopic, output: config.kafka.outputTopic, group: config.kafka.groupId }, 'pipeline running');
+      const stopped = signals.signal.aborted
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => signals.signal.addEventListener('abort', () => resolve(), { once: true }));
+      await Promise.race([pipeline.done, stopped]);
+    }
+  } catch (error) {
+    fatal = error;
+    logger.error({ err: error }, 'pipeline failed; stopping');
+  }
+  logger.info({ signal: signals.received(), boundMs: config.shutdown.gracefulTimeoutMs }, 'stopping');
+  await stopWithin(config.shutdown.gracefulTimeoutMs, logger, async () => {
+    try {
+      await pipeline?.stop();
+    } finally {
+      await Promise.allSettled([server.close(), store.close()]);
+      signals.dispose();
+    }
+  });
+  logger.info('stopped');
+  if (fatal !== undefined) {
+    throw fatal instanceof RnnStreamError ? fatal : new RnnStreamError('the pipeline stopped on an error', { cause: fatal });
+  }
+}
+
+/** Runs `stop`; if it takes longer than `boundMs`, logs an error and exits the process with code 1. */
+async function stopWithin(boundMs: number, logger: Logger, stop: () => Promise<void>): Promise<void> {
+  const timer = setTimeout(() => {
+    logger.error({ boundMs }, 'graceful shutdown exceeded shutdown.gracefulTimeoutMs; exiting now');
+    process.exit(1);
+  }, boundMs);
+  try {
+    await stop();
+  } finally {
+    clearTimeout(timer);
+  }
+}
