@@ -1,0 +1,233 @@
+/**
+ * The panels of the rnn-stream dashboard as data: title, kind, unit and PromQL targets. The
+ * dashboard builder turns them into Grafana JSON; the integration test runs every target through
+ * a real Prometheus. Queries use the dashboard variables `$job` and `$instance` and Grafana's
+ * `$__rate_interval`.
+ */
+
+/** One query of a panel. */
+export interface TargetSpec {
+  readonly refId: string;
+  readonly expr: string;
+  readonly legend: string;
+}
+
+/** One panel. `kind` picks the visualisation; `unit` is a Grafana unit id. */
+export interface PanelSpec {
+  readonly title: string;
+  readonly description: string;
+  readonly kind: 'timeseries' | 'table' | 'stat';
+  readonly unit: string;
+  readonly targets: readonly TargetSpec[];
+}
+
+/** A titled group of panels (a dashboard row). */
+export interface RowSpec {
+  readonly title: string;
+  readonly panels: readonly PanelSpec[];
+}
+
+const sel = 'job="$job", instance=~"$instance"';
+const rate = (metric: string, extra = ''): string => `rate(${metric}{${sel}${extra}}[$__rate_interval])`;
+const quantile = (q: number, metric: string, by = ''): string =>
+  `histogram_quantile(${q}, sum by (le${by}) (${rate(`${metric}_bucket`)}))`;
+const t = (refId: string, expr: string, legend: string): TargetSpec => ({ refId, expr, legend });
+
+/** Every row and panel of the dashboard, top to bottom. */
+export const DASHBOARD_ROWS: readonly RowSpec[] = [
+  {
+    title: 'Flow',
+    panels: [
+      {
+        title: 'Events in by outcome',
+        description: 'Input events per second: applied to state, rejected (dead-lettered), or skipped as already applied.',
+        kind: 'timeseries',
+        unit: 'ops',
+        targets: [t('A', `sum by (outcome) (${rate('rnn_stream_events_total')})`, '{{outcome}}')],
+      },
+      {
+        title: 'Predictions out',
+        description: 'Predictions produced to the output topic per second.',
+        kind: 'timeseries',
+        unit: 'ops',
+        targets: [t('A', `sum(${rate('rnn_stream_predictions_total')})`, 'predictions')],
+      },
+      {
+        title: 'Consumer lag per partition',
+        description: 'Messages between the applied position and the high watermark, per assigned input partition (refreshed periodically from the broker).',
+        kind: 'timeseries',
+        unit: 'short',
+        targets: [t('A', `sum by (topic, partition) (rnn_stream_consumer_lag_messages{${sel}})`, '{{topic}}[{{partition}}]')],
+      },
+      {
+        title: 'Event-time freshness',
+        description: 'Age of the newest applied event (now minus its timestamp).',
+        kind: 'timeseries',
+        unit: 's',
+        targets: [t('A', `time() - max(rnn_stream_last_event_timestamp_seconds{${sel}})`, 'freshness')],
+      },
+    ],
+  },
+  {
+    title: 'Latency',
+    panels: [
+      {
+        title: 'End-to-end latency',
+        description: 'Event timestamp to its prediction produced.',
+        kind: 'timeseries',
+        unit: 's',
+        targets: [
+          t('A', quantile(0.5, 'rnn_stream_end_to_end_latency_seconds'), 'p50'),
+          t('B', quantile(0.99, 'rnn_stream_end_to_end_latency_seconds'), 'p99'),
+        ],
+      },
+      {
+        title: 'Batch duration',
+        description: 'One input batch, from receipt to commit.',
+        kind: 'timeseries',
+        unit: 's',
+        targets: [
+          t('A', quantile(0.5, 'rnn_stream_batch_duration_seconds'), 'p50'),
+          t('B', quantile(0.99, 'rnn_stream_batch_duration_seconds'), 'p99'),
+        ],
+      },
+      {
+        title: 'State I/O latency (p99)',
+        description: 'Redis calls by operation: load a partition, apply a batch, mark predictions produced.',
+        kind: 'timeseries',
+        unit: 's',
+        targets: [t('A', quantile(0.99, 'rnn_stream_state_io_duration_seconds', ', op'), '{{op}}')],
+      },
+      {
+        title: 'Model step time per event',
+        description: 'Time spent advancing the model, divided by the events applied.',
+        kind: 'timeseries',
+        unit: 's',
+        targets: [
+          t('A', `sum(${rate('rnn_stream_model_step_duration_seconds_sum')}) / sum(${rate('rnn_stream_events_total', ', outcome="applied"')})`, 'per event'),
+        ],
+      },
+    ],
+  },
+  {
+    title: 'Batches',
+    panels: [
+      {
+        title: 'Batch size',
+        description: 'Messages per input batch.',
+        kind: 'timeseries',
+        unit: 'short',
+        targets: [
+          t('A', quantile(0.5, 'rnn_stream_batch_messages'), 'p50'),
+          t('B', quantile(0.99, 'rnn_stream_batch_messages'), 'p99'),
+          t('C', `sum(${rate('rnn_stream_batch_messages_sum')}) / sum(${rate('rnn_stream_batch_messages_count')})`, 'mean'),
+        ],
+      },
+      {
+        title: 'Busy and back-pressure time',
+        description: 'Share of wall time with at least one batch in the pipeline (busy), and with every batch slot taken so the consumer waits (back-pressure).',
+        kind: 'timeseries',
+        unit: 'percentunit',
+        targets: [
+          t('A', `avg(${rate('rnn_stream_busy_seconds_total')})`, 'busy'),
+          t('B', `avg(${rate('rnn_stream_backpressure_seconds_total')})`, 'back-pressure'),
+        ],
+      },
+      {
+        title: 'Batches by status',
+        description: 'Input batches per second by what became of them; failed batches are fetched again.',
+        kind: 'timeseries',
+        unit: 'ops',
+        targets: [t('A', `sum by (status) (${rate('rnn_stream_batches_total')})`, '{{status}}')],
+      },
+      {
+        title: 'Commits, rebalances and produce errors',
+        description: 'Offset commits per second, and rebalances and failed produce requests in the window.',
+        kind: 'timeseries',
+        unit: 'short',
+        targets: [
+          t('A', `sum(${rate('rnn_stream_offset_commits_total')})`, 'commits/s'),
+          t('B', `sum(increase(rnn_stream_rebalances_total{${sel}}[$__rate_interval]))`, 'rebalances'),
+          t('C', `sum(increase(rnn_stream_produce_errors_total{${sel}}[$__rate_interval]))`, 'produce errors'),
+        ],
+      },
+    ],
+  },
+  {
+    title: 'Dead letters',
+    panels: [
+      {
+        title: 'Dead letters by reason',
+        description: 'Rejected input events per second by reason (every reason has a series from the start).',
+        kind: 'timeseries',
+        unit: 'ops',
+        targets: [t('A', `sum by (reason) (${rate('rnn_stream_rejected_events_total')})`, '{{reason}}')],
+      },
+      {
+        title: 'Dead-letter share',
+        description: 'Messages written to the dead-letter topic, as a share of the input.',
+        kind: 'timeseries',
+        unit: 'percentunit',
+        targets: [t('A', `sum(${rate('rnn_stream_dead_letters_total')}) / clamp_min(sum(${rate('rnn_stream_events_total')}), 1e-9)`, 'dead letters')],
+      },
+    ],
+  },
+  {
+    title: 'Model and build',
+    panels: [
+      {
+        title: 'Model in use',
+        description: 'Model id, version and cell kind per instance (live prediction quality is not exported yet).',
+        kind: 'table',
+        unit: 'none',
+        targets: [t('A', `max by (instance, model, version, cell) (rnn_stream_model_info{${sel}})`, '{{model}} {{version}}')],
+      },
+      {
+        title: 'Build',
+        description: 'rnn-stream and Node.js versions per instance.',
+        kind: 'table',
+        unit: 'none',
+        targets: [t('A', `max by (instance, version, node_version) (rnn_stream_build_info{${sel}})`, '{{version}}')],
+      },
+      {
+        title: 'Ready instances',
+        description: 'Instances whose Kafka, Redis and partition assignment are all ready (as /readyz).',
+        kind: 'stat',
+        unit: 'none',
+        targets: [t('A', `sum(rnn_stream_ready{${sel}})`, 'ready')],
+      },
+    ],
+  },
+  {
+    title: 'Process',
+    panels: [
+      {
+        title: 'CPU',
+        description: 'CPU seconds per second, per instance (1 = one core).',
+        kind: 'timeseries',
+        unit: 'percentunit',
+        targets: [t('A', `sum by (instance) (${rate('process_cpu_seconds_total')})`, '{{instance}}')],
+      },
+      {
+        title: 'Memory',
+        description: 'Resident set size and V8 heap in use, per instance.',
+        kind: 'timeseries',
+        unit: 'bytes',
+        targets: [
+          t('A', `sum by (instance) (process_resident_memory_bytes{${sel}})`, 'rss {{instance}}'),
+          t('B', `sum by (instance) (nodejs_heap_size_used_bytes{${sel}})`, 'heap {{instance}}'),
+        ],
+      },
+      {
+        title: 'Event-loop lag',
+        description: 'Node.js event-loop delay, p99 and mean over the sampling window.',
+        kind: 'timeseries',
+        unit: 's',
+        targets: [
+          t('A', `max by (instance) (nodejs_eventloop_lag_p99_seconds{${sel}})`, 'p99 {{instance}}'),
+          t('B', `max by (instance) (nodejs_eventloop_lag_mean_seconds{${sel}})`, 'mean {{instance}}'),
+        ],
+      },
+    ],
+  },
+];
