@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StateStoreError } from '../../src/errors/state-store-error.js';
+import { HEADERS } from '../../src/records/record-headers.js';
+import type { SinkRecord } from '../../src/records/sink-record.js';
 import { makeBatch, OUT, startHarness, testModel, TOPIC, vec } from './pipeline-harness.js';
 import { replay } from './replay.js';
 
@@ -31,6 +33,44 @@ describe('streamPipeline when things go wrong', () => {
     const third = startHarness({ store: h.store });
     await third.feed(makeBatch(0, 7, [vec('k0', 100, [0, 0, 0])]));
     expect(third.sink.records(OUT)).toHaveLength(1);
+  });
+
+  it('repeats predictions byte for byte when an owner dies between producing them and marking the outbox', async () => {
+    const all = lines(6);
+    const first = startHarness();
+    const markProduced = first.store.markProduced.bind(first.store);
+    let crash = true;
+    // The predictions reach the sink; the process "dies" before the outbox is marked produced.
+    first.store.markProduced = async (ref, watermark) => {
+      if (crash) {
+        crash = false;
+        throw new Error('process killed');
+      }
+      return markProduced(ref, watermark);
+    };
+    expect((await first.feed(makeBatch(0, 0, all))).status).toBe('failed');
+    const next = startHarness({ store: first.store });
+    expect((await next.feed(makeBatch(0, 6, [vec('k0', 99, [0, 0, 0])]))).status).toBe('committed');
+
+    const produced = [...first.sink.records(OUT), ...next.sink.records(OUT)];
+    const bySource = new Map<string, SinkRecord[]>();
+    for (const r of produced) {
+      const source = `${String(r.headers[HEADERS.sourcePartition])}:${String(r.headers[HEADERS.sourceOffset])}`;
+      bySource.set(source, [...(bySource.get(source) ?? []), r]);
+    }
+    // The scenario really repeats: each of the six first predictions went out twice, the seventh once.
+    expect([...bySource.values()].map((copies) => copies.length)).toEqual([2, 2, 2, 2, 2, 2, 1]);
+    // Every copy equals a run that never crashed: key, value bytes and headers.
+    const reference = startHarness();
+    await reference.feed(makeBatch(0, 0, all));
+    const expected = reference.sink.records(OUT);
+    for (let i = 0; i < 6; i++) {
+      for (const copy of bySource.get(`0:${i}`)!) {
+        expect(copy.key).toBe(expected[i].key);
+        expect(Buffer.compare(copy.value!, expected[i].value!)).toBe(0);
+        expect(copy.headers).toEqual(expected[i].headers);
+      }
+    }
   });
 
   it('drops the partition and commits nothing when another writer fenced it, then recovers from the store', async () => {
