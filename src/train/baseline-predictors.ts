@@ -28,7 +28,7 @@ export function regressionBaselines(series: readonly KeySeries[], width: number,
   for (const s of series) {
     const last = Float64Array.from(mean);
     const ewma = Float64Array.from(mean);
-    for (let t = 0; t < s.records.length; t++) {
+    for (let t = 0; t < s.events.length; t++) {
       const off = t * width;
       if (s.valMask[t]) {
         acc.zero.add(zero, 0, s.targets, off, width);
@@ -51,7 +51,7 @@ export function classBaselines(series: readonly KeySeries[], classes: number): R
   const counts = new Float64Array(classes);
   let total = 0;
   for (const s of series) {
-    for (let t = 0; t < s.records.length; t++) {
+    for (let t = 0; t < s.events.length; t++) {
       if (!s.trainMask[t]) continue;
       counts[s.targets[t]]++;
       total++;
@@ -63,7 +63,7 @@ export function classBaselines(series: readonly KeySeries[], classes: number): R
   const acc = { majority: new ClassAccumulator(true), last_class: new ClassAccumulator(false) };
   for (const s of series) {
     let last = majority;
-    for (let t = 0; t < s.records.length; t++) {
+    for (let t = 0; t < s.events.length; t++) {
       const y = s.targets[t];
       if (s.valMask[t]) {
         acc.majority.add(majority, y, logPrior[y]);

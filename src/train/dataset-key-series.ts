@@ -1,12 +1,13 @@
-import type { EventRecord } from './dataset-event-file.js';
+import type { KeyEvents } from './key-events.js';
 
 /**
  * One key's events prepared for training and evaluation, all arrays indexed by the key's step
- * (0-based, file order). Steps below `cut` are training, the rest validation.
+ * (0-based, arrival order). Steps below `cut` are training, from `cut` to `testCut` validation,
+ * the rest test (none without a test window).
  */
 export interface KeySeries {
   readonly key: string;
-  readonly records: readonly EventRecord[];
+  readonly events: KeyEvents;
   /** T x inputSize model inputs: exactly the float32 values the serving transform produces. */
   readonly inputs: Float64Array;
   /** T x width targets in raw units (regression) or class indices. */
@@ -19,8 +20,12 @@ export interface KeySeries {
   readonly trainMask: Uint8Array;
   /** T flags: the step is scored in validation. */
   readonly valMask: Uint8Array;
+  /** T flags: the step is scored in the test window. */
+  readonly testMask: Uint8Array;
   /** Index of the first validation step; T when the key has none. */
   readonly cut: number;
+  /** Index of the first test step; T when the key has none. */
+  readonly testCut: number;
 }
 
 /** Counts and time range of one split, for the manifest's provenance. */
@@ -31,18 +36,23 @@ export interface SplitSummary {
   readonly to: string | null;
 }
 
-/** Summarises the training (`which = 'train'`) or validation part of every key. */
-export function summariseSplit(series: readonly KeySeries[], which: 'train' | 'validation'): SplitSummary {
+/** The mask and step range of one part of a key. */
+export function splitPart(s: KeySeries, which: 'train' | 'validation' | 'test'): { mask: Uint8Array; lo: number; hi: number } {
+  if (which === 'train') return { mask: s.trainMask, lo: 0, hi: s.cut };
+  if (which === 'validation') return { mask: s.valMask, lo: s.cut, hi: s.testCut };
+  return { mask: s.testMask, lo: s.testCut, hi: s.events.length };
+}
+
+/** Summarises the training, validation or test part of every key. */
+export function summariseSplit(series: readonly KeySeries[], which: 'train' | 'validation' | 'test'): SplitSummary {
   let events = 0;
   let scoredSteps = 0;
   let from = Infinity;
   let to = -Infinity;
   for (const s of series) {
-    const lo = which === 'train' ? 0 : s.cut;
-    const hi = which === 'train' ? s.cut : s.records.length;
-    const mask = which === 'train' ? s.trainMask : s.valMask;
+    const { mask, lo, hi } = splitPart(s, which);
     for (let t = lo; t < hi; t++) {
-      const ts = s.records[t].event.ts;
+      const ts = s.events.ts(t);
       events++;
       scoredSteps += mask[t];
       from = Math.min(from, ts);

@@ -1,5 +1,5 @@
-import type { ModelEvent } from '../events/model-event.js';
 import { isSequenceGap } from '../runtime/sequence-gap.js';
+import type { KeyEvents } from './key-events.js';
 
 /**
  * Marks the events that end a many-to-one sequence: an event with `end: true`, or (when
@@ -8,11 +8,12 @@ import { isSequenceGap } from '../runtime/sequence-gap.js';
  * after an `end` event, and before an event that follows its key's previous one by more than the
  * manifest's `sequenceGapMs`). A key's last event ends a sequence only when marked `end`.
  */
-export function sequenceEnds(events: readonly ModelEvent[], gapMs?: number): Uint8Array {
-  const ends = new Uint8Array(events.length);
-  for (let t = 0; t < events.length; t++) {
-    const gapped = gapMs !== undefined && t + 1 < events.length && isSequenceGap(events[t].ts, events[t + 1].ts, gapMs);
-    if (events[t].end || gapped) ends[t] = 1;
+export function sequenceEnds(events: KeyEvents, gapMs?: number): Uint8Array {
+  const n = events.length;
+  const ends = new Uint8Array(n);
+  for (let t = 0; t < n; t++) {
+    const gapped = gapMs !== undefined && t + 1 < n && isSequenceGap(events.ts(t), events.ts(t + 1), gapMs);
+    if (events.end(t) || gapped) ends[t] = 1;
   }
   return ends;
 }

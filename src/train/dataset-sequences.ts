@@ -30,12 +30,13 @@ export function trainingSequences(series: readonly KeySeries[], inputSize: numbe
 }
 
 /**
- * One sequence per key over ALL its steps, scored on validation steps only: evaluating it runs
- * each key's validation part with the state warmed up by its training part, as the stream would.
+ * One sequence per key over its steps up to the end of the validation part, scored on
+ * validation steps only: evaluating it runs each key's validation part with the state warmed up
+ * by its training part, as the stream would.
  */
 export function validationSequences(series: readonly KeySeries[], inputSize: number, width: number, targetScale?: NormalisationStats): TrainingSequence[] {
   const out: TrainingSequence[] = [];
-  for (const s of series) pushIfScored(out, s, 0, s.records.length, s.valMask, inputSize, width, targetScale);
+  for (const s of series) pushIfScored(out, s, 0, s.testCut, s.valMask, inputSize, width, targetScale);
   return out;
 }
 

@@ -3,7 +3,7 @@
  * output, and the provenance of the run (data, split, hyper-parameters, epochs).
  */
 import type { ModelManifestInput } from '../model/manifest.js';
-import type { Dataset } from './dataset-build.js';
+import type { Dataset, SplitRule } from './dataset-build.js';
 import { summariseSplit } from './dataset-key-series.js';
 import type { NormalisationStats } from './normalisation-stats.js';
 import type { LoopResult } from './run-training-loop.js';
@@ -31,25 +31,39 @@ export function outputSection(ds: Dataset, targetScale: NormalisationStats | und
 }
 
 /** The `provenance` section. `trainedAt` is the only field that differs between identical runs. */
-export function provenanceSection(ds: Dataset, opts: TrainingRunOptions, loop: LoopResult, trainedAt: Date): Record<string, unknown> {
-  const { input, out: _out, name: _name, ...hyperParameters } = opts;
+export function provenanceSection(ds: Dataset, opts: TrainingRunOptions, split: SplitRule, loop: LoopResult, trainedAt: Date): Record<string, unknown> {
+  const { input: _input, out: _out, name: _name, ...hyperParameters } = opts;
   const keys = ds.series.map((s) => s.key);
   const train = summariseSplit(ds.series, 'train');
   const validation = summariseSplit(ds.series, 'validation');
+  const test = summariseSplit(ds.series, 'test');
+  const data = ds.data;
   return {
-    input,
-    inputSha256: ds.file.sha256,
-    eventKind: ds.file.kind,
-    validEvents: ds.file.records.length,
-    rejectedLines: ds.file.rejected.length,
+    ...data.source,
+    inputSha256: data.sha256,
+    eventKind: data.kind,
+    validEvents: data.validEvents,
+    rejected: data.rejected,
+    rejectedByReason: data.rejectedByReason,
+    timestampRegressions: data.timestampRegressions,
     unusableTargets: ds.targetIssues.length,
-    dataRange: { from: earliest(train.from, validation.from), to: latest(train.to, validation.to) },
-    split: {
-      rule: 'per key, the latest events (by file order, cut where every later ts is strictly greater) are validation',
-      valFraction: opts.valFraction,
-      train,
-      validation,
-    },
+    dataRange: { from: earliest(earliest(train.from, validation.from), test.from), to: latest(latest(train.to, validation.to), test.to) },
+    split:
+      split.kind === 'fraction'
+        ? {
+            rule: 'per key, the latest events (in arrival order, cut where every later ts is strictly greater) are validation',
+            valFraction: split.valFraction,
+            train,
+            validation,
+          }
+        : {
+            rule: 'calendar time across all keys: train < validateFrom <= validation < testFrom <= test (cut at the first event of each key at or after each instant)',
+            validateFrom: new Date(split.validateFrom).toISOString(),
+            testFrom: split.testFrom === undefined ? null : new Date(split.testFrom).toISOString(),
+            train,
+            validation,
+            test,
+          },
     keys: { count: keys.length, names: keys.slice(0, MAX_LISTED_KEYS) },
     seed: opts.seed,
     hyperParameters,

@@ -9,7 +9,7 @@ import { normalisationStats, type NormalisationStats } from './normalisation-sta
 export function targetStandardisation(series: readonly KeySeries[], width: number): NormalisationStats {
   return normalisationStats(
     series.map((s) => s.targets),
-    series.map((s) => s.records.length),
+    series.map((s) => s.events.length),
     width,
     series.map((s) => s.trainMask),
   );

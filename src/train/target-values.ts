@@ -4,7 +4,8 @@
  * `has[t] = 0` and zeros in its row.
  */
 import { DatasetError } from '../errors/index.js';
-import type { EventRecord } from './dataset-event-file.js';
+import type { TargetIssue } from './event-set.js';
+import { TARGET_UNUSABLE, type KeyEvents } from './key-events.js';
 import { DIRECTION_CLASSES, type TargetKind } from './target-kind.js';
 
 /** The shape of a target: values per step (1 for classes: the index) and the head's output size. */
@@ -24,54 +25,52 @@ export interface KeyTargets {
   readonly has: Uint8Array;
 }
 
-/** A vector event whose `target` field is present but unusable (the step is kept, without a target). */
-export interface TargetIssue {
-  readonly line: number;
-  readonly detail: string;
-}
-
 /**
  * The target shape for `kind` over all records: tick targets are fixed; `value` takes the width of
- * the first usable target; `class` has `classes` classes, or the largest index in the file + 1.
+ * the first usable target; `class` has `classes` classes, or the largest index in the data + 1.
  */
-export function targetShape(kind: TargetKind, records: readonly EventRecord[], flatThreshold: number, classes?: number): TargetShape {
+export function targetShape(kind: TargetKind, keys: readonly KeyEvents[], flatThreshold: number, classes?: number): TargetShape {
   if (kind === 'next_direction') return { kind, width: 1, outputSize: DIRECTION_CLASSES.length, flatThreshold };
   if (kind === 'next_logret' || kind === 'next_abs_logret') return { kind, width: 1, outputSize: 1, flatThreshold };
   if (kind === 'class') {
     let max = -1;
-    for (const r of records) if (isClassIndex(r.target)) max = Math.max(max, r.target);
+    for (const events of keys) {
+      for (let t = 0; t < events.length; t++) {
+        const v = events.target(t);
+        if (typeof v !== 'number' && v.length === 1 && isClassIndex(v[0])) max = Math.max(max, v[0]);
+      }
+    }
     const k = classes ?? max + 1;
     if (k < 2) throw new DatasetError('target "class" needs integer class indices in "target" (at least two classes)');
     return { kind, width: 1, outputSize: k, flatThreshold };
   }
-  for (const r of records) {
-    const v = r.target;
-    if (typeof v === 'number') return { kind, width: 1, outputSize: 1, flatThreshold };
-    if (Array.isArray(v) && v.length > 0) return { kind, width: v.length, outputSize: v.length, flatThreshold };
+  for (const events of keys) {
+    for (let t = 0; t < events.length; t++) {
+      const v = events.target(t);
+      if (typeof v !== 'number') return { kind, width: v.length, outputSize: v.length, flatThreshold };
+    }
   }
   throw new DatasetError('target "value" needs a number or an array of numbers in the events\' "target" field; none found');
 }
 
-/** Targets of one key's records (in the key's order); unusable vector targets are added to `issues`. */
-export function keyTargets(records: readonly EventRecord[], shape: TargetShape, issues: TargetIssue[]): KeyTargets {
-  const T = records.length;
+/** Targets of one key's events (in the key's order); unusable vector targets are added to `issues`. */
+export function keyTargets(events: KeyEvents, shape: TargetShape, issues: TargetIssue[]): KeyTargets {
+  const T = events.length;
   const w = shape.width;
   const values = new Float64Array(T * w);
   const has = new Uint8Array(T);
   for (let t = 0; t < T; t++) {
     if (shape.kind === 'value' || shape.kind === 'class') {
-      const raw = records[t].target;
-      if (raw === undefined) continue;
+      const raw = events.target(t);
+      // Absent: a step without a target; unusable: already reported when the event was read.
+      if (raw === TARGET_UNUSABLE || typeof raw === 'number') continue;
       const problem = shape.kind === 'class' ? readClass(raw, shape.outputSize, values, t) : readValues(raw, w, values, t);
-      if (problem) issues.push({ line: records[t].line, detail: problem });
+      if (problem) issues.push({ at: events.position(t), detail: problem });
       else has[t] = 1;
       continue;
     }
-    if (t + 1 >= T) continue;
-    const now = records[t].event;
-    const next = records[t + 1].event;
-    if (now.kind !== 'tick' || next.kind !== 'tick') continue;
-    const r = Math.log(next.price / now.price);
+    if (t + 1 >= T || events.kind !== 'tick') continue;
+    const r = Math.log(events.price(t + 1) / events.price(t));
     values[t] = shape.kind === 'next_logret' ? r : shape.kind === 'next_abs_logret' ? Math.abs(r) : directionClass(r, shape.flatThreshold);
     has[t] = 1;
   }
@@ -87,20 +86,16 @@ function isClassIndex(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
-function readClass(raw: unknown, classes: number, out: Float64Array, t: number): string | undefined {
-  if (!isClassIndex(raw)) return `"target" must be an integer class index >= 0, got ${JSON.stringify(raw)?.slice(0, 40)}`;
-  if (raw >= classes) return `"target" class ${raw} is not below the number of classes (${classes})`;
-  out[t] = raw;
+function readClass(raw: Float64Array, classes: number, out: Float64Array, t: number): string | undefined {
+  const c = raw[0];
+  if (raw.length !== 1 || !isClassIndex(c)) return `"target" must be an integer class index >= 0, got ${JSON.stringify(raw.length === 1 ? c : Array.from(raw)).slice(0, 40)}`;
+  if (c >= classes) return `"target" class ${c} is not below the number of classes (${classes})`;
+  out[t] = c;
   return undefined;
 }
 
-function readValues(raw: unknown, width: number, out: Float64Array, t: number): string | undefined {
-  const list = typeof raw === 'number' ? [raw] : raw;
-  if (!Array.isArray(list) || list.length !== width) return `"target" must be ${width === 1 ? 'a number' : `an array of ${width} numbers`}`;
-  for (let i = 0; i < width; i++) {
-    const v: unknown = list[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) return `"target"[${i}] must be a finite number`;
-    out[t * width + i] = v;
-  }
+function readValues(raw: Float64Array, width: number, out: Float64Array, t: number): string | undefined {
+  if (raw.length !== width) return `"target" must be ${width === 1 ? 'a number' : `an array of ${width} numbers`}`;
+  out.set(raw, t * width);
   return undefined;
 }

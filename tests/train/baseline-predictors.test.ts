@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { KeySeries } from '../../src/train/dataset-key-series.js';
 import { classBaselines, regressionBaselines } from '../../src/train/baseline-predictors.js';
+import { keyEventsOf } from './dataset-helpers.js';
 
 /** A one-output series with the given targets, cut and masks (no targets where `y` is null). */
 function series(y: (number | null)[], cut: number, trainMask: number[], valMask: number[]): KeySeries {
   return {
     key: 'k',
-    records: y.map((_, i) => ({ event: { kind: 'vector', key: 'k', ts: i, features: [], end: false }, line: i + 1, target: y[i] ?? undefined })),
+    events: keyEventsOf(y.map((_, i) => ({ kind: 'vector', key: 'k', ts: i, features: [], end: false }))),
     inputs: new Float64Array(0),
     targets: Float64Array.from(y, (v) => v ?? 0),
     hasTarget: Uint8Array.from(y, (v) => (v === null ? 0 : 1)),
     ends: new Uint8Array(y.length),
     trainMask: Uint8Array.from(trainMask),
     valMask: Uint8Array.from(valMask),
+    testMask: new Uint8Array(y.length),
     cut,
+    testCut: y.length,
   };
 }
 

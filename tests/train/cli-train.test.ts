@@ -44,7 +44,7 @@ describe('rnn-stream train (tick events, next_logret)', () => {
   it('records provenance: input hash, per-split counts and range, keys, seed, hyper-parameters and epochs', async () => {
     const p = manifest.provenance;
     expect(p.inputSha256).toBe(createHash('sha256').update(await readFile(fixture)).digest('hex'));
-    expect(p).toMatchObject({ input: fixture, eventKind: 'tick', validEvents: 300, rejectedLines: 3, seed: 3, epochsRun: 3 });
+    expect(p).toMatchObject({ input: fixture, eventKind: 'tick', validEvents: 300, rejected: 3, rejectedByReason: { malformed_json: 1, non_positive_price: 1, missing_field: 1 }, seed: 3, epochsRun: 3 });
     // 150 ticks per key: 120 training, 30 validation; each key's last training and last validation tick have no usable target.
     expect(p.split.train).toMatchObject({ events: 240, scoredSteps: 238, from: '2025-01-02T00:00:00.000Z', to: '2025-01-02T00:01:59.000Z' });
     expect(p.split.validation).toMatchObject({ events: 60, scoredSteps: 58, from: '2025-01-02T00:02:00.000Z', to: '2025-01-02T00:02:29.000Z' });

@@ -1,7 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ModelEvent } from '../../src/events/model-event.js';
 import type { DatasetOptions } from '../../src/train/dataset-build.js';
+import type { EventSet } from '../../src/train/event-set.js';
+import { readEventFile } from '../../src/train/read-event-file.js';
+import { KeyEvents, TARGET_ABSENT, TARGET_UNUSABLE } from '../../src/train/key-events.js';
 
 /** Writes `lines` (objects are JSON-encoded, strings written as is) to a fresh temp file. */
 export async function writeEvents(lines: readonly (string | object)[], name = 'events.jsonl'): Promise<string> {
@@ -18,8 +22,25 @@ export const tick = (symbol: string, ts: number, price: number, extra: object = 
 export const datasetOptions = (o: Partial<DatasetOptions> = {}): DatasetOptions => ({
   target: 'next_logret',
   outputMode: 'many_to_many',
-  valFraction: 0.2,
+  split: { kind: 'fraction', valFraction: 0.2 },
   flatThreshold: 0,
   marketInputs: ['log_return'],
   ...o,
 });
+
+/** One key's events as KeyEvents, each at line i + 1 with its raw numeric target (or none). */
+export function keyEventsOf(events: readonly ModelEvent[], targets: readonly (readonly number[] | undefined | 'unusable')[] = []): KeyEvents {
+  const first = events[0];
+  const k = new KeyEvents(first.key, first.kind, first.kind === 'vector' ? first.features.length : 0);
+  events.forEach((e, i) => {
+    const t = targets[i];
+    k.push(e, { partition: -1, pos: i + 1 }, t === undefined ? TARGET_ABSENT : t === 'unusable' ? TARGET_UNUSABLE : t);
+  });
+  return k;
+}
+
+/** Reads an events file as training does, with the kind its lines hold (vectors when any has "features"). */
+export async function readEvents(path: string): Promise<EventSet> {
+  const kind = (await readFile(path, 'utf-8')).includes('"features"') ? 'vector' : 'tick';
+  return readEventFile(path, kind);
+}

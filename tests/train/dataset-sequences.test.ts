@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/train/dataset-build.js';
-import { readEventFile } from '../../src/train/dataset-event-file.js';
 import { trainingSequences, validationSequences } from '../../src/train/dataset-sequences.js';
 import { targetStandardisation } from '../../src/train/target-standardisation.js';
-import { datasetOptions, writeEvents } from './dataset-helpers.js';
+import { datasetOptions, writeEvents, readEvents } from './dataset-helpers.js';
 
 describe('trainingSequences / validationSequences', () => {
   it('many-to-many: one training sequence per key over its training steps, targets standardised with training statistics', async () => {
@@ -11,7 +10,7 @@ describe('trainingSequences / validationSequences', () => {
       { key: 'a', ts: i, features: [i], target: i },
       { key: 'b', ts: i, features: [-i], target: 10 + i },
     ]).flat();
-    const ds = buildDataset(await readEventFile(await writeEvents(lines)), datasetOptions({ target: 'value' }));
+    const ds = buildDataset(await readEvents(await writeEvents(lines)), datasetOptions({ target: 'value' }));
     const scale = targetStandardisation(ds.series, 1);
     // Training targets: 0..7 and 10..17.
     const train = [0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17];
@@ -30,7 +29,7 @@ describe('trainingSequences / validationSequences', () => {
 
   it('many-to-one: one training sequence per sequence, scored on its last step, class targets left as indices', async () => {
     const lines = Array.from({ length: 12 }, (_, i) => ({ key: 'k', ts: i, features: [i], target: i % 2, end: i % 3 === 2 }));
-    const ds = buildDataset(await readEventFile(await writeEvents(lines)), datasetOptions({ target: 'class', outputMode: 'many_to_one', valFraction: 0.25 }));
+    const ds = buildDataset(await readEvents(await writeEvents(lines)), datasetOptions({ target: 'class', outputMode: 'many_to_one', split: { kind: 'fraction', valFraction: 0.25 } }));
     const seqs = trainingSequences(ds.series, 1, 1, true);
     expect(seqs.map((s) => s.length)).toEqual([3, 3, 3]);
     for (const s of seqs) {

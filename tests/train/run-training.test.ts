@@ -81,4 +81,34 @@ describe('runTraining on unusable data', () => {
     const three = runTraining(parseTrainingOptions({ input: await writeEvents(ticks(3)), out, target: 'next_logret', valFraction: '0.34' }));
     await expect(three).rejects.toThrow(/the validation split has no step with a target/);
   });
+
+  it('says why a split is empty when every event of a key has the same timestamp, or the input is newest-first', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'rnn-stream-run-training-'));
+    const same = Array.from({ length: 20 }, (_, i) => ({ symbol: 'A', ts: 5, price: 10 + i }));
+    await expect(runTraining(parseTrainingOptions({ input: await writeEvents(same), out, target: 'next_logret' }))).rejects.toThrow(
+      /every event of each key has the same timestamp, so no time-ordered split exists/,
+    );
+    const newestFirst = Array.from({ length: 20 }, (_, i) => ({ symbol: 'A', ts: 1000 - i, price: 10 + i }));
+    await expect(runTraining(parseTrainingOptions({ input: await writeEvents(newestFirst), out, target: 'next_logret' }))).rejects.toThrow(
+      /most events are earlier than their key's previous one \(newest first\?\); sort the input oldest first/,
+    );
+  });
+
+  it('warns of timestamp regressions and trains on the events in file order', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => ({ symbol: 'A', ts: i === 10 ? 3 : i * 10, price: 10 + (i % 3) }));
+    const warnings: string[] = [];
+    const out = await mkdtemp(join(tmpdir(), 'rnn-stream-run-training-'));
+    const result = await runTraining(parseTrainingOptions({ input: await writeEvents(lines), out, target: 'next_logret', epochs: '1', hidden: '2' }), {
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(warnings).toContain('1 timestamp regressions (events earlier than their key\'s previous event; kept in arrival order)');
+    expect(JSON.parse(await readFile(result.manifestPath, 'utf-8')).provenance.timestampRegressions).toBe(1);
+  });
+
+  it('refuses an --out that is an existing file before reading the input', async () => {
+    const existing = await writeEvents([{ symbol: 'A', ts: 1, price: 1 }]);
+    await expect(runTraining(parseTrainingOptions({ input: '/nonexistent/input.jsonl', out: existing, target: 'next_logret' }))).rejects.toThrow(
+      `--out ${existing} is an existing file; it must be a directory (new or existing)`,
+    );
+  });
 });

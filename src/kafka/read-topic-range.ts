@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import type { Admin, ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
+import { RnnStreamError } from '../errors/index.js';
+import type { PartitionRange } from './topic-time-range.js';
+
+/** Options of {@link readTopicRange}. */
+export interface ReadTopicRangeOptions {
+  readonly kafka: Kafka;
+  /** Used to delete the throwaway consumer group afterwards. */
+  readonly admin: Admin;
+  readonly topic: string;
+  readonly ranges: readonly PartitionRange[];
+  /** Consumer settings (fetch sizes, timeouts); the group id is replaced by a throwaway one. */
+  readonly consumer: ConsumerConfig;
+  /** Prefix of the throwaway group's id (a random suffix is added). */
+  readonly groupPrefix: string;
+  /** Called with every message of the range, once each, per partition in offset order. */
+  readonly onMessages: (partition: number, messages: readonly KafkaMessage[]) => void;
+  /** Called when the throwaway group could not be deleted (it holds no offsets; the broker expires it). */
+  readonly onWarning?: (text: string) => void;
+}
+
+/** What a read did. */
+export interface ReadTopicRangeResult {
+  /** Messages delivered per partition. */
+  readonly messages: ReadonlyMap<number, number>;
+  /** The throwaway group that read them (deleted afterwards). */
+  readonly groupId: string;
+}
+
+/**
+ * Reads exactly the offsets [start, end) of every partition range of `topic` and stops: a
+ * consumer in a throwaway group (its own random id, so no other group is touched) that seeks
+ * each partition to its start, commits nothing (autoCommit off, no offset ever resolved to the
+ * broker), pauses each partition once it reached its end and stops when all have. The group,
+ * which never held offsets, is deleted at the end. Messages at or beyond a partition's end
+ * (written since the range was computed) are never delivered.
+ */
+export async function readTopicRange(opts: ReadTopicRangeOptions): Promise<ReadTopicRangeResult> {
+  const groupId = `${opts.groupPrefix}-${randomBytes(6).toString('hex')}`;
+  const todo = new Map(opts.ranges.filter((r) => r.end > r.start).map((r) => [r.partition, r]));
+  const delivered = new Map(opts.ranges.map((r) => [r.partition, 0]));
+  // Next offset to deliver per partition: a fetch that raced the initial seek, or a refetch
+  // after a rejoin, can never deliver a message twice or one below the range.
+  const next = new Map(opts.ranges.map((r) => [r.partition, r.start]));
+  if (todo.size === 0) return { messages: delivered, groupId };
+  const consumer = opts.kafka.consumer({ ...opts.consumer, groupId });
+  let finish!: () => void;
+  let fail!: (err: Error) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const markDone = (partition: number, nextOffset: number): void => {
+    const range = todo.get(partition);
+    if (!range || nextOffset < range.end) return;
+    todo.delete(partition);
+    consumer.pause([{ topic: opts.topic, partitions: [partition] }]);
+    if (todo.size === 0) finish();
+  };
+  const seekAll = (): void => {
+    for (const r of todo.values()) consumer.seek({ topic: opts.topic, partition: r.partition, offset: String(next.get(r.partition)) });
+    const idle = opts.ranges.filter((r) => !todo.has(r.partition)).map((r) => r.partition);
+    if (idle.length > 0) consumer.pause([{ topic: opts.topic, partitions: idle }]);
+  };
+  // On every (re)join, before its first fetch: position each partition where the range goes on.
+  consumer.on(consumer.events.GROUP_JOIN, seekAll);
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) fail(new RnnStreamError(`Kafka consumer of the replay crashed: ${event.payload.error.message}`, { cause: event.payload.error }));
+  });
+  // Fires for batches emptied by filtering (control records, compaction) too, so a range whose
+  // tail holds no message still finishes.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+    const { topic, partition, firstOffset, lastOffset } = event.payload;
+    if (topic !== opts.topic) return;
+    // Only a batch that starts at or before the partition's next offset says the range is read.
+    const first = firstOffset === null ? Number(lastOffset) : Number(firstOffset);
+    if (first <= (next.get(partition) ?? Infinity)) markDone(partition, Number(lastOffset) + 1);
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch }) => {
+        const range = todo.get(batch.partition);
+        if (!range) return;
+        const from = next.get(batch.partition)!;
+        const messages = batch.messages;
+        let lo = 0;
+        while (lo < messages.length && Number(messages[lo].offset) < from) lo++;
+        let hi = lo;
+        while (hi < messages.length && Number(messages[hi].offset) < range.end) hi++;
+        if (hi > lo) {
+          try {
+            opts.onMessages(batch.partition, lo === 0 && hi === messages.length ? messages : messages.slice(lo, hi));
+          } catch (err) {
+            fail(err as Error);
+            return;
+          }
+          next.set(batch.partition, Number(messages[hi - 1].offset) + 1);
+          delivered.set(batch.partition, delivered.get(batch.partition)! + hi - lo);
+        }
+        if (hi < messages.length) markDone(batch.partition, range.end);
+      },
+    });
+    await done;
+  } catch (cause) {
+    if (cause instanceof RnnStreamError) throw cause;
+    throw new RnnStreamError(`cannot read topic ${opts.topic}`, { cause });
+  } finally {
+    await consumer.disconnect();
+    await opts.admin.deleteGroups([groupId]).catch((err: Error) => opts.onWarning?.(`could not delete the replay's consumer group ${groupId} (it holds no offsets): ${err.message}`));
+  }
+  return { messages: delivered, groupId };
+}

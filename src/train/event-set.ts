@@ -1,0 +1,162 @@
+/**
+ * The training data of a run, whatever its source (a file, or a time range of a Kafka topic):
+ * the valid events grouped by key as columns ({@link KeyEvents}), what was rejected (counted by
+ * reason), timestamp regressions, and the identity of the data (a SHA-256). Events are decoded
+ * by the live pipeline's decoder (decodeEvent) with the given limits, so training sees exactly
+ * the events the stream would accept.
+ */
+import { DatasetError } from '../errors/index.js';
+import { decodeEvent, type DecodeOptions } from '../events/decode-event.js';
+import type { DecodeLimits } from '../events/decode-options-for-model.js';
+import type { EventKind } from '../events/model-event.js';
+import type { RejectReason } from '../events/reject-reason.js';
+import { FEATURE_MEMORY_SIZE, MEM_PREV_TS, MEM_SEEN } from '../features/feature-memory.js';
+import { isTimestampRegression } from '../runtime/timestamp-regression.js';
+import { KeyEvents, TARGET_ABSENT, TARGET_UNUSABLE, type EventPosition } from './key-events.js';
+
+/** A vector event whose `target` is present but unusable (the step is kept, without a target). */
+export interface TargetIssue {
+  readonly at: EventPosition;
+  readonly detail: string;
+}
+
+/** The valid events of a run's input, by key, and what was not usable. */
+export interface EventSet {
+  /** Where the data came from (file path, or topic and offset ranges): recorded in provenance. */
+  readonly source: Readonly<Record<string, unknown>>;
+  /** Name of the input in messages (a file path, or `topic <name>`). */
+  readonly label: string;
+  /** Hex SHA-256 of the data read (file bytes; for Kafka see readTopicEvents). */
+  readonly sha256: string;
+  readonly kind: EventKind;
+  /** Features per vector event; 0 for ticks. */
+  readonly vectorSize: number;
+  /** Keys in the order of their first event. */
+  readonly keys: readonly KeyEvents[];
+  readonly validEvents: number;
+  readonly rejected: number;
+  readonly rejectedByReason: Readonly<Partial<Record<RejectReason, number>>>;
+  /** Events earlier than their key's previous event (kept, in arrival order, as backtest does). */
+  readonly timestampRegressions: number;
+  /** Events with the same ts as their key's previous event. */
+  readonly equalTimestamps: number;
+  readonly targetIssues: readonly TargetIssue[];
+}
+
+/** Called for every rejected input (file line or Kafka message). */
+export type OnRejected = (at: EventPosition, reason: RejectReason, detail: string) => void;
+
+/**
+ * Decodes inputs one by one into an {@link EventSet}. The event kind comes from the target
+ * (ticks or vectors); a vector input's feature count is that of the first JSON object with a
+ * `features` array.
+ */
+export class EventSetBuilder {
+  readonly kind: EventKind;
+  private vectorSize = 0;
+  private readonly limits: DecodeLimits;
+  private options: DecodeOptions | undefined;
+  private readonly byKey = new Map<string, KeyEvents>();
+  private valid = 0;
+  private rejectedCount = 0;
+  private readonly byReason: Partial<Record<RejectReason, number>> = {};
+  private otherKind = 0;
+  private regressions = 0;
+  private equal = 0;
+  private readonly issues: TargetIssue[] = [];
+  private readonly onRejected: OnRejected | undefined;
+  private readonly memory = new Float64Array(FEATURE_MEMORY_SIZE);
+
+  constructor(kind: EventKind, limits: DecodeLimits, onRejected?: OnRejected) {
+    this.kind = kind;
+    this.limits = limits;
+    this.onRejected = onRejected;
+    if (kind === 'tick') this.options = { kind, inputSize: 0, ...limits };
+  }
+
+  /**
+   * Decodes one input: `messageKey` is the Kafka message key (undefined for a file line), as
+   * the live pipeline passes it. A valid event is appended to its key's columns.
+   */
+  add(value: string | Uint8Array | null, messageKey: string | null | undefined, at: EventPosition): void {
+    const text = value === null || typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf-8');
+    const opts = this.options ?? this.vectorOptions(text);
+    const result = decodeEvent(text, messageKey, opts);
+    if (!result.ok) {
+      this.rejectedCount++;
+      this.byReason[result.reason] = (this.byReason[result.reason] ?? 0) + 1;
+      if (text !== null && text.includes(this.kind === 'tick' ? '"features"' : '"price"')) this.otherKind++;
+      this.onRejected?.(at, result.reason, result.detail);
+      return;
+    }
+    const event = result.event;
+    let events = this.byKey.get(event.key);
+    if (!events) {
+      events = new KeyEvents(event.key, this.kind, this.vectorSize);
+      this.byKey.set(event.key, events);
+    } else {
+      const prev = events.ts(events.length - 1);
+      // The serving rule, on a memory holding just the key's previous ts.
+      this.memory[MEM_SEEN] = 1;
+      this.memory[MEM_PREV_TS] = prev;
+      if (isTimestampRegression(this.memory, event.ts)) this.regressions++;
+      else if (event.ts === prev) this.equal++;
+    }
+    events.push(event, at, event.kind === 'vector' ? this.readTarget(text!, at) : TARGET_ABSENT);
+    this.valid++;
+  }
+
+  /** The set; throws DatasetError (with the rejection reasons) when no input was a valid event. */
+  finish(label: string, source: Readonly<Record<string, unknown>>, sha256: string): EventSet {
+    if (this.valid === 0) {
+      const reasons = Object.entries(this.byReason).map(([r, n]) => `${r}=${n}`).join(', ');
+      const hint =
+        this.otherKind > 0
+          ? `; ${this.otherKind} of them look like ${this.kind === 'tick' ? 'vector events ({"key","ts","features"})' : 'market ticks ({"symbol","ts","price"})'}: the target needs ${this.kind} events`
+          : '';
+      throw new DatasetError(`no valid ${this.kind} event: ${this.rejectedCount} inputs rejected${reasons ? ` (${reasons})` : ''}${hint}`, { file: label });
+    }
+    const keys = [...this.byKey.values()];
+    for (const k of keys) k.trim();
+    return {
+      source,
+      label,
+      sha256,
+      kind: this.kind,
+      vectorSize: this.vectorSize,
+      keys,
+      validEvents: this.valid,
+      rejected: this.rejectedCount,
+      rejectedByReason: { ...this.byReason },
+      timestampRegressions: this.regressions,
+      equalTimestamps: this.equal,
+      targetIssues: this.issues,
+    };
+  }
+
+  /** Vector decode options once the feature count is known; until then, learns it from this input. */
+  private vectorOptions(text: string | null): DecodeOptions {
+    let size = -1;
+    try {
+      const body: unknown = text === null ? null : JSON.parse(text);
+      const features = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).features : undefined;
+      if (Array.isArray(features)) size = features.length;
+    } catch {
+      // Not JSON: decodeEvent rejects it as malformed_json with the parser's message.
+    }
+    if (size < 0) return { kind: 'vector', inputSize: 0, ...this.limits };
+    this.vectorSize = size;
+    this.options = { kind: 'vector', inputSize: size, ...this.limits };
+    return this.options;
+  }
+
+  /** The numeric `target` of a valid vector event's text; unusable ones are recorded as issues. */
+  private readTarget(text: string, at: EventPosition): readonly number[] | typeof TARGET_ABSENT | typeof TARGET_UNUSABLE {
+    const raw = (JSON.parse(text) as Record<string, unknown>).target;
+    if (raw === undefined) return TARGET_ABSENT;
+    const list: unknown = typeof raw === 'number' ? [raw] : raw;
+    if (Array.isArray(list) && list.length > 0 && list.every((v) => typeof v === 'number' && Number.isFinite(v))) return list as number[];
+    this.issues.push({ at, detail: `"target" must be a number or an array of finite numbers, got ${JSON.stringify(raw)?.slice(0, 40)}` });
+    return TARGET_UNUSABLE;
+  }
+}
