@@ -10,7 +10,7 @@ import { ModelRuntime } from '../runtime/model-runtime.js';
 import { ClassAccumulator, RegressionAccumulator, type ClassMetrics, type RegressionMetrics } from './baseline-metrics.js';
 import { splitPart, type KeySeries } from './dataset-key-series.js';
 import { inputOrder } from './input-order.js';
-import { predictionLine } from './prediction-line.js';
+import { predictionLine } from '../records/prediction-line.js';
 import type { TargetShape } from './target-values.js';
 import { isClassTarget } from './target-kind.js';
 
