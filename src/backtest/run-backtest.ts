@@ -12,6 +12,7 @@ import type { RejectReason } from '../events/reject-reason.js';
 import type { LoadedModel } from '../model/load-model.js';
 import type { KeyState } from '../state/key-state.js';
 import { ModelRuntime } from '../runtime/model-runtime.js';
+import { nonFiniteOutputRejection } from '../runtime/non-finite-output.js';
 
 /** Counts of a backtest run. */
 export interface BacktestSummary {
@@ -74,9 +75,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     if (result === 'non_finite') {
       // The model diverged on this event: reported like an invalid line, state left as it was
       // (the streaming pipeline dead-letters it with the same reason).
+      const { reason, detail } = nonFiniteOutputRejection(event.key);
       summary.invalid++;
-      summary.invalidByReason.non_finite_output = (summary.invalidByReason.non_finite_output ?? 0) + 1;
-      opts.onInvalid?.(line, 'non_finite_output', `the model's output or state for key ${JSON.stringify(event.key.slice(0, 64))} is not finite`);
+      summary.invalidByReason[reason] = (summary.invalidByReason[reason] ?? 0) + 1;
+      opts.onInvalid?.(line, reason, detail);
       continue;
     }
     if (result === 'backwards') summary.timestampRegressions++;

@@ -17,7 +17,7 @@ import { createKafka } from '../kafka/create-kafka.js';
 import { ensureTopics, topicPartitionCount } from '../kafka/ensure-topics.js';
 import { isRetriable, kafkaBatchSource } from '../kafka/kafka-batch-source.js';
 import { KafkaRecordSink } from '../kafka/kafka-record-sink.js';
-import { stateResetCounter } from '../stream/state-reset-counter.js';
+import { stateResetCounter } from '../metrics/state-reset-counter.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {

@@ -5,6 +5,7 @@ import type { KeyState } from '../state/key-state.js';
 import type { AdvancedBatch, DecodedBatch, DecodedEvent } from './batch-stages.js';
 import { deadLetterRecord } from '../records/dead-letter-record.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
+import { nonFiniteOutputRejection } from '../runtime/non-finite-output.js';
 import { isTimestampRegression } from '../runtime/timestamp-regression.js';
 
 /** Dependencies of {@link advanceStates}. */
@@ -64,8 +65,7 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
       if (result === 'non_finite') {
         // A diverging model must not stop the partition (it would fail again on every retry):
         // the event is dead-lettered and the key's state is left as it was.
-        const detail = `the model's output or state for key ${JSON.stringify(key.slice(0, 64))} is not finite`;
-        const record = deadLetterRecord(decoded.batch.topic, decoded.batch.partition, item.message, { reason: 'non_finite_output', detail });
+        const record = deadLetterRecord(decoded.batch.topic, decoded.batch.partition, item.message, nonFiniteOutputRejection(key));
         decoded.deadLetters.push({ record, reason: 'non_finite_output' });
         continue;
       }
