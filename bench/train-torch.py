@@ -2,15 +2,15 @@
 """PyTorch side of `npm run bench:train` (spawned by bench/train.ts; not meant to be run alone).
 
 argv[1]: a safetensors file with `inputs` [B,T,I], `targets` [B,T,O] and the initial weights
-(rnn.* / head.*, float32-exact values stored as F64); argv[2]: JSON {runs, run_ms, warmup_ms}.
+(rnn.* / head.*, float32-exact values stored as F64); argv[2]: JSON {runs, run_ms, warmup_ms,
+batches}: each batch size b trains on the first b sequences.
 
 For float32 and float64 it builds rnn = nn.GRU(I, H, 1, batch_first=True) + head = nn.Linear,
 loads the weights, and times training calls exactly like ours: zero_grad, forward over the
 whole batch (nn.GRU over the full sequence, its fastest CPU path), MSELoss (mean), backward,
 Adam(lr=1e-3).step(). One thread (torch.set_num_threads(1)), eager mode. Prints one JSON
-object: per dtype the median steps/s over the runs by wall clock and by process CPU time, the
-best run by CPU time, and
-the loss of the first call (a check that both sides train the same model on the same data).
+object: per dtype and batch size the median steps/s over the runs by process CPU time and the
+loss of the first call (a check that both sides train the same model on the same data).
 """
 import json
 import statistics
@@ -33,9 +33,9 @@ class Net(nn.Module):
         return self.head(y)
 
 
-def measure(tensors, dtype, cfg):
-    x = tensors["inputs"].to(dtype)
-    target = tensors["targets"].to(dtype)
+def measure(tensors, dtype, cfg, batch):
+    x = tensors["inputs"][:batch].to(dtype)
+    target = tensors["targets"][:batch].to(dtype)
     h = tensors["rnn.weight_hh_l0"].shape[1]
     net = Net(x.shape[2], h, target.shape[2]).to(dtype)
     net.load_state_dict({k: v.to(dtype) for k, v in tensors.items() if k.startswith(("rnn.", "head."))})
@@ -53,21 +53,15 @@ def measure(tensors, dtype, cfg):
     end = time.perf_counter() + cfg["warmup_ms"] / 1000
     while time.perf_counter() < end:
         step()
-    wall, cpu = [], []
+    cpu = []
     for _ in range(cfg["runs"]):
         n = 0
         w0, c0 = time.perf_counter(), time.process_time()
         while time.perf_counter() - w0 < cfg["run_ms"] / 1000:
             step()
             n += 1
-        wall.append(n / (time.perf_counter() - w0))
         cpu.append(n / (time.process_time() - c0))
-    return {
-        "wallStepsPerSec": statistics.median(wall),
-        "cpuStepsPerSec": statistics.median(cpu),
-        "bestCpuStepsPerSec": max(cpu),
-        "firstLoss": first_loss,
-    }
+    return {"cpuStepsPerSec": statistics.median(cpu), "firstLoss": first_loss}
 
 
 def main():
@@ -76,7 +70,7 @@ def main():
     cfg = json.loads(sys.argv[2])
     result = {"torch": torch.__version__, "threads": torch.get_num_threads()}
     for name, dtype in (("float32", torch.float32), ("float64", torch.float64)):
-        result[name] = measure(tensors, dtype, cfg)
+        result[name] = {str(b): measure(tensors, dtype, cfg, b) for b in cfg["batches"]}
     print(json.dumps(result))
 
 

@@ -1,7 +1,8 @@
 /**
  * What the forward pass of one recurrent layer keeps for backpropagation through time, for the
- * steps of one window of one sequence, step-major (step s at offset s·H, or s·G·H for gates).
- * Buffers grow (doubling) to the longest window seen and are then reused: no allocation per step.
+ * packed rows of one window of a batch (batch-layout.ts): row r at offset r·H, or r·G·H for
+ * gates. Buffers grow (doubling) to the most rows seen and are then reused: no allocation per
+ * step or per batch once warm.
  */
 import { gateCount, hasCellState, type CellKind } from '../model/cell-kind.js';
 
@@ -9,7 +10,7 @@ import { gateCount, hasCellState, type CellKind } from '../model/cell-kind.js';
 export class LayerCache {
   readonly cell: CellKind;
   readonly hidden: number;
-  /** Steps the buffers currently hold. */
+  /** Rows the buffers currently hold. */
   capacity = 0;
   /** h_{t-1} as the step read it (zero after a reset, the carried state at a window start). */
   hPrev = new Float64Array(0);
@@ -18,13 +19,17 @@ export class LayerCache {
   /** LSTM: c_{t-1} and c_t; empty for other cells. */
   cPrev = new Float64Array(0);
   c = new Float64Array(0);
-  /** Activated gates, G·H per step: GRU r, z, n; LSTM i, f, g, o; empty for Elman. */
+  /** W_ih x_t + b_ih of every row (computed for the whole window at once), G·H each. */
+  gi = new Float64Array(0);
+  /** Activated gates, G·H per row: GRU r, z, n; LSTM i, f, g, o; empty for Elman. */
   gates = new Float64Array(0);
-  /** GRU: W_hn h_{t-1} + b_hn per step (what r multiplies); empty for other cells. */
+  /** GRU: W_hn h_{t-1} + b_hn per row (what r multiplies); empty for other cells. */
   hn = new Float64Array(0);
-  /** Backward: dL/d(W_ih x + b_ih) per step, G·H each (the gate pre-activation gradients, input side). */
+  /** Backward: dL/dh_t reaching each row from above (the head or the next layer), H each. */
+  dhIn = new Float64Array(0);
+  /** Backward: dL/d(W_ih x + b_ih) per row, G·H each (the gate pre-activation gradients, input side). */
   dGi = new Float64Array(0);
-  /** Backward: dL/d(W_hh h + b_hh) per step; the same array as {@link dGi} except for the GRU. */
+  /** Backward: dL/d(W_hh h + b_hh) per row; the same array as {@link dGi} except for the GRU. */
   dGh = new Float64Array(0);
 
   constructor(cell: CellKind, hidden: number) {
@@ -32,21 +37,24 @@ export class LayerCache {
     this.hidden = hidden;
   }
 
-  /** Makes room for `steps` steps; contents are not preserved when the buffers grow. */
-  ensure(steps: number): void {
-    if (steps <= this.capacity) return;
-    const cap = Math.max(steps, this.capacity * 2, 16);
+  /** Makes room for `rows` rows; contents are not preserved when the buffers grow. */
+  ensure(rows: number): void {
+    if (rows <= this.capacity) return;
+    const cap = Math.max(rows, this.capacity * 2, 16);
     const H = this.hidden;
+    const G = gateCount(this.cell) * H;
     this.hPrev = new Float64Array(cap * H);
     this.h = new Float64Array(cap * H);
     if (hasCellState(this.cell)) {
       this.cPrev = new Float64Array(cap * H);
       this.c = new Float64Array(cap * H);
     }
-    if (this.cell === 'gru' || this.cell === 'lstm') this.gates = new Float64Array(cap * gateCount(this.cell) * H);
+    this.gi = new Float64Array(cap * G);
+    if (this.cell === 'gru' || this.cell === 'lstm') this.gates = new Float64Array(cap * G);
     if (this.cell === 'gru') this.hn = new Float64Array(cap * H);
-    this.dGi = new Float64Array(cap * gateCount(this.cell) * H);
-    this.dGh = this.cell === 'gru' ? new Float64Array(cap * 3 * H) : this.dGi;
+    this.dhIn = new Float64Array(cap * H);
+    this.dGi = new Float64Array(cap * G);
+    this.dGh = this.cell === 'gru' ? new Float64Array(cap * G) : this.dGi;
     this.capacity = cap;
   }
 }

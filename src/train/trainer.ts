@@ -10,8 +10,9 @@
  * with ℓ the sum over outputs (mse, huber; N = masked steps × outputSize) or the per-step
  * cross-entropy (N = masked steps). This is PyTorch's `loss_fn(out[mask], target[mask])` with
  * reduction='mean' on a zero-padded batch whose mask is 0 beyond each sequence's end. The
- * sequences of a batch are independent, so they are run one after the other through the same
- * window; their gradients add up into one buffer before the update.
+ * sequences of a batch run side by side, step by step, as matrix-matrix products over the
+ * sequences still running at that step (batch-backprop.ts); their gradients add up into one
+ * buffer before the update.
  *
  * Truncated BPTT (tbptt = k): windows [0, k), [k, 2k), ... over the longest sequence; every
  * sequence starts from zero state, carries its state (detached) into the next window, and each
@@ -22,14 +23,17 @@
 import { ConfigError, TrainingDataError } from '../errors/index.js';
 import type { ModelParams } from '../model/model-params.js';
 import { stateSize, validateSpec, type ModelSpec } from '../model/model-spec.js';
+import { BatchBackprop } from './batch-backprop.js';
 import { createLoss } from './losses/create-loss.js';
 import { clipGradNorm } from './optim/clip-grad-norm.js';
 import { createOptimizer } from './optim/create-optimizer.js';
 import type { Optimizer } from './optim/optimizer.js';
 import { ParamVector } from './param-vector.js';
-import { SequenceBackprop } from './sequence-backprop.js';
 import type { StepResult, TrainerOptions, TrainingSequence } from './training-contract.js';
 import { validateSequences } from './validate-sequences.js';
+
+/** Sequences evaluated side by side (bounds the forward caches of an evaluation). */
+const EVAL_BATCH = 64;
 
 /** Trains one model in float64 from float32 initial parameters (see file header). */
 export class Trainer {
@@ -37,7 +41,7 @@ export class Trainer {
   private readonly weights: ParamVector;
   private readonly grads: ParamVector;
   private readonly gradTensors: Float64Array[];
-  private readonly backprop: SequenceBackprop;
+  private readonly backprop: BatchBackprop;
   private readonly optimizer: Optimizer;
   private readonly clipNorm: number;
   private readonly tbptt: number;
@@ -58,7 +62,7 @@ export class Trainer {
     this.grads = new ParamVector(this.spec);
     this.gradTensors = [...this.grads.tensors.values()];
     this.optimizer = createOptimizer(this.weights.values.length, opts.optimizer);
-    this.backprop = new SequenceBackprop(this.weights, this.grads, loss);
+    this.backprop = new BatchBackprop(this.weights, this.grads, loss);
   }
 
   /** Optimiser updates applied so far (one per batch, or one per window with tbptt). */
@@ -86,14 +90,11 @@ export class Trainer {
       let terms = 0;
       for (const seq of batch) terms += this.backprop.termsIn(seq, start, end);
       if (terms === 0) {
-        batch.forEach((seq, b) => this.backprop.run(seq, start, end, states[b], 0, false));
+        this.backprop.run(batch, start, end, states, 0, false);
         continue;
       }
       this.grads.values.fill(0);
-      let sum = 0;
-      batch.forEach((seq, b) => {
-        sum += this.backprop.run(seq, start, end, states[b], 1 / terms, true);
-      });
+      const sum = this.backprop.run(batch, start, end, states, 1 / terms, true);
       normTotal += clipGradNorm(this.gradTensors, this.clipNorm);
       this.optimizer.step(this.weights.values, this.grads.values);
       lossTotal += sum / terms;
@@ -109,16 +110,16 @@ export class Trainer {
    */
   evaluate(seqs: readonly TrainingSequence[]): { loss: number; outputs: Float64Array[] } {
     validateSequences(this.spec, this.backprop.loss, seqs);
-    const [state] = this.zeroStates(1);
     let sum = 0;
     let terms = 0;
-    const outputs = seqs.map((seq) => {
-      const out = new Float64Array(seq.length * this.spec.outputSize);
-      state.fill(0);
-      sum += this.backprop.run(seq, 0, seq.length, state, 0, false, out);
-      terms += this.backprop.termsIn(seq, 0, seq.length);
-      return out;
-    });
+    const outputs = seqs.map((seq) => new Float64Array(seq.length * this.spec.outputSize));
+    for (let first = 0; first < seqs.length; first += EVAL_BATCH) {
+      const chunk = seqs.slice(first, first + EVAL_BATCH);
+      const states = this.zeroStates(chunk.length);
+      const longest = chunk.reduce((m, s) => Math.max(m, s.length), 0);
+      sum += this.backprop.run(chunk, 0, longest, states, 0, false, outputs.slice(first, first + EVAL_BATCH));
+      for (const seq of chunk) terms += this.backprop.termsIn(seq, 0, seq.length);
+    }
     return { loss: terms === 0 ? NaN : sum / terms, outputs };
   }
 

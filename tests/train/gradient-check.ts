@@ -1,5 +1,6 @@
 /**
- * Finite-difference gradient check of the BPTT core (SequenceBackprop), in float64.
+ * Finite-difference gradient check of the BPTT core (BatchBackprop: the whole batch side by
+ * side, packed by length), in float64.
  *
  * Numeric derivative of every element of every parameter tensor: Ridders' extrapolation of
  * central differences (f(θ+d) - f(θ-d)) / 2d for d = h, h/1.4, h/1.4², ... (Numerical Recipes'
@@ -15,7 +16,7 @@
 import { stateSize } from '../../src/model/model-spec.js';
 import { createLoss } from '../../src/train/losses/create-loss.js';
 import { ParamVector } from '../../src/train/param-vector.js';
-import { SequenceBackprop } from '../../src/train/sequence-backprop.js';
+import { BatchBackprop } from '../../src/train/batch-backprop.js';
 import type { LossKind, TrainingSequence } from '../../src/train/training-contract.js';
 
 /** Huber delta used by the gradient checks. */
@@ -47,15 +48,14 @@ export function checkGradients(
 ): Map<string, TensorCheck> {
   const { start, end } = window;
   const grads = new ParamVector(params.spec);
-  const bp = new SequenceBackprop(params, grads, createLoss(loss, CHECK_HUBER_DELTA));
+  const bp = new BatchBackprop(params, grads, createLoss(loss, CHECK_HUBER_DELTA));
   const entry = batch.map(() => new Float64Array(stateSize(params.spec)));
-  if (start > 0) batch.forEach((seq, b) => bp.run(seq, 0, start, entry[b], 0, false));
+  if (start > 0) bp.run(batch, 0, start, entry, 0, false);
   const terms = batch.reduce((n, seq) => n + bp.termsIn(seq, start, end), 0);
-  const state = new Float64Array(stateSize(params.spec));
-  batch.forEach((seq, b) => {
-    state.set(entry[b]);
-    bp.run(seq, start, end, state, 1 / terms, true);
-  });
+  const states = batch.map(() => new Float64Array(stateSize(params.spec)));
+  const enter = () => states.forEach((s, b) => s.set(entry[b]));
+  enter();
+  bp.run(batch, start, end, states, 1 / terms, true);
   corrupt?.(grads);
   const O = params.spec.outputSize;
   const plus = batch.map((seq) => new Float64Array(seq.length * O));
@@ -64,12 +64,10 @@ export function checkGradients(
   const patterns: number[] = [];
   const outputsAt = (outs: Float64Array[]): string => {
     patterns.length = 0;
-    batch.forEach((seq, b) => {
-      state.set(entry[b]);
-      bp.run(seq, start, end, state, 0, false, outs[b]);
-      const n = Math.max(0, Math.min(end, seq.length) - start) * params.spec.hiddenSize;
-      if (relu) for (const cache of bp.caches) for (let i = 0; i < n; i++) patterns.push(cache.h[i] > 0 ? 1 : 0);
-    });
+    enter();
+    bp.run(batch, start, end, states, 0, false, outs);
+    const n = bp.layout.rows * params.spec.hiddenSize;
+    if (relu) for (const cache of bp.caches) for (let i = 0; i < n; i++) patterns.push(cache.h[i] > 0 ? 1 : 0);
     return patterns.join('');
   };
   const lossDiff = (): number => {
@@ -159,9 +157,9 @@ export function stepLossDifference(
 
 /** Model outputs of every step of `seq` (forward only), e.g. to place regression targets. */
 export function forwardOutputs(params: ParamVector, seq: TrainingSequence): Float64Array {
-  const bp = new SequenceBackprop(params, new ParamVector(params.spec), createLoss('mse'));
+  const bp = new BatchBackprop(params, new ParamVector(params.spec), createLoss('mse'));
   const out = new Float64Array(seq.length * params.spec.outputSize);
-  bp.run(seq, 0, seq.length, new Float64Array(stateSize(params.spec)), 0, false, out);
+  bp.run([seq], 0, seq.length, [new Float64Array(stateSize(params.spec))], 0, false, [out]);
   return out;
 }
 

@@ -1,33 +1,22 @@
 /**
- * Forward step of one Elman RNN layer in float64, as torch.nn.RNN computes it:
+ * Forward step of one Elman RNN layer in float64 for the rows of one step of a packed batch, as
+ * torch.nn.RNN computes it:
  *
  *     h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh),   act = tanh | relu
  *
- * Reads x from `x[xOff..xOff+inSize)` and h_{t-1} from `cache.hPrev` at step `s`; writes h_t
- * to `cache.h` at step `s`. `gi`, `gh` are scratch of length >= H. Allocates nothing.
+ * W_ih x_t + b_ih is read from `cache.gi` at rows r0 .. r0+nb-1, W_hh h_{t-1} + b_hh from `gh`
+ * rows 0 .. nb-1 (both computed by the caller as matrix products over the batch); h_t is
+ * written to `cache.h` at rows r0 ... Allocates nothing.
  */
-import { affine64 } from '../kernels/affine64.js';
 import type { LayerCache } from '../layer-cache.js';
-import type { LayerParams64 } from '../param-vector.js';
 
-/** Forward step of an Elman layer at window step `s` (see file header). */
-export function elmanForward(
-  p: LayerParams64,
-  useRelu: boolean,
-  x: Float64Array,
-  xOff: number,
-  cache: LayerCache,
-  s: number,
-  gi: Float64Array,
-  gh: Float64Array,
-): void {
+/** Forward step of an Elman layer for `nb` rows from row `r0` (see file header). */
+export function elmanForward(useRelu: boolean, cache: LayerCache, r0: number, nb: number, gh: Float64Array): void {
   const H = cache.hidden;
-  const off = s * H;
-  affine64(p.weightIh, H, p.inSize, x, xOff, p.biasIh, gi, 0);
-  affine64(p.weightHh, H, H, cache.hPrev, off, p.biasHh, gh, 0);
-  const h = cache.h;
-  for (let j = 0; j < H; j++) {
-    const a = gi[j] + gh[j];
-    h[off + j] = useRelu ? (a > 0 ? a : 0) : Math.tanh(a);
+  const { gi, h } = cache;
+  const off = r0 * H;
+  for (let k = 0; k < nb * H; k++) {
+    const a = gi[off + k] + gh[k];
+    h[off + k] = useRelu ? (a > 0 ? a : 0) : Math.tanh(a);
   }
 }

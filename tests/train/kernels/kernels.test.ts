@@ -1,55 +1,68 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../src/model/random.js';
-import { accumulateMatVec } from '../../../src/train/kernels/accumulate-mat-vec.js';
 import { accumulateWeightGrad } from '../../../src/train/kernels/accumulate-weight-grad.js';
-import { affine64 } from '../../../src/train/kernels/affine64.js';
+import { gemmNT } from '../../../src/train/kernels/gemm-nt.js';
 import { transposeInto } from '../../../src/train/kernels/transpose-into.js';
 
-// Each kernel against the textbook double loop, for widths that exercise both the 4-way
-// unrolled part and the remainder (1..9 columns).
+// Each kernel against the textbook triple loop, for shapes that exercise the blocked parts and
+// every remainder (rows of A mod 4, rows of W mod 2, columns mod 4), with offsets and
+// accumulation, and untouched memory around the output checked.
 const rng = new SeededRandom(11);
 const rand = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
 
 describe('training kernels', () => {
-  for (let cols = 1; cols <= 9; cols++) {
-    it(`affine64, accumulateMatVec and accumulateWeightGrad match the plain sums (${cols} columns)`, () => {
-      const rows = 3;
-      const W = rand(rows * cols);
-      const x = rand(cols + 2);
-      const b = rand(rows);
-      const out = new Float64Array(rows + 1);
-      affine64(W, rows, cols, x, 2, b, out, 1);
-      const acc = rand(rows);
-      const accBefore = acc.slice();
-      accumulateMatVec(W, rows, cols, x, 2, acc, 0);
-      for (let i = 0; i < rows; i++) {
-        let dot = 0;
-        for (let j = 0; j < cols; j++) dot += W[i * cols + j] * x[2 + j];
-        expect(out[i + 1]).toBeCloseTo(b[i] + dot, 13);
-        expect(acc[i]).toBeCloseTo(accBefore[i] + dot, 13);
+  for (const M of [1, 3, 4, 5, 8, 9]) {
+    for (const N of [1, 2, 3, 7]) {
+      for (const K of [1, 4, 6]) {
+        it(`gemmNT matches the plain sums (M ${M}, N ${N}, K ${K}), with and without bias and accumulation`, () => {
+          const aOff = 3;
+          const outOff = 2;
+          const A = rand(aOff + M * K);
+          const W = rand(N * K);
+          const bias = rand(N);
+          for (const [withBias, accumulate] of [[true, false], [false, true], [true, true]] as const) {
+            const out = rand(outOff + M * N + 2);
+            const before = out.slice();
+            gemmNT(A, aOff, M, K, W, N, withBias ? bias : null, out, outOff, accumulate);
+            for (let m = 0; m < M; m++) {
+              for (let n = 0; n < N; n++) {
+                let dot = 0;
+                for (let k = 0; k < K; k++) dot += A[aOff + m * K + k] * W[n * K + k];
+                const expected = (accumulate ? before[outOff + m * N + n] : 0) + (withBias ? bias[n] : 0) + dot;
+                expect(out[outOff + m * N + n]).toBeCloseTo(expected, 12);
+              }
+            }
+            expect([...out.subarray(0, outOff), ...out.subarray(outOff + M * N)]).toEqual([...before.subarray(0, outOff), ...before.subarray(outOff + M * N)]);
+          }
+        });
       }
-      expect(out[0]).toBe(0);
+    }
+  }
 
-      const n = 5;
-      const stride = cols + 1;
-      const dV = rand(n * rows);
-      const X = rand(1 + n * stride);
-      const dW = rand(rows * cols);
-      const db = rand(rows);
-      const dWBefore = dW.slice();
-      const dbBefore = db.slice();
-      accumulateWeightGrad(dW, db, rows, cols, dV, X, 1, stride, n);
-      for (let i = 0; i < rows; i++) {
-        let bias = 0;
-        for (let s = 0; s < n; s++) bias += dV[s * rows + i];
-        expect(db[i]).toBeCloseTo(dbBefore[i] + bias, 13);
-        for (let j = 0; j < cols; j++) {
-          let sum = 0;
-          for (let s = 0; s < n; s++) sum += dV[s * rows + i] * X[1 + s * stride + j];
-          expect(dW[i * cols + j]).toBeCloseTo(dWBefore[i * cols + j] + sum, 13);
+  for (const rows of [1, 2, 3, 5]) {
+    for (const cols of [1, 3, 4, 5, 9]) {
+      it(`accumulateWeightGrad adds dVᵀ·X and the column sums of dV (${rows} rows, ${cols} columns)`, () => {
+        const M = 7;
+        const stride = cols + 1;
+        const dV = rand(M * rows);
+        const X = rand(1 + M * stride);
+        const dW = rand(rows * cols);
+        const db = rand(rows);
+        const dWBefore = dW.slice();
+        const dbBefore = db.slice();
+        accumulateWeightGrad(dW, db, rows, cols, dV, X, 1, stride, M);
+        for (let i = 0; i < rows; i++) {
+          let bias = 0;
+          for (let m = 0; m < M; m++) bias += dV[m * rows + i];
+          expect(db[i]).toBeCloseTo(dbBefore[i] + bias, 12);
+          for (let j = 0; j < cols; j++) {
+            let sum = 0;
+            for (let m = 0; m < M; m++) sum += dV[m * rows + i] * X[1 + m * stride + j];
+            expect(dW[i * cols + j]).toBeCloseTo(dWBefore[i * cols + j] + sum, 12);
+          }
         }
-      }
-    });
+      });
+    }
   }
 
   it('transposeInto writes Wᵀ', () => {

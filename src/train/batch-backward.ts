@@ -1,0 +1,70 @@
+/**
+ * Backpropagation through time over a window of a batch the forward pass has just run
+ * (batch-forward.ts), layer by layer from the top, each over the whole window:
+ *
+ *     top layer: dH_in = dY·W_head                  one matrix product over every row
+ *     per step s = last .. first:
+ *       cell backward of the step's rows            elementwise: dh' = carry + dH_in -> dGi, dGh
+ *       carry = (direct part) + dGh·W_hh             one matrix product over the step's rows
+ *     layer below: dH_in = dGi·W_ih                 one matrix product over every row
+ *     dW_ih += dGiᵀ·X, dW_hh += dGhᵀ·H_prev         summed over every row at once
+ *
+ * The gradient through a reset, and into the carried state at the window start, is zero (the
+ * state is detached, as `h.detach()` between truncated windows in PyTorch). A sequence that
+ * ended before step s has no row there and its carry stays zero.
+ */
+import type { BatchBuffers } from './batch-buffers.js';
+import { elmanBackward } from './cells/elman-backward.js';
+import { gruBackward } from './cells/gru-backward.js';
+import { lstmBackward } from './cells/lstm-backward.js';
+import { accumulateWeightGrad } from './kernels/accumulate-weight-grad.js';
+import { gemmNT } from './kernels/gemm-nt.js';
+import { transposeInto } from './kernels/transpose-into.js';
+import type { ParamVector } from './param-vector.js';
+import type { TrainingSequence } from './training-contract.js';
+
+/** Adds the gradient of the window's scaled loss (as forwardBatch left it in buf) to `grads`. */
+export function backwardBatch(
+  params: ParamVector,
+  grads: ParamVector,
+  buf: BatchBuffers,
+  batch: readonly TrainingSequence[],
+  start: number,
+): void {
+  const { cell, numLayers: L, hiddenSize: H, outputSize: O } = params.spec;
+  const { order, active, rowStart, steps, rows, size } = buf.layout;
+  const { caches, dh, dc, dy, whhT, wihT, headT } = buf;
+  const top = caches[L - 1];
+  transposeInto(params.headWeight, O, H, headT);
+  gemmNT(dy, 0, rows, O, headT, H, null, top.dhIn, 0, false);
+  accumulateWeightGrad(grads.headWeight, grads.headBias, O, H, dy, top.h, 0, H, rows);
+  for (let l = L - 1; l >= 0; l--) {
+    const p = params.layers[l];
+    const g = grads.layers[l];
+    const cache = caches[l];
+    const G = p.weightIh.length / p.inSize;
+    transposeInto(p.weightHh, G, H, whhT[l]);
+    dh.fill(0, 0, size * H);
+    dc.fill(0, 0, size * H);
+    for (let s = steps - 1; s >= 0; s--) {
+      const nb = active[s];
+      const r0 = rowStart[s];
+      for (let i = 0; i < nb; i++) {
+        if (batch[order[i]].resetAfter[start + s]) {
+          dh.fill(0, i * H, i * H + H);
+          dc.fill(0, i * H, i * H + H);
+        }
+      }
+      if (cell === 'gru') gruBackward(cache, r0, nb, dh);
+      else if (cell === 'lstm') lstmBackward(cache, r0, nb, dh, dc);
+      else elmanBackward(cell === 'rnn_relu', cache, r0, nb, dh);
+      gemmNT(cache.dGh, r0 * G, nb, G, whhT[l], H, null, dh, 0, true);
+    }
+    if (l > 0) {
+      transposeInto(p.weightIh, G, H, wihT[l]);
+      gemmNT(cache.dGi, 0, rows, G, wihT[l], H, null, caches[l - 1].dhIn, 0, false);
+    }
+    accumulateWeightGrad(g.weightIh, g.biasIh, G, p.inSize, cache.dGi, l === 0 ? buf.x : caches[l - 1].h, 0, p.inSize, rows);
+    accumulateWeightGrad(g.weightHh, g.biasHh, G, H, cache.dGh, cache.hPrev, 0, H, rows);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Forward pass over a window of a batch, packed as batch-layout.ts describes, filling the
+ * caches; layer by layer, each over the whole window:
+ *
+ *     GI = X·W_ihᵀ + b_ih                       one matrix product over every row of the window
+ *     per step s: GH = H_{s-1}·W_hhᵀ + b_hh     one matrix product over the step's rows
+ *                 cell(GI rows of s, GH)         elementwise
+ *
+ * Step t of a sequence reads h_{t-1} (and c_{t-1}): its carried `state` (h of each layer, then
+ * c of each layer) at the window's first step, zero after a step flagged resetAfter, else its
+ * previous row. Layer l > 0 takes layer l-1's h as input. The head reads the top layer's h_t
+ * (before any reset) of every row.
+ */
+import { hasCellState } from '../model/cell-kind.js';
+import type { BatchBuffers } from './batch-buffers.js';
+import { elmanForward } from './cells/elman-forward.js';
+import { gruForward } from './cells/gru-forward.js';
+import { lstmForward } from './cells/lstm-forward.js';
+import { gemmNT } from './kernels/gemm-nt.js';
+import type { LossFunction } from './losses/loss-function.js';
+import type { ParamVector } from './param-vector.js';
+import type { TrainingSequence } from './training-contract.js';
+
+/**
+ * Runs the window `buf.layout` was planned for (from step `start`) and returns the sum of the
+ * masked steps' loss terms; writes `scale` × their gradient w.r.t. the head outputs into
+ * `buf.dy` (zero at unmasked rows), and the head output of every step of sequence b into
+ * `outputs[b][t·O..]` when given. `states[b]` is read, not written.
+ */
+export function forwardBatch(
+  params: ParamVector,
+  loss: LossFunction,
+  buf: BatchBuffers,
+  batch: readonly TrainingSequence[],
+  start: number,
+  states: readonly Float64Array[],
+  scale: number,
+  outputs?: readonly Float64Array[],
+): number {
+  const { cell, numLayers: L, hiddenSize: H, inputSize: I, outputSize: O } = params.spec;
+  const { order, active, rowStart, steps, rows } = buf.layout;
+  const lstm = hasCellState(cell);
+  const { caches, x, gh, y, dy } = buf;
+  for (let s = 0; s < steps; s++) {
+    const t = start + s;
+    for (let i = 0; i < active[s]; i++) x.set(batch[order[i]].inputs.subarray(t * I, t * I + I), (rowStart[s] + i) * I);
+  }
+  for (let l = 0; l < L; l++) {
+    const p = params.layers[l];
+    const cache = caches[l];
+    const G = p.weightIh.length / p.inSize;
+    gemmNT(l === 0 ? x : caches[l - 1].h, 0, rows, p.inSize, p.weightIh, G, p.biasIh, cache.gi, 0, false);
+    const { hPrev, h, cPrev, c } = cache;
+    for (let s = 0; s < steps; s++) {
+      const nb = active[s];
+      const r0 = rowStart[s];
+      for (let i = 0; i < nb; i++) {
+        const b = order[i];
+        const dst = (r0 + i) * H;
+        if (s === 0) {
+          hPrev.set(states[b].subarray(l * H, l * H + H), dst);
+          if (lstm) cPrev.set(states[b].subarray((L + l) * H, (L + l) * H + H), dst);
+        } else if (batch[b].resetAfter[start + s - 1]) {
+          hPrev.fill(0, dst, dst + H);
+          if (lstm) cPrev.fill(0, dst, dst + H);
+        } else {
+          const src = (rowStart[s - 1] + i) * H;
+          for (let j = 0; j < H; j++) hPrev[dst + j] = h[src + j];
+          if (lstm) for (let j = 0; j < H; j++) cPrev[dst + j] = c[src + j];
+        }
+      }
+      gemmNT(hPrev, r0 * H, nb, H, p.weightHh, G, p.biasHh, gh, 0, false);
+      if (cell === 'gru') gruForward(cache, r0, nb, gh);
+      else if (lstm) lstmForward(cache, r0, nb, gh);
+      else elmanForward(cell === 'rnn_relu', cache, r0, nb, gh);
+    }
+  }
+  gemmNT(caches[L - 1].h, 0, rows, H, params.headWeight, O, params.headBias, y, 0, false);
+  const tw = loss.targetWidth(O);
+  let lossSum = 0;
+  for (let s = 0; s < steps; s++) {
+    const t = start + s;
+    for (let i = 0; i < active[s]; i++) {
+      const b = order[i];
+      const seq = batch[b];
+      const row = (rowStart[s] + i) * O;
+      if (outputs) for (let k = 0; k < O; k++) outputs[b][t * O + k] = y[row + k];
+      if (seq.lossMask[t]) lossSum += loss.step(y, row, seq.targets, t * tw, O, dy, row, scale);
+      else dy.fill(0, row, row + O);
+    }
+  }
+  return lossSum;
+}
