@@ -9,6 +9,9 @@
  *     layer below: dH_in = dGi·W_ih                 one matrix product over every row
  *     dW_ih += dGiᵀ·X, dW_hh += dGhᵀ·H_prev         summed over every row at once
  *
+ * With sparse layer-0 inputs (the forward pass decided) dW_ih adds only the non-zero inputs'
+ * terms, accumulated transposed and added to the gradient at the end.
+ *
  * The gradient through a reset, and into the carried state at the window start, is zero (the
  * state is detached, as `h.detach()` between truncated windows in PyTorch). A sequence that
  * ended before step s has no row there and its carry stays zero.
@@ -17,8 +20,10 @@ import type { BatchBuffers } from './batch-buffers.js';
 import { elmanBackward } from './cells/elman-backward.js';
 import { gruBackward } from './cells/gru-backward.js';
 import { lstmBackward } from './cells/lstm-backward.js';
+import { accumulateColumnSums } from './kernels/accumulate-column-sums.js';
 import { accumulateWeightGrad } from './kernels/accumulate-weight-grad.js';
 import { gemmNT } from './kernels/gemm-nt.js';
+import { sparseTransposeAccumulate } from './kernels/sparse-transpose-accumulate.js';
 import { transposeInto } from './kernels/transpose-into.js';
 import type { ParamVector } from './param-vector.js';
 import type { TrainingSequence } from './training-contract.js';
@@ -37,7 +42,8 @@ export function backwardBatch(
   const top = caches[L - 1];
   transposeInto(params.headWeight, O, H, headT);
   gemmNT(dy, 0, rows, O, headT, H, null, top.dhIn, 0, false);
-  accumulateWeightGrad(grads.headWeight, grads.headBias, O, H, dy, top.h, 0, H, rows);
+  const { gradT, inputT } = buf;
+  accumulateWeightGrad(grads.headWeight, grads.headBias, O, H, dy, top.h, rows, gradT, inputT);
   for (let l = L - 1; l >= 0; l--) {
     const p = params.layers[l];
     const g = grads.layers[l];
@@ -64,7 +70,14 @@ export function backwardBatch(
       transposeInto(p.weightIh, G, H, wihT[l]);
       gemmNT(cache.dGi, 0, rows, G, wihT[l], H, null, caches[l - 1].dhIn, 0, false);
     }
-    accumulateWeightGrad(g.weightIh, g.biasIh, G, p.inSize, cache.dGi, l === 0 ? buf.x : caches[l - 1].h, 0, p.inSize, rows);
-    accumulateWeightGrad(g.weightHh, g.biasHh, G, H, cache.dGh, cache.hPrev, 0, H, rows);
+    if (l === 0 && buf.sparseInput) {
+      const I = p.inSize;
+      const dWT = buf.dWih0T;
+      dWT.fill(0);
+      sparseTransposeAccumulate(buf.x, 0, rows, I, cache.dGi, G, dWT);
+      accumulateColumnSums(cache.dGi, rows, G, g.biasIh);
+      for (let i = 0; i < G; i++) for (let k = 0; k < I; k++) g.weightIh[i * I + k] += dWT[k * G + i];
+    } else accumulateWeightGrad(g.weightIh, g.biasIh, G, p.inSize, cache.dGi, l === 0 ? buf.x : caches[l - 1].h, rows, gradT, inputT);
+    accumulateWeightGrad(g.weightHh, g.biasHh, G, H, cache.dGh, cache.hPrev, rows, gradT, inputT);
   }
 }

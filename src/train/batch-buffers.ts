@@ -26,10 +26,24 @@ export interface BatchBuffers {
   readonly whhT: readonly Float64Array[];
   readonly wihT: readonly Float64Array[];
   readonly headT: Float64Array;
+  /** Whether the window's layer-0 inputs are sparse enough (SPARSE_INPUT_DENSITY) to skip their zeros. */
+  sparseInput: boolean;
+  /** W_ihᵀ of layer 0 (inputSize x G·H) for the sparse input path, and its gradient, transposed. */
+  readonly wih0T: Float64Array;
+  readonly dWih0T: Float64Array;
+  /** Scratch of the weight gradients: a transposed gradient (G·H x rows) and transposed inputs (max(H, I) x rows). */
+  gradT: Float64Array;
+  inputT: Float64Array;
   /** Head outputs and loss gradients (scaled; zero at unmasked rows), rows x outputSize. */
   y: Float64Array;
   dy: Float64Array;
 }
+
+/**
+ * Layer-0 inputs with at most this fraction of non-zero values (one-hot symbols, say) take the
+ * sparse path: W_ih x as a sum of the columns of the non-zero inputs, and its gradient likewise.
+ */
+export const SPARSE_INPUT_DENSITY = 0.25;
 
 /** Buffers for a network of `spec`, sized for no rows yet. */
 export function createBatchBuffers(spec: ModelSpec): BatchBuffers {
@@ -46,6 +60,11 @@ export function createBatchBuffers(spec: ModelSpec): BatchBuffers {
     whhT: layers.map(() => new Float64Array(H * G)),
     wihT: layers.map((l) => new Float64Array(l === 0 ? 0 : H * G)),
     headT: new Float64Array(H * spec.outputSize),
+    sparseInput: false,
+    wih0T: new Float64Array(spec.inputSize * G),
+    dWih0T: new Float64Array(spec.inputSize * G),
+    gradT: new Float64Array(0),
+    inputT: new Float64Array(0),
     y: new Float64Array(0),
     dy: new Float64Array(0),
   };
@@ -62,6 +81,9 @@ export function ensureBatchBuffers(buf: BatchBuffers, spec: ModelSpec): void {
     buf.dy = new Float64Array(cap * spec.outputSize);
   }
   if (buf.x.length < cap * spec.inputSize) buf.x = new Float64Array(cap * spec.inputSize);
+  const G = gateCount(spec.cell) * H;
+  if (buf.gradT.length < cap * Math.max(G, spec.outputSize)) buf.gradT = new Float64Array(cap * Math.max(G, spec.outputSize));
+  if (buf.inputT.length < cap * Math.max(H, spec.inputSize)) buf.inputT = new Float64Array(cap * Math.max(H, spec.inputSize));
   if (buf.dh.length < size * H) {
     const n = Math.max(size, 16);
     buf.dh = new Float64Array(n * H);

@@ -6,17 +6,22 @@
  *     per step s: GH = H_{s-1}·W_hhᵀ + b_hh     one matrix product over the step's rows
  *                 cell(GI rows of s, GH)         elementwise
  *
+ * Layer-0 inputs that are mostly zeros (SPARSE_INPUT_DENSITY) skip them: GI = b_ih + the
+ * columns of W_ih of the non-zero inputs, scaled (the same sum without the zero terms).
+ *
  * Step t of a sequence reads h_{t-1} (and c_{t-1}): its carried `state` (h of each layer, then
  * c of each layer) at the window's first step, zero after a step flagged resetAfter, else its
  * previous row. Layer l > 0 takes layer l-1's h as input. The head reads the top layer's h_t
  * (before any reset) of every row.
  */
 import { hasCellState } from '../model/cell-kind.js';
-import type { BatchBuffers } from './batch-buffers.js';
+import { SPARSE_INPUT_DENSITY, type BatchBuffers } from './batch-buffers.js';
 import { elmanForward } from './cells/elman-forward.js';
 import { gruForward } from './cells/gru-forward.js';
 import { lstmForward } from './cells/lstm-forward.js';
 import { gemmNT } from './kernels/gemm-nt.js';
+import { sparseRowsTimes } from './kernels/sparse-rows-times.js';
+import { transposeInto } from './kernels/transpose-into.js';
 import type { LossFunction } from './losses/loss-function.js';
 import type { ParamVector } from './param-vector.js';
 import type { TrainingSequence } from './training-contract.js';
@@ -45,11 +50,17 @@ export function forwardBatch(
     const t = start + s;
     for (let i = 0; i < active[s]; i++) x.set(batch[order[i]].inputs.subarray(t * I, t * I + I), (rowStart[s] + i) * I);
   }
+  let nonZero = 0;
+  for (let k = 0; k < rows * I; k++) if (x[k] !== 0) nonZero++;
+  buf.sparseInput = nonZero <= SPARSE_INPUT_DENSITY * rows * I;
   for (let l = 0; l < L; l++) {
     const p = params.layers[l];
     const cache = caches[l];
     const G = p.weightIh.length / p.inSize;
-    gemmNT(l === 0 ? x : caches[l - 1].h, 0, rows, p.inSize, p.weightIh, G, p.biasIh, cache.gi, 0, false);
+    if (l === 0 && buf.sparseInput) {
+      transposeInto(p.weightIh, G, I, buf.wih0T);
+      sparseRowsTimes(x, 0, rows, I, buf.wih0T, G, p.biasIh, cache.gi, 0);
+    } else gemmNT(l === 0 ? x : caches[l - 1].h, 0, rows, p.inSize, p.weightIh, G, p.biasIh, cache.gi, 0, false);
     const { hPrev, h, cPrev, c } = cache;
     for (let s = 0; s < steps; s++) {
       const nb = active[s];

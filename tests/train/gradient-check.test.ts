@@ -55,6 +55,20 @@ describe('BPTT gradients match finite differences', () => {
     }
   }
 
+  for (const cell of CELL_KINDS) {
+    it(`${cell}, 2 layers, one-hot inputs (the sparse input path), many_to_many: every tensor within ${TOLERANCE}`, () => {
+      const spec: ModelSpec = { cell, inputSize: 6, hiddenSize: 4, numLayers: 2, outputSize: 2 };
+      const rng = new SeededRandom(8);
+      const params = ParamVector.fromModelParams(spec, initParams(spec, rng));
+      const batch = [6, 4, 5].map((T) => randomSequence(rng, spec, 'mse', T, 'many_to_many', true));
+      const checks = checkGradients(params, 'mse', batch, { start: 0, end: 6 });
+      for (const [name, { error, maxAbs }] of checks) {
+        expect(maxAbs, `${name} gradient is all zero`).toBeGreaterThan(1e-6);
+        expect(error, name).toBeLessThan(TOLERANCE);
+      }
+    });
+  }
+
   it('detects a gradient that is wrong by 1e-5 relative in a single element', () => {
     const spec: ModelSpec = { cell: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2, outputSize: 2 };
     const { params, batch } = setup(spec, 'mse', 'many_to_many', 7);

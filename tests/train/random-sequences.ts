@@ -7,13 +7,16 @@ import type { LossKind, TrainingSequence } from '../../src/train/training-contra
 export type SequenceMode = 'many_to_many' | 'many_to_one';
 
 /**
- * A sequence of `length` steps with inputs ~ N(0, 1). Many-to-many: every step is masked.
+ * A sequence of `length` steps with inputs ~ N(0, 1) (`oneHot`: one input 1 and the rest 0 per
+ * step, a symbol per step, which the trainer's sparse input path handles). Many-to-many: every step is masked.
  * Many-to-one: segments of 2..3 steps, each ending in a masked step followed by a reset; the
  * last step always ends a segment. Regression targets ~ N(0, 1) (unmasked ones are NaN, which
  * the trainer must never read); class targets uniform in [0, outputSize).
  */
-export function randomSequence(rng: SeededRandom, spec: ModelSpec, loss: LossKind, length: number, mode: SequenceMode): TrainingSequence {
-  const inputs = Float64Array.from({ length: length * spec.inputSize }, () => rng.normal());
+export function randomSequence(rng: SeededRandom, spec: ModelSpec, loss: LossKind, length: number, mode: SequenceMode, oneHot = false): TrainingSequence {
+  const I = spec.inputSize;
+  const inputs = oneHot ? new Float64Array(length * I) : Float64Array.from({ length: length * I }, () => rng.normal());
+  if (oneHot) for (let t = 0; t < length; t++) inputs[t * I + rng.int(I)] = 1;
   const width = loss === 'cross_entropy' ? 1 : spec.outputSize;
   const lossMask = new Uint8Array(length);
   const resetAfter = new Uint8Array(length);
