@@ -5,7 +5,12 @@
 import type { ModelSpec } from '../model/model-spec.js';
 import type { ModelParams } from '../model/model-params.js';
 
-export type LossKind = 'mse' | 'huber' | 'cross_entropy';
+export type LossKind = 'mse' | 'huber' | 'cross_entropy' | 'gaussian_nll' | 'qlike';
+
+/** Losses that read the head output as a log variance and the target as a variance proxy (r²). */
+export function isVarianceLoss(kind: LossKind): boolean {
+  return kind === 'gaussian_nll' || kind === 'qlike';
+}
 
 /** One training sequence of one key, row-major. */
 export interface TrainingSequence {

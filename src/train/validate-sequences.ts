@@ -1,12 +1,12 @@
 import { TrainingDataError } from '../errors/index.js';
 import type { ModelSpec } from '../model/model-spec.js';
 import type { LossFunction } from './losses/loss-function.js';
-import type { TrainingSequence } from './training-contract.js';
+import { isVarianceLoss, type TrainingSequence } from './training-contract.js';
 
 /**
  * Checks every sequence against the model and the loss before any math runs: buffer lengths
  * match `length`, inputs are finite, and the targets of masked steps are finite (regression) or
- * integer class indices in [0, outputSize) (cross-entropy). Targets of unmasked steps are not
+ * integer class indices in [0, outputSize) (cross-entropy), or finite and >= 0 (variance losses). Targets of unmasked steps are not
  * read, so they may hold anything. Throws TrainingDataError naming the sequence and step.
  */
 export function validateSequences(spec: ModelSpec, loss: LossFunction, seqs: readonly TrainingSequence[]): void {
@@ -36,8 +36,9 @@ export function validateSequences(spec: ModelSpec, loss: LossFunction, seqs: rea
       if (!seq.lossMask[t]) continue;
       for (let k = 0; k < tw; k++) {
         const v = seq.targets[t * tw + k];
-        if (loss.kind === 'cross_entropy' ? !(Number.isInteger(v) && v >= 0 && v < O) : !Number.isFinite(v)) {
-          const rule = loss.kind === 'cross_entropy' ? `an integer class index in [0, ${O})` : 'finite';
+        const variance = isVarianceLoss(loss.kind);
+        if (loss.kind === 'cross_entropy' ? !(Number.isInteger(v) && v >= 0 && v < O) : !(Number.isFinite(v) && (!variance || v >= 0))) {
+          const rule = loss.kind === 'cross_entropy' ? `an integer class index in [0, ${O})` : variance ? `a finite variance proxy >= 0 for ${loss.kind}` : 'finite';
           throw new TrainingDataError(`target ${k} is ${v}, must be ${rule}`, { sequence: b, step: t });
         }
       }

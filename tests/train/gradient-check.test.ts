@@ -10,7 +10,7 @@ import { randomSequence, type SequenceMode } from './random-sequences.js';
 
 // Analytic BPTT gradients vs finite differences (method and error definition: gradient-check.ts).
 // Model: input 3, hidden 4, output 2; a batch of 3 sequences of lengths 6, 4, 5 (padding).
-const LOSSES: LossKind[] = ['mse', 'huber', 'cross_entropy'];
+const LOSSES: LossKind[] = ['mse', 'huber', 'cross_entropy', 'gaussian_nll', 'qlike'];
 const MODES = ['many_to_many', 'many_to_one', 'tbptt'] as const;
 const TOLERANCE = 1e-6;
 

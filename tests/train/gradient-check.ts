@@ -117,7 +117,8 @@ export function checkGradients(
  * than of ℓ (a plain difference of two loss values loses everything below ulp(ℓ)):
  * mse: Σ (y⁺ - y⁻)(y⁺ + y⁻ - 2t); huber (both on the same branch, which the tests' target
  * margin guarantees): quadratic ½(y⁺ - y⁻)(y⁺ + y⁻ - 2t), linear ±delta (y⁺ - y⁻);
- * cross-entropy: log(1 + Σ e^{y⁻}(e^{y⁺-y⁻} - 1) / Σ e^{y⁻}) - (y⁺_c - y⁻_c).
+ * cross-entropy: log(1 + Σ e^{y⁻}(e^{y⁺-y⁻} - 1) / Σ e^{y⁻}) - (y⁺_c - y⁻_c); qlike:
+ * dy + v e^{-y⁻} expm1(-dy) (dy = y⁺ - y⁻), gaussian_nll half of it.
  */
 export function stepLossDifference(
   loss: LossKind,
@@ -141,6 +142,15 @@ export function stepLossDifference(
     }
     const c = targets[tOff];
     return Math.log1p(delta / base) - (yp[off + c] - ym[off + c]);
+  }
+  if (loss === 'gaussian_nll' || loss === 'qlike') {
+    // ℓ⁺ - ℓ⁻ = c·dy + v e^{-y⁻} expm1(-dy), c·(...) halved for the NLL; ln v cancels in QLIKE.
+    for (let k = 0; k < size; k++) {
+      const dy = yp[off + k] - ym[off + k];
+      const d = dy + targets[tOff + k] * Math.exp(-ym[off + k]) * Math.expm1(-dy);
+      sum += loss === 'qlike' ? d : 0.5 * d;
+    }
+    return sum;
   }
   for (let k = 0; k < size; k++) {
     const dy = yp[off + k] - ym[off + k];

@@ -11,7 +11,8 @@ export type SequenceMode = 'many_to_many' | 'many_to_one';
  * step, a symbol per step, which the trainer's sparse input path handles). Many-to-many: every step is masked.
  * Many-to-one: segments of 2..3 steps, each ending in a masked step followed by a reset; the
  * last step always ends a segment. Regression targets ~ N(0, 1) (unmasked ones are NaN, which
- * the trainer must never read); class targets uniform in [0, outputSize).
+ * the trainer must never read); class targets uniform in [0, outputSize); variance proxies
+ * (gaussian_nll, qlike) the square of an N(0, 1) draw.
  */
 export function randomSequence(rng: SeededRandom, spec: ModelSpec, loss: LossKind, length: number, mode: SequenceMode, oneHot = false): TrainingSequence {
   const I = spec.inputSize;
@@ -32,7 +33,8 @@ export function randomSequence(rng: SeededRandom, spec: ModelSpec, loss: LossKin
   const targets = new Float64Array(length * width);
   for (let t = 0; t < length; t++) {
     for (let k = 0; k < width; k++) {
-      targets[t * width + k] = !lossMask[t] ? NaN : loss === 'cross_entropy' ? rng.int(spec.outputSize) : rng.normal();
+      const regression = loss === 'gaussian_nll' || loss === 'qlike' ? rng.normal() ** 2 : rng.normal();
+      targets[t * width + k] = !lossMask[t] ? NaN : loss === 'cross_entropy' ? rng.int(spec.outputSize) : regression;
     }
   }
   return { inputs, targets, lossMask, resetAfter, length };
