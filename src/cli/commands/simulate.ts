@@ -1,11 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
 import { loadConfig } from '../../config/index.js';
 import { ConfigError, RnnStreamError } from '../../errors/index.js';
-import { createKafka } from '../../kafka/create-kafka.js';
-import { ensureTopics, topicPartitionCount, type TopicSpec } from '../../kafka/ensure-topics.js';
-import { newSimTick, paceTicks, SyntheticMarket, tickToJson, type PaceTicksResult } from '../../simulator/index.js';
+import { simulateToKafka } from '../../service/simulate-to-kafka.js';
+import { newSimTick, SyntheticMarket, tickToJson, type PaceTicksResult } from '../../simulator/index.js';
 import { finish, writeLine } from '../write-lines.js';
 import { addMarketOptions, type MarketCliOptions } from '../market-cli-options.js';
 import { numberOption } from '../number-option.js';
@@ -42,7 +40,7 @@ false); an existing one is kept as it is. The market model and its
 parameters are described in docs/simulator.md.`,
     )
     .action(async (opts: SimulateOptions) => {
-      const result = opts.out ? await simulateToFile(opts, opts.out) : await simulateToKafka(opts);
+      const result = opts.out ? await simulateToFile(opts, opts.out) : await simulateKafka(opts);
       const seconds = result.elapsedMs / 1000;
       process.stderr.write(
         `simulate: ${result.produced} events to ${opts.out ?? 'Kafka'} in ${seconds.toFixed(2)} s` +
@@ -71,59 +69,23 @@ async function simulateToFile(opts: SimulateOptions, path: string): Promise<Pace
   return { produced: market.produced, batches: 0, elapsedMs: performance.now() - started };
 }
 
-/** Produces ticks to Kafka, paced, until --count or a signal; creates the topic when missing. */
-async function simulateToKafka(opts: SimulateOptions): Promise<PaceTicksResult> {
+/** `simulate` without --out: the configuration's Kafka, stopped by --count or SIGINT/SIGTERM. */
+async function simulateKafka(opts: SimulateOptions): Promise<PaceTicksResult> {
   const config = await loadConfig({ file: opts.config });
-  const topic = opts.topic ?? config.kafka.inputTopic;
-  const where = `topic ${topic} at ${config.kafka.brokers.join(',')}`;
-  const kafka = createKafka(config.kafka);
-  const { partitions, replicationFactor, create } = config.kafka.topics;
-  await ensureTopic(kafka, { topic, numPartitions: opts.partitions ?? partitions, replicationFactor }, create, where);
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  const compression = config.kafka.producer.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
-  const market = marketOf(opts);
   const stop = stopOnSignals();
-  const progress = setInterval(() => process.stderr.write(`simulate: ${market.produced} events to ${topic}\n`), 5000).unref();
   try {
-    await kafkaStep(() => producer.connect(), `cannot connect a producer to ${where}`);
-    // One produce request at a time: concurrent kafkajs sends can reorder a key's ticks.
-    // Throughput still adapts: while a send is out, tokens accrue and the next batch is larger.
-    return await paceTicks({
-      market, rate: opts.rate, count: opts.count, maxBatch: opts.batch, signal: stop.signal,
-      onBatch: async (ticks, n) => {
-        const messages: Message[] = new Array(n);
-        for (let i = 0; i < n; i++) messages[i] = { key: ticks[i].symbol, value: tickToJson(ticks[i]) };
-        await kafkaStep(() => producer.send({ topic, messages, acks: config.kafka.producer.acks, compression }), `cannot produce to ${where}`);
-      },
+    return await simulateToKafka({
+      kafka: config.kafka,
+      topic: opts.topic ?? config.kafka.inputTopic,
+      partitions: opts.partitions ?? config.kafka.topics.partitions,
+      market: marketOf(opts),
+      rate: opts.rate,
+      count: opts.count,
+      maxBatch: opts.batch,
+      signal: stop.signal,
+      report: (line) => process.stderr.write(line),
     });
   } finally {
-    clearInterval(progress);
     stop.dispose();
-    await kafkaStep(() => producer.disconnect(), `cannot disconnect from ${where}`);
-  }
-}
-
-/** Creates `topic` when missing (if kafka.topics.create); says when an existing one has another partition count. */
-async function ensureTopic(kafka: Kafka, spec: TopicSpec, create: boolean, where: string): Promise<void> {
-  const admin = kafka.admin();
-  await kafkaStep(() => admin.connect(), `cannot connect to ${where}`);
-  try {
-    await kafkaStep(() => ensureTopics(admin, [spec], create), `cannot create ${where}`);
-    const partitions = await kafkaStep(() => topicPartitionCount(admin, spec.topic), `cannot describe ${where}`);
-    const note = partitions === spec.numPartitions ? '' : ` (exists; ${spec.numPartitions} asked, kept as it is)`;
-    process.stderr.write(`simulate: topic ${spec.topic} has ${partitions} partitions${note}\n`);
-  } finally {
-    await kafkaStep(() => admin.disconnect(), `cannot disconnect from ${where}`);
-  }
-}
-
-/** Runs a kafkajs call, wrapping its error with what was attempted (retriable as kafkajs says). */
-async function kafkaStep<T>(call: () => Promise<T>, what: string): Promise<T> {
-  try {
-    return await call();
-  } catch (cause) {
-    if (cause instanceof RnnStreamError) throw cause;
-    const retriable = typeof cause === 'object' && cause !== null && (cause as { retriable?: unknown }).retriable === true;
-    throw new RnnStreamError(what, { cause, retriable });
   }
 }
