@@ -58,7 +58,7 @@ export const manifestSchema = z.looseObject({
       names: z.array(z.string()).optional(),
       mean: z.array(finite).optional(),
       std: z.array(finite.positive()).optional(),
-      decode: z.enum(['identity', 'softmax']).default('identity'),
+      decode: z.enum(['identity', 'softmax', 'log_variance']).default('identity'),
       target: z.string().optional(),
     })
     .optional(),

@@ -24,7 +24,8 @@ export interface Prediction {
 
 /**
  * Reads the head output as the manifest's `output` section says: softmax when `decode` is
- * `softmax`, else `out * std + mean`; keyed by `names` when given. Undefined when the manifest
+ * `softmax`, `exp(out) * std + mean` (a variance) when it is `log_variance`, else
+ * `out * std + mean`; keyed by `names` when given. Undefined when the manifest
  * says nothing beyond the raw output.
  */
 export function decodeOutput(manifest: ModelManifest, out: Float32Array): Record<string, number> | number[] | undefined {
@@ -38,12 +39,18 @@ export function decodeOutput(manifest: ModelManifest, out: Float32Array): Record
     for (let i = 0; i < out.length; i++) sum += values[i] = Math.exp(out[i] - max);
     for (let i = 0; i < out.length; i++) values[i] /= sum;
   } else {
-    for (let i = 0; i < out.length; i++) values[i] = out[i] * (spec.std?.[i] ?? 1) + (spec.mean?.[i] ?? 0);
+    for (let i = 0; i < out.length; i++) values[i] = decodeRegression(spec, out[i], i);
   }
   if (!spec.names) return values;
   const named: Record<string, number> = {};
   spec.names.forEach((name, i) => (named[name] = values[i]));
   return named;
+}
+
+/** Output `i` of a regression head read as `spec` says (identity or log_variance; see decodeOutput). */
+export function decodeRegression(spec: NonNullable<ModelManifest['output']>, value: number, i: number): number {
+  const v = spec.decode === 'log_variance' ? Math.exp(value) : value;
+  return v * (spec.std?.[i] ?? 1) + (spec.mean?.[i] ?? 0);
 }
 
 /** Builds the prediction for `event` from the head output `out` (copied; `out` may be reused). */

@@ -1,13 +1,18 @@
 /**
  * The validation metrics reported for a model and its naive baselines: MSE and MAE in the
- * target's units for regression (averaged over steps and outputs), accuracy and mean
- * cross-entropy (natural log) for classes.
+ * target's units for regression (averaged over steps and outputs), and for variance forecasts
+ * also the mean QLIKE of the forecast σ² against the proxy r² (losses/qlike-loss.ts; a
+ * forecast <= 0 is floored like the proxy); accuracy and mean cross-entropy (natural log) for
+ * classes.
  */
+import { qlike, QLIKE_PROXY_FLOOR } from './losses/qlike-loss.js';
 
 /** Regression metrics over `n` scored steps. */
 export interface RegressionMetrics {
   readonly mse: number;
   readonly mae: number;
+  /** Variance forecasts only. */
+  readonly qlike?: number;
   readonly n: number;
 }
 
@@ -24,6 +29,13 @@ export class RegressionAccumulator {
   private abs = 0;
   private steps = 0;
   private values = 0;
+  private ql = 0;
+  private readonly variance: boolean;
+
+  /** `variance`: the predictions are variance forecasts and the targets variance proxies (adds QLIKE). */
+  constructor(variance = false) {
+    this.variance = variance;
+  }
 
   /** Adds one step: `width` predictions from `pred[pOff..]` against `target[tOff..]`. */
   add(pred: ArrayLike<number>, pOff: number, target: ArrayLike<number>, tOff: number, width: number): void {
@@ -31,6 +43,7 @@ export class RegressionAccumulator {
       const e = pred[pOff + i] - target[tOff + i];
       this.sq += e * e;
       this.abs += Math.abs(e);
+      if (this.variance) this.ql += qlike(target[tOff + i], Math.max(pred[pOff + i], QLIKE_PROXY_FLOOR));
     }
     this.values += width;
     this.steps++;
@@ -38,7 +51,8 @@ export class RegressionAccumulator {
 
   /** The metrics so far (NaN when nothing was added). */
   result(): RegressionMetrics {
-    return { mse: this.sq / this.values, mae: this.abs / this.values, n: this.steps };
+    const base = { mse: this.sq / this.values, mae: this.abs / this.values };
+    return this.variance ? { ...base, qlike: this.ql / this.values, n: this.steps } : { ...base, n: this.steps };
   }
 }
 

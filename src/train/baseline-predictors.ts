@@ -10,6 +10,8 @@
  *                            before the key's first target
  *                ewma        e <- e + alpha * (y - e) over the key's previous targets, starting
  *                            at the training mean (alpha = {@link DEFAULT_EWMA_ALPHA} by default)
+ *   variance     the same on the proxy r² (a variance loss), without zero: the training mean
+ *                variance, the last squared return, and an EWMA of squared returns (RiskMetrics)
  *   classes      majority    the most frequent training class; probabilities = training class
  *                            frequencies with add-one smoothing (for the cross-entropy)
  *                last_class  the key's previous class (no probabilities)
@@ -21,8 +23,15 @@ import { ClassAccumulator, RegressionAccumulator, type ClassMetrics, type Regres
 export const DEFAULT_EWMA_ALPHA = 0.06;
 
 /** Regression baselines on the validation steps (valMask), targets in raw units. */
-export function regressionBaselines(series: readonly KeySeries[], width: number, trainMean: readonly number[], alpha: number): Record<string, RegressionMetrics> {
-  const acc = { zero: new RegressionAccumulator(), train_mean: new RegressionAccumulator(), last_value: new RegressionAccumulator(), ewma: new RegressionAccumulator() };
+export function regressionBaselines(
+  series: readonly KeySeries[],
+  width: number,
+  trainMean: readonly number[],
+  alpha: number,
+  variance = false,
+): Record<string, RegressionMetrics> {
+  const make = () => new RegressionAccumulator(variance);
+  const acc = { zero: make(), train_mean: make(), last_value: make(), ewma: make() };
   const zero = new Float64Array(width);
   const mean = Float64Array.from(trainMean);
   for (const s of series) {
@@ -43,7 +52,9 @@ export function regressionBaselines(series: readonly KeySeries[], width: number,
       }
     }
   }
-  return { zero: acc.zero.result(), train_mean: acc.train_mean.result(), last_value: acc.last_value.result(), ewma: acc.ewma.result() };
+  const rest = { train_mean: acc.train_mean.result(), last_value: acc.last_value.result(), ewma: acc.ewma.result() };
+  // A zero variance forecast has no QLIKE; the other baselines are the classic ones on r².
+  return variance ? rest : { zero: acc.zero.result(), ...rest };
 }
 
 /** Class baselines on the validation steps (valMask); `classes` is the number of classes. */

@@ -13,9 +13,13 @@ import { DIRECTION_CLASSES, isClassTarget } from './target-kind.js';
 /** Keys listed by name in the provenance; beyond this only their count is kept. */
 export const MAX_LISTED_KEYS = 100;
 
-/** The `output` section: softmax over classes, or de-standardisation of regression outputs. */
-export function outputSection(ds: Dataset, targetScale: NormalisationStats | undefined): NonNullable<ModelManifestInput['output']> {
+/**
+ * The `output` section: softmax over classes, de-standardisation of regression outputs, or (a
+ * variance loss) exp of a log variance times the proxy's training mean (variance-target.ts).
+ */
+export function outputSection(ds: Dataset, targetScale: NormalisationStats | undefined, variance = false): NonNullable<ModelManifestInput['output']> {
   const kind = ds.shape.kind;
+  if (variance) return { names: ['variance'], mean: targetScale?.mean, std: targetScale?.std, decode: 'log_variance', target: kind };
   if (isClassTarget(kind)) {
     return kind === 'next_direction'
       ? { names: [...DIRECTION_CLASSES], decode: 'softmax', target: kind, flatThreshold: ds.shape.flatThreshold }

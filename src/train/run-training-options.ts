@@ -9,12 +9,12 @@ import { MARKET_INPUTS, type MarketInput } from '../features/market-features.js'
 import { CELL_KINDS, type CellKind } from '../model/cell-kind.js';
 import { MAX_DIMENSION } from '../model/model-spec.js';
 import { DEFAULT_EWMA_ALPHA } from './baseline-predictors.js';
-import { DEFAULT_FLAT_THRESHOLD, defaultLoss, isClassTarget, TARGET_KINDS, type TargetKind } from './target-kind.js';
-import type { LossKind } from './training-contract.js';
+import { DEFAULT_FLAT_THRESHOLD, defaultLoss, isClassTarget, TARGET_KINDS, VOLATILITY_TARGETS, type TargetKind } from './target-kind.js';
+import { isVarianceLoss, type LossKind } from './training-contract.js';
 
 export const OUTPUT_MODES = ['many_to_many', 'many_to_one'] as const;
 export const OPTIMIZERS = ['adam', 'adamw', 'sgd'] as const;
-export const LOSSES = ['mse', 'huber', 'cross_entropy'] as const;
+export const LOSSES = ['mse', 'huber', 'cross_entropy', 'gaussian_nll', 'qlike'] as const;
 
 /** A validated training run. */
 export interface TrainingRunOptions {
@@ -83,9 +83,12 @@ export function parseTrainingOptions(raw: RawTrainingOptions): TrainingRunOption
   const out = required(raw.out, '--out');
   const target = oneOf(required(raw.target, '--target'), TARGET_KINDS, '--target');
   const loss = oneOf(raw.loss ?? defaultLoss(target), LOSSES, '--loss');
+  if (isVarianceLoss(loss) && !(VOLATILITY_TARGETS as readonly string[]).includes(target)) {
+    throw new ConfigError(`--loss ${loss} forecasts a variance: it needs --target ${VOLATILITY_TARGETS.join(' or ')}, got ${target}`, { key: '--loss' });
+  }
   if (isClassTarget(target) !== (loss === 'cross_entropy')) {
     throw new ConfigError(
-      `--loss ${loss} does not fit --target ${target}: class targets (next_direction, class) need cross_entropy, the others mse or huber`,
+      `--loss ${loss} does not fit --target ${target}: class targets (next_direction, class) need cross_entropy, the others mse or huber (next_abs_logret, next_sq_logret also gaussian_nll, qlike)`,
       { key: '--loss' },
     );
   }

@@ -4,7 +4,7 @@
  * transform and resets as backtest and the stream). Each key's state is warmed up by its earlier
  * events first, as the stream's would be, so the part continues where the previous one ended.
  */
-import { buildPrediction } from '../records/prediction.js';
+import { buildPrediction, decodeRegression } from '../records/prediction.js';
 import type { LoadedModel } from '../model/load-model.js';
 import { ModelRuntime } from '../runtime/model-runtime.js';
 import { ClassAccumulator, RegressionAccumulator, type ClassMetrics, type RegressionMetrics } from './baseline-metrics.js';
@@ -39,10 +39,9 @@ export function validateThroughRuntime(
   const runtime = new ModelRuntime(loaded);
   const out = runtime.out;
   const classes = isClassTarget(shape.kind);
-  const mean = loaded.manifest.output?.mean;
-  const std = loaded.manifest.output?.std;
+  const spec = loaded.manifest.output ?? { decode: 'identity' as const };
   const decoded = new Float64Array(out.length);
-  const regression = new RegressionAccumulator();
+  const regression = new RegressionAccumulator(spec.decode === 'log_variance' || shape.kind === 'next_sq_logret');
   const classAcc = new ClassAccumulator(true);
   const scored: number[] = [];
   let lines = 0;
@@ -64,8 +63,8 @@ export function validateThroughRuntime(
       classAcc.addLogits(out, 0, out.length, s.targets[t]);
       continue;
     }
-    // The same arithmetic as decodeOutput: what a consumer of the prediction reads.
-    for (let i = 0; i < out.length; i++) decoded[i] = out[i] * (std?.[i] ?? 1) + (mean?.[i] ?? 0);
+    // What a consumer of the prediction reads.
+    for (let i = 0; i < out.length; i++) decoded[i] = decodeRegression(spec, out[i], i);
     regression.add(decoded, 0, s.targets, t * shape.width, shape.width);
     for (let i = 0; i < out.length; i++) scored.push(decoded[i]);
   }

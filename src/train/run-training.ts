@@ -31,6 +31,8 @@ import { validateThroughRuntime } from './run-training-validation.js';
 import { isClassTarget, targetEventKind } from './target-kind.js';
 import { targetStandardisation } from './target-standardisation.js';
 import { Trainer } from './trainer.js';
+import { isVarianceLoss } from './training-contract.js';
+import { toVarianceProxy, varianceScale } from './variance-target.js';
 
 /** Progress callbacks of a run: the loop's, plus warnings (rejected lines, unusable targets). */
 export interface TrainingProgress extends LoopProgress {
@@ -94,7 +96,9 @@ export async function trainOnEvents(
   for (const i of ds.targetIssues) progress.onWarning?.(`${at(i.at)}: unusable target (step kept without one): ${i.detail}`);
   for (const w of dataWarnings(data)) progress.onWarning?.(w);
   const classes = isClassTarget(ds.shape.kind);
-  const targetScale = classes ? undefined : targetStandardisation(ds.series, ds.shape.width);
+  const variance = isVarianceLoss(opts.loss);
+  if (variance) toVarianceProxy(ds.series, ds.shape.kind);
+  const targetScale = classes ? undefined : variance ? varianceScale(ds.series) : targetStandardisation(ds.series, ds.shape.width);
   const manyToOne = opts.outputMode === 'many_to_one';
   const train = trainingSequences(ds.series, ds.inputSize, ds.shape.width, manyToOne, targetScale);
   const validation = validationSequences(ds.series, ds.inputSize, ds.shape.width, targetScale);
@@ -121,7 +125,7 @@ export async function trainOnEvents(
     normalisation: ds.normalisation,
     outputMode: opts.outputMode,
     ...(opts.sequenceGapMs === undefined ? {} : { sequenceGapMs: opts.sequenceGapMs }),
-    output: outputSection(ds, targetScale),
+    output: outputSection(ds, targetScale, variance),
     provenance: provenanceSection(ds, opts, split, loop, now()),
   };
   const saved = await saveModel(opts.out, manifest, model);
@@ -135,7 +139,7 @@ export async function trainOnEvents(
   }
   const baselines = classes
     ? classBaselines(ds.series, ds.shape.outputSize)
-    : regressionBaselines(ds.series, ds.shape.width, targetScale!.mean, opts.ewmaAlpha);
+    : regressionBaselines(ds.series, ds.shape.width, variance ? targetScale!.std : targetScale!.mean, opts.ewmaAlpha, variance || ds.shape.kind === 'next_sq_logret');
   const metrics = { validation: { model: runtime.metrics, baselines }, loss: opts.loss, bestValidationLoss: loop.bestValidationLoss };
   // Same weights, same bytes: only the manifest gains its metrics.
   await saveModel(opts.out, { ...manifest, metrics }, model);

@@ -4,6 +4,7 @@
  *
  *     next_logret      ln(price_{t+1} / price_t)
  *     next_abs_logret  |ln(price_{t+1} / price_t)|
+ *     next_sq_logret   ln(price_{t+1} / price_t)², a variance proxy
  *     next_direction   class of that return: 0 down (r < -flat), 1 flat (|r| <= flat), 2 up (r > flat)
  *
  * Vector targets come from the event's own `target` field (absent: no target at that step):
@@ -14,7 +15,10 @@
 import type { EventKind } from '../events/model-event.js';
 import type { LossKind } from './training-contract.js';
 
-export const TICK_TARGETS = ['next_logret', 'next_abs_logret', 'next_direction'] as const;
+export const TICK_TARGETS = ['next_logret', 'next_abs_logret', 'next_sq_logret', 'next_direction'] as const;
+
+/** Targets a variance loss (gaussian_nll, qlike) can train on: both read as the proxy r². */
+export const VOLATILITY_TARGETS = ['next_abs_logret', 'next_sq_logret'] as const;
 export const VECTOR_TARGETS = ['value', 'class'] as const;
 export const TARGET_KINDS = [...TICK_TARGETS, ...VECTOR_TARGETS] as const;
 

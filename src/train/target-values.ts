@@ -31,7 +31,7 @@ export interface KeyTargets {
  */
 export function targetShape(kind: TargetKind, keys: readonly KeyEvents[], flatThreshold: number, classes?: number): TargetShape {
   if (kind === 'next_direction') return { kind, width: 1, outputSize: DIRECTION_CLASSES.length, flatThreshold };
-  if (kind === 'next_logret' || kind === 'next_abs_logret') return { kind, width: 1, outputSize: 1, flatThreshold };
+  if (kind === 'next_logret' || kind === 'next_abs_logret' || kind === 'next_sq_logret') return { kind, width: 1, outputSize: 1, flatThreshold };
   if (kind === 'class') {
     let max = -1;
     for (const events of keys) {
@@ -71,7 +71,7 @@ export function keyTargets(events: KeyEvents, shape: TargetShape, issues: Target
     }
     if (t + 1 >= T || events.kind !== 'tick') continue;
     const r = Math.log(events.price(t + 1) / events.price(t));
-    values[t] = shape.kind === 'next_logret' ? r : shape.kind === 'next_abs_logret' ? Math.abs(r) : directionClass(r, shape.flatThreshold);
+    values[t] = shape.kind === 'next_logret' ? r : shape.kind === 'next_abs_logret' ? Math.abs(r) : shape.kind === 'next_sq_logret' ? r * r : directionClass(r, shape.flatThreshold);
     has[t] = 1;
   }
   return { values, has };

@@ -37,6 +37,8 @@ describe('parseTrainingOptions', () => {
     [{ target: undefined }, '--target', /--target is required/],
     [{ target: 'next_direction', loss: 'mse' }, '--loss', /--loss mse does not fit --target next_direction/],
     [{ loss: 'cross_entropy' }, '--loss', /does not fit --target next_logret/],
+    [{ loss: 'qlike' }, '--loss', /--loss qlike forecasts a variance: it needs --target next_abs_logret or next_sq_logret, got next_logret/],
+    [{ target: 'next_direction', loss: 'gaussian_nll' }, '--loss', /gaussian_nll forecasts a variance/],
     [{ valFraction: '1' }, '--val-fraction', /--val-fraction must be a number strictly between 0 and 1; got "1"/],
     [{ lr: '-1' }, '--lr', /--lr must be a number > 0/],
     [{ optimizer: 'rmsprop' }, '--optimizer', /--optimizer must be one of adam, adamw, sgd/],

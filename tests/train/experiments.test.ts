@@ -47,4 +47,13 @@ describe('experiments', () => {
     expect(model.mse).toBeLessThan((validation.baselines.last_value as RegressionMetrics).mse);
     expect(model.mse).toBeLessThan((validation.baselines.train_mean as RegressionMetrics).mse);
   });
+
+  it.each(['gaussian_nll', 'qlike'])('GARCH(1,1) returns: a %s-trained variance forecast beats the training mean and the EWMA of r² on QLIKE', async (loss) => {
+    const lines = garchTicks({ seed: 11, n: 10_000 });
+    const { validation } = await trainOn(lines, { target: 'next_abs_logret', loss, hidden: '8', lr: '0.003', epochs: '15', features: 'log_return' });
+    const model = validation.model as RegressionMetrics;
+    expect(Object.keys(validation.baselines).sort()).toEqual(['ewma', 'last_value', 'train_mean']);
+    expect(model.qlike).toBeLessThan((validation.baselines.train_mean as RegressionMetrics).qlike!);
+    expect(model.qlike).toBeLessThan((validation.baselines.ewma as RegressionMetrics).qlike!);
+  });
 });

@@ -96,7 +96,7 @@ function progressDisplay(epochs: number): TrainingProgress & { stop(): void } {
 }
 
 function metricRow(name: string, m: RegressionMetrics | ClassMetrics): string {
-  const values = 'mse' in m ? `mse=${fmt(m.mse)} mae=${fmt(m.mae)}` : `accuracy=${fmt(m.accuracy)} cross_entropy=${m.crossEntropy === null ? '-' : fmt(m.crossEntropy)}`;
+  const values = 'mse' in m ? `mse=${fmt(m.mse)} mae=${fmt(m.mae)}${m.qlike === undefined ? '' : ` qlike=${fmt(m.qlike)}`}` : `accuracy=${fmt(m.accuracy)} cross_entropy=${m.crossEntropy === null ? '-' : fmt(m.crossEntropy)}`;
   return `  ${name.padEnd(11)} ${values}`;
 }
 
