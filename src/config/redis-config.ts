@@ -14,6 +14,8 @@ export const redisConfigSchema = z.strictObject({
   connectTimeoutMs: z.number().int().positive(),
   /** A command without a reply after this long fails (retriable), so a silent network partition cannot hang a batch. */
   commandTimeoutMs: z.number().int().positive(),
+  /** No stored state for a partition the consumer group consumed before: rebuild it from the log start, or stop. */
+  lostStatePolicy: z.enum(['replay', 'refuse']),
 });
 
 /** The validated `redis` section. */

@@ -6,3 +6,4 @@ export { TrainingDataError } from './training-data-error.js';
 export { StateCorruptError } from './state-corrupt-error.js';
 export { StateFencedError } from './state-fenced-error.js';
 export { StateStoreError } from './state-store-error.js';
+export { StateLostError } from './state-lost-error.js';

@@ -18,10 +18,11 @@ import { ensureTopics, topicPartitionCount } from '../kafka/ensure-topics.js';
 import { isRetriable, kafkaBatchSource } from '../kafka/kafka-batch-source.js';
 import { KafkaRecordSink } from '../kafka/kafka-record-sink.js';
 import { stateResetCounter } from '../metrics/state-reset-counter.js';
+import { kafkaLogPositions } from '../kafka/kafka-log-positions.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {
-  readonly config: Pick<ServiceConfig, 'kafka' | 'events'>;
+  readonly config: Pick<ServiceConfig, 'kafka' | 'events'> & { readonly redis: Pick<ServiceConfig['redis'], 'lostStatePolicy'> };
   readonly loaded: LoadedModel;
   readonly store: StateStore;
   readonly metrics: PipelineMetrics;
@@ -127,6 +128,8 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         now: Date.now,
         onStateReset: stateResetCounter(metrics.registry),
         logger: log,
+        logPositions: kafkaLogPositions(admin, k.groupId),
+        lostStatePolicy: opts.config.redis.lostStatePolicy,
       }),
     )
     .subscribe({

@@ -2,11 +2,13 @@ import { concatMap, type OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
 import { RnnStreamError } from '../errors/index.js';
 import { StateFencedError } from '../errors/state-fenced-error.js';
+import { StateLostError } from '../errors/state-lost-error.js';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ClaimedBatch } from './batch-stages.js';
 import { PartitionContext } from './partition-context.js';
 import type { PartitionTable } from './partition-table.js';
+import type { LogPositions, LostStatePolicy } from './log-positions.js';
 import type { RecordSink } from './record-sink.js';
 import type { StreamMessage } from '../records/stream-message.js';
 import type { StreamBatch } from './stream-batch.js';
@@ -21,6 +23,13 @@ export interface ClaimPartitionDeps {
   readonly metrics: PipelineMetrics;
   readonly now: () => number;
   readonly logger?: Logger;
+  /**
+   * Where the log starts and what the group committed; without it (the embedded demo) a partition
+   * with no stored state always starts fresh.
+   */
+  readonly logPositions?: LogPositions;
+  /** What to do when the store lost a partition's state (default `replay`). */
+  readonly lostStatePolicy?: LostStatePolicy;
 }
 
 /**
@@ -34,6 +43,13 @@ export interface ClaimPartitionDeps {
  * watermark, the state belongs to another log (topic recreated, unclean leader election): that
  * is refused, not ignored. Then it drops the messages at or below the watermark (already
  * applied); when none is left it seeks the source to watermark + 1 and the batch is skipped.
+ *
+ * No stored state (watermark -1) is a first start only if nothing says otherwise: when the group
+ * has a committed offset beyond the log start (or states are stored without a watermark), Redis
+ * lost the partition's writes. Under `lostStatePolicy: replay` the partition's in-memory states are
+ * cleared and the source is sought to the log start, so every key is rebuilt from its first event
+ * (repeated predictions and dead letters are identical); under `refuse` a StateLostError stops the
+ * service. Either way the keys never silently restart from zero state.
  *
  * Order and concurrency: one output per input, in input order (concatMap). Used by the
  * pipeline on one batch at a time per partition.
@@ -64,6 +80,14 @@ export function claimPartition(deps: ClaimPartitionDeps): OperatorFunction<Strea
         );
       }
       const first = Number(batch.messages[0].offset);
+      if (context.watermark < 0 && deps.logPositions) {
+        const logStart = await lostStateLogStart(batch, context, first, deps);
+        if (logStart !== null) {
+          context.states.clear();
+          batch.control.seek(String(logStart));
+          return { ...base, context, disposition: 'skip' };
+        }
+      }
       if (context.watermark >= 0 && first > context.watermark + 1) {
         deps.logger?.warn({ topic: batch.topic, partition: batch.partition, watermark: context.watermark, fetched: first }, 'Kafka position is ahead of the stored state; seeking to watermark + 1');
         batch.control.seek(String(context.watermark + 1));
@@ -78,6 +102,23 @@ export function claimPartition(deps: ClaimPartitionDeps): OperatorFunction<Strea
     }
     return { ...base, context, duplicates, messages: batch.messages.slice(duplicates), disposition: 'apply' };
   });
+}
+
+/**
+ * When the store holds no watermark for the partition but the state evidently existed (the group
+ * committed an offset beyond the log start, or states are stored), returns the log start to replay
+ * from (policy `replay`) or throws StateLostError (policy `refuse`); null for a genuine first start.
+ */
+async function lostStateLogStart(batch: StreamBatch, context: PartitionContext, first: number, deps: ClaimPartitionDeps): Promise<number | null> {
+  const probe = deps.logPositions;
+  if (!probe) return null;
+  const { logStart, committed } = await probe.positions(batch.topic, batch.partition);
+  const committedBeyondStart = committed !== null && committed > logStart && first > logStart;
+  if (!committedBeyondStart && context.states.size === 0) return null;
+  const where = { topic: batch.topic, partition: batch.partition, groupId: probe.groupId, committed: committed ?? -1, logStart, storedKeys: context.states.size };
+  if ((deps.lostStatePolicy ?? 'replay') === 'refuse') throw new StateLostError(where);
+  deps.logger?.warn({ ...where, fetched: first }, 'the state store holds no state for a partition the group consumed before (Redis lost writes?); replaying the partition from the log start');
+  return logStart;
 }
 
 /** Index of the first message whose offset is above `watermark` (messages are in offset order). */

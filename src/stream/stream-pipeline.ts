@@ -9,6 +9,7 @@ import { buildPredictions } from './build-predictions.js';
 import { claimPartition } from './claim-partition.js';
 import { commitBatch } from './commit-batch.js';
 import { decodeMessages } from './decode-messages.js';
+import type { LogPositions, LostStatePolicy } from './log-positions.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
 import type { PartitionTable } from './partition-table.js';
 import { publishDeadLetters } from './publish-dead-letters.js';
@@ -34,6 +35,9 @@ export interface StreamPipelineDeps {
   readonly now: () => number;
   readonly onStateReset?: (count: number) => void;
   readonly logger?: Logger;
+  /** Tells a first start from lost state (see claimPartition); absent in the embedded demo. */
+  readonly logPositions?: LogPositions;
+  readonly lostStatePolicy?: LostStatePolicy;
 }
 
 /**
@@ -55,7 +59,10 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
         table.begin(batch.topic, batch.partition);
         metrics.batchesInFlight.inc();
         return of(batch).pipe(
-          claimPartition({ table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, now, logger: deps.logger }),
+          claimPartition({
+            table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, now, logger: deps.logger,
+            logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy,
+          }),
           decodeMessages(deps.decode),
           advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, onStateReset: deps.onStateReset }),
           buildPredictions(deps.runtime.loaded),
