@@ -12,6 +12,10 @@ const eventsConfigSchema = z.strictObject({
   maxAbsValue: z.number().positive(),
   /** What to do with an event whose timestamp is earlier than its key's previous one. */
   timestampPolicy: z.enum(['apply', 'reject']),
+  /** How producers map keys to input partitions: murmur2 (Java, kafkajs), crc32 or consistent_random (librdkafka). */
+  partitioner: z.enum(['murmur2', 'crc32', 'consistent_random']),
+  /** An event whose key belongs to another partition: dead-letter it (wrong_partition), or apply and count it. */
+  wrongPartitionPolicy: z.enum(['reject', 'count']),
 });
 
 export const serviceConfigSchema = z.strictObject({

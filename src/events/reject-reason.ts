@@ -18,6 +18,8 @@ export const REJECT_REASONS = [
   /** Only under `events.timestampPolicy: reject`: ts earlier than the key's previous event. */
   'timestamp_regression',
   'non_finite_output',
+  /** The key belongs to another partition under `events.partitioner` (a producer with another partitioner). */
+  'wrong_partition',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

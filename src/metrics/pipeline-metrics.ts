@@ -36,6 +36,8 @@ export interface PipelineMetrics {
   readonly timestampRegressions: Counter.Internal;
   /** rnn_stream_dead_letters_total: messages written to the dead-letter topic. */
   readonly deadLetters: Counter.Internal;
+  /** rnn_stream_wrong_partition_events_total: valid events whose key belongs to another partition under events.partitioner. */
+  readonly wrongPartition: Counter.Internal;
   /** rnn_stream_batch_duration_seconds: one input batch, from receipt to commit. */
   readonly batchDuration: Histogram.Internal<string>;
   /** rnn_stream_state_io_duration_seconds by op. */
@@ -117,6 +119,10 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
       'Events whose timestamp was before the previous event of their key (applied in offset order anyway).',
     ),
     deadLetters: counter('rnn_stream_dead_letters_total', 'Messages written to the dead-letter topic.'),
+    wrongPartition: counter(
+      'rnn_stream_wrong_partition_events_total',
+      'Events whose key belongs to another input partition under events.partitioner (dead-lettered, or applied under wrongPartitionPolicy count).',
+    ),
     batchDuration: histogram('rnn_stream_batch_duration_seconds', 'Time to process one input batch, receipt to commit.', BATCH_DURATION_BUCKETS),
     stateIo: { load: stateIo.labels('load'), apply: stateIo.labels('apply'), mark_produced: stateIo.labels('mark_produced') },
     endToEndLatency: histogram(

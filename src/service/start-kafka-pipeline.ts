@@ -19,6 +19,7 @@ import { isRetriable, kafkaBatchSource } from '../kafka/kafka-batch-source.js';
 import { KafkaRecordSink } from '../kafka/kafka-record-sink.js';
 import { stateResetCounter } from '../metrics/state-reset-counter.js';
 import { kafkaLogPositions } from '../kafka/kafka-log-positions.js';
+import { partitionOfKey } from '../kafka/key-partitioner.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {
@@ -130,6 +131,12 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         logger: log,
         logPositions: kafkaLogPositions(admin, k.groupId),
         lostStatePolicy: opts.config.redis.lostStatePolicy,
+        partitionCheck: {
+          policy: events.wrongPartitionPolicy,
+          partitioner: events.partitioner,
+          partitionCount,
+          expected: (key) => partitionOfKey(events.partitioner, key, partitionCount),
+        },
       }),
     )
     .subscribe({

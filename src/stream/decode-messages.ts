@@ -2,16 +2,23 @@ import { map, type OperatorFunction } from 'rxjs';
 import { decodeEvent, type DecodeOptions } from '../events/decode-event.js';
 import type { ClaimedBatch, DeadLetter, DecodedBatch, DecodedEvent } from './batch-stages.js';
 import { deadLetterRecord } from '../records/dead-letter-record.js';
+import type { PartitionCheck } from './partition-check.js';
 
 /**
  * Decodes and validates every message still to apply (events/decode-event.ts). A valid event
  * goes on; a bad one (malformed JSON, missing or wrongly typed field, wrong feature count,
  * non-finite or non-positive number, oversized, null key) becomes a dead letter with its
- * original bytes and the reason. Never throws on input and never touches state.
+ * original bytes and the reason. Never throws on input and never touches state. With a
+ * `check`, a valid event whose key belongs to another partition is dead-lettered as
+ * `wrong_partition` (policy `reject`) or kept (policy `count`); `onWrongPartition` counts both.
  *
  * Order and concurrency: synchronous; one output per input; events keep offset order.
  */
-export function decodeMessages(options: DecodeOptions): OperatorFunction<ClaimedBatch, DecodedBatch> {
+export function decodeMessages(
+  options: DecodeOptions,
+  check?: PartitionCheck,
+  onWrongPartition?: (count: number) => void,
+): OperatorFunction<ClaimedBatch, DecodedBatch> {
   return map((claimed): DecodedBatch => {
     const events: DecodedEvent[] = [];
     const deadLetters: DeadLetter[] = [];
@@ -19,6 +26,15 @@ export function decodeMessages(options: DecodeOptions): OperatorFunction<Claimed
     for (const message of claimed.messages) {
       const key = message.key === null ? null : message.key.toString('utf8');
       const result = decodeEvent(message.value, key, options);
+      const expected = result.ok && check && message.key !== null ? check.expected(message.key) : null;
+      if (expected !== null && expected !== partition) {
+        onWrongPartition?.(1);
+        if (check?.policy === 'reject') {
+          const detail = `key belongs to partition ${expected} of ${check.partitionCount} under the ${check.partitioner} partitioner, not ${partition}`;
+          deadLetters.push({ record: deadLetterRecord(topic, partition, message, { reason: 'wrong_partition', detail }), reason: 'wrong_partition' });
+          continue;
+        }
+      }
       if (result.ok) {
         events.push({ event: result.event, message, offset: Number(message.offset) });
       } else {

@@ -11,6 +11,7 @@ import { commitBatch } from './commit-batch.js';
 import { decodeMessages } from './decode-messages.js';
 import type { LogPositions, LostStatePolicy } from './log-positions.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
+import type { PartitionCheck } from './partition-check.js';
 import type { PartitionTable } from './partition-table.js';
 import { publishDeadLetters } from './publish-dead-letters.js';
 import { publishPredictions } from './publish-predictions.js';
@@ -38,6 +39,8 @@ export interface StreamPipelineDeps {
   /** Tells a first start from lost state (see claimPartition); absent in the embedded demo. */
   readonly logPositions?: LogPositions;
   readonly lostStatePolicy?: LostStatePolicy;
+  /** Checks each key against its partition (events.partitioner); absent in the embedded demo. */
+  readonly partitionCheck?: PartitionCheck;
 }
 
 /**
@@ -63,7 +66,7 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
             table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, now, logger: deps.logger,
             logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy,
           }),
-          decodeMessages(deps.decode),
+          decodeMessages(deps.decode, deps.partitionCheck, (n) => metrics.wrongPartition.inc(n)),
           advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, onStateReset: deps.onStateReset }),
           buildPredictions(deps.runtime.loaded),
           publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
