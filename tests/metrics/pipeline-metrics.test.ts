@@ -34,6 +34,7 @@ describe('createPipelineMetrics', () => {
       'rnn_stream_rejected_events_total',
       'rnn_stream_state_io_duration_seconds',
       'rnn_stream_timestamp_regressions_total',
+      'rnn_stream_wrong_partition_events_total',
     ]);
     expect(names).toContain('process_cpu_user_seconds_total');
   });
