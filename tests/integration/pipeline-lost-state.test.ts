@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StateLostError } from '../../src/errors/state-lost-error.js';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
 import { RedisKeys } from '../../src/state/redis-keys.js';
-import { HEADERS } from '../../src/stream/record-headers.js';
+import { HEADERS } from '../../src/records/record-headers.js';
 import {
   backtest, createTopics, createWorld, drained, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
 } from './pipeline-fixture.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
-import { HEADERS } from '../../src/stream/record-headers.js';
+import { HEADERS } from '../../src/records/record-headers.js';
 import { createTopics, createWorld, drained, saveTestModel, startInProcess, tail, ticks, waitFor, worldConfig, type TestWorld } from './pipeline-fixture.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 
