@@ -15,6 +15,7 @@
 #   RNN_STREAM_KAFKA_PORT             Kafka client port            (default 19092)
 #   RNN_STREAM_KAFKA_CONTROLLER_PORT  KRaft controller port        (default 19093)
 #   RNN_STREAM_REDIS_PORT             Redis port                   (default 16379)
+#   RNN_STREAM_REDIS_APPENDFSYNC      Redis appendfsync: always | everysec | no (default always)
 #   RNN_STREAM_SERVICES_DIR           state: data, logs, pid files (default <repo>/.services)
 #   RNN_STREAM_SERVICES_TIMEOUT       seconds `up` waits for readiness (default 120)
 #   RNN_STREAM_LOG_LINES              lines shown by `logs` and on failure (default 100)
@@ -27,6 +28,7 @@ HERE="$ROOT/deploy/local"
 KAFKA_PORT="${RNN_STREAM_KAFKA_PORT:-19092}"
 CTRL_PORT="${RNN_STREAM_KAFKA_CONTROLLER_PORT:-19093}"
 REDIS_PORT="${RNN_STREAM_REDIS_PORT:-16379}"
+REDIS_APPENDFSYNC="${RNN_STREAM_REDIS_APPENDFSYNC:-always}"
 STATE_DIR="${RNN_STREAM_SERVICES_DIR:-$ROOT/.services}"
 TIMEOUT="${RNN_STREAM_SERVICES_TIMEOUT:-120}"
 LOG_LINES="${RNN_STREAM_LOG_LINES:-100}"
@@ -255,7 +257,7 @@ start_redis() {
   mkdir -p "$REDIS_DIR"
   log "redis: starting $(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$REDIS_PORT"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 \
-    --save "" --appendonly yes --appendfsync always \
+    --save "" --appendonly yes --appendfsync "$REDIS_APPENDFSYNC" \
     --dir "$REDIS_DIR" --daemonize yes \
     --pidfile "$REDIS_PID" --logfile "$REDIS_DIR/redis.log" 9>&- ||
     { redis_logs >&2; die "redis: redis-server failed to start (log above)"; }

@@ -68,6 +68,10 @@ export const kafkaConfigSchema = z.strictObject({
   maxBytesPerPartition: positiveInt,
   maxBytes: positiveInt,
   fetchMaxWaitMs: positiveInt,
+  /** The consumer's retry back-off: it bounds how long recovery after a broker outage waits. */
+  retry: z
+    .strictObject({ initialRetryTimeMs: positiveInt, maxRetryTimeMs: positiveInt, retries: z.number().int().min(0) })
+    .refine((r) => r.maxRetryTimeMs >= r.initialRetryTimeMs, { message: 'maxRetryTimeMs must be >= initialRetryTimeMs', path: ['maxRetryTimeMs'] }),
   topics: topicsSchema,
   producer: producerSchema,
 });

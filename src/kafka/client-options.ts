@@ -3,7 +3,11 @@ import type { KafkaConfig } from '../config/kafka-config.js';
 
 /**
  * The consumer settings of the `kafka` configuration slice for consumer group `groupId`: group
- * timeouts and the fetch limits that bound memory. Topics are never auto-created by consumers.
+ * timeouts, the fetch limits that bound memory, and the retry back-off. kafkajs retries a failed
+ * batch or request after initialRetryTimeMs, doubling (with jitter) up to maxRetryTimeMs, `retries`
+ * times; then the consumer crashes and restarts after at most maxRetryTimeMs (kafkajs waits the
+ * last retry time). Its default cap of 30 s made recovery after a broker outage wait that long;
+ * `kafka.retry` bounds it. Topics are never auto-created by consumers.
  */
 export function consumerOptions(k: KafkaConfig, groupId: string): ConsumerConfig {
   return {
@@ -15,6 +19,7 @@ export function consumerOptions(k: KafkaConfig, groupId: string): ConsumerConfig
     maxBytes: k.maxBytes,
     maxWaitTimeInMs: k.fetchMaxWaitMs,
     allowAutoTopicCreation: false,
+    retry: { initialRetryTime: k.retry.initialRetryTimeMs, maxRetryTime: k.retry.maxRetryTimeMs, retries: k.retry.retries },
   };
 }
 
