@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly invalidRate: number;
   /** Extra `kafka` settings of the service (e.g. retry) merged into the run's config. */
   readonly kafkaOverrides?: Record<string, unknown>;
+  /** The short CI run: fewer faults of each kind. */
+  readonly smoke?: boolean;
 }
 
 export interface RunResult {
@@ -113,6 +115,7 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
   const rng = new SeededRandom(seed * 31 + scenario.name.length);
   const ctx: ScenarioContext = {
     pool, services: opts.services, proxy: opts.proxy, sessionTimeoutMs: SESSION_TIMEOUT_MS,
+    count: (full, smoke) => (opts.smoke ? smoke : full),
     sleep: (ms) => sleep(ms),
     fault: (label) => {
       faults++;

@@ -65,7 +65,7 @@ try {
     for (let seed = o.seed; seed < o.seed + o.seeds; seed++) {
       console.log(`chaos: ${scenario.name} seed ${seed}: ${scenario.description}`);
       const result = await runScenario(scenario, seed, {
-        root, workDir: `${o.dir}/runs`, services, proxy, events, keys: o.keys, rate: o.rate, invalidRate: o.invalidRate,
+        root, workDir: `${o.dir}/runs`, services, proxy, events, keys: o.keys, rate: o.rate, invalidRate: o.invalidRate, smoke: o.smoke,
         kafkaOverrides: o.kafkaRetryMaxMs === undefined ? undefined : { retry: { maxRetryTimeMs: o.kafkaRetryMaxMs } },
       });
       results.push(result);

@@ -9,6 +9,8 @@ export interface ScenarioContext {
   /** The proxy between the workers and Redis. */
   readonly proxy: TcpProxy;
   readonly sessionTimeoutMs: number;
+  /** `full` faults of a kind in a normal run, `smoke` in the short CI run. */
+  count(full: number, smoke: number): number;
   sleep(ms: number): Promise<void>;
   /** Records that a fault was injected now. */
   fault(label: string): void;

@@ -40,14 +40,14 @@ export const SCENARIOS: readonly Scenario[] = [
     description: 'one process, SIGKILLed and restarted 10 times',
     workers: 1,
     appendfsync: 'always',
-    run: (ctx, rng) => sigkills(ctx, rng, 10),
+    run: (ctx, rng) => sigkills(ctx, rng, ctx.count(10, 3)),
   },
   {
     name: 'sigkill-three',
     description: 'three processes, 12 SIGKILLs of a random one, each restarted',
     workers: 3,
     appendfsync: 'always',
-    run: (ctx, rng) => sigkills(ctx, rng, 12),
+    run: (ctx, rng) => sigkills(ctx, rng, ctx.count(12, 3)),
   },
   {
     name: 'sigterm',
@@ -164,7 +164,7 @@ export const SCENARIOS: readonly Scenario[] = [
     workers: 2,
     appendfsync: 'always',
     run: async (ctx, rng) => {
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < ctx.count(6, 3); i++) {
         await pause(ctx, rng, 1, 4);
         ctx.fault('drop Redis connections');
         ctx.note(`reset ${ctx.proxy.dropAll()} sockets`);
