@@ -7,21 +7,24 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export class TcpProxy {
   private readonly server: Server;
-  private readonly open = new Set<Socket>();
-  /** Connections cut so far. */
+  private readonly open: Set<Socket>;
+  /** Sockets reset so far. */
   dropped = 0;
 
-  private constructor(server: Server) {
+  private constructor(server: Server, open: Set<Socket>) {
     this.server = server;
+    this.open = open;
   }
 
   /** Starts a proxy on 127.0.0.1:`listenPort` (0: any free port) to 127.0.0.1:`targetPort`. */
   static async start(listenPort: number, targetPort: number): Promise<TcpProxy> {
-    let proxy!: TcpProxy;
+    const open = new Set<Socket>();
     const server = createServer((client) => {
       const upstream = connect({ host: '127.0.0.1', port: targetPort });
-      proxy.track(client);
-      proxy.track(upstream);
+      for (const s of [client, upstream]) {
+        open.add(s);
+        s.on('close', () => open.delete(s));
+      }
       client.pipe(upstream);
       upstream.pipe(client);
       const close = (): void => {
@@ -31,7 +34,7 @@ export class TcpProxy {
       client.on('error', close).on('close', close);
       upstream.on('error', close).on('close', close);
     });
-    proxy = new TcpProxy(server);
+    const proxy = new TcpProxy(server, open);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(listenPort, '127.0.0.1', () => resolve());
@@ -57,10 +60,5 @@ export class TcpProxy {
   async close(): Promise<void> {
     this.dropAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private track(socket: Socket): void {
-    this.open.add(socket);
-    socket.on('close', () => this.open.delete(socket));
   }
 }
