@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/run-backtest.js';
@@ -8,17 +8,7 @@ import { formatForecast } from '../../src/service/live-view-format.js';
 import { startDemo } from '../../src/service/start-demo.js';
 import { newSimTick, SyntheticMarket, tickToJson } from '../../src/simulator/index.js';
 import { loadModel } from '../../src/model/load-model.js';
-
-function collect(): { out: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const out = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString());
-      cb();
-    },
-  });
-  return { out, text: () => chunks.join('') };
-}
+import { textSink } from '../text-sink.js';
 
 /** Value of an unlabelled or labelled sample in Prometheus text format. */
 function sample(metrics: string, series: string): number {
@@ -30,7 +20,7 @@ function sample(metrics: string, series: string): number {
 describe('rnn-stream demo', () => {
   it('prints each symbol with the forecast an offline backtest gives, and /metrics counts every event', async () => {
     const loaded = await loadModel(DEMO_MODEL);
-    const { out, text } = collect();
+    const { out, text } = textSink();
     const market = { symbols: 5, seed: 9, rate: 20_000, order: 'random' as const };
     const demo = await startDemo({
       loaded, ...market, partitions: 3, count: 700, metricsHost: '127.0.0.1', metricsPort: 0, out, tty: false, refreshMs: 20,

@@ -1,18 +1,7 @@
-import { Writable } from 'node:stream';
+import { textSink } from '../text-sink.js';
 import { describe, expect, it } from 'vitest';
 import { LiveView } from '../../src/service/live-view.js';
 import { formatElapsed, formatForecast, formatTable, type LiveSnapshot } from '../../src/service/live-view-format.js';
-
-function sink(): { out: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const out = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString());
-      cb();
-    },
-  });
-  return { out, text: () => chunks.join('') };
-}
 
 const snapshot = (rows: LiveSnapshot['rows'], hidden = 0): LiveSnapshot => ({
   title: 't', elapsedMs: 0, events: 0, predictions: 0, rejected: 0, rate: 0, rows, hidden,
@@ -45,7 +34,7 @@ describe('live view formatting', () => {
 describe('LiveView', () => {
   it('prints plain totals and rows on a non-terminal, with events/s over the last interval', () => {
     let t = 0;
-    const { out, text } = sink();
+    const { out, text } = textSink();
     const view = new LiveView({ symbols: ['AAA', 'BBB', 'CCC'], title: 'demo', out, tty: false, maxRows: 2, now: () => t });
     view.onTick(0, 12.5);
     view.onPrediction('AAA', 0.0001, 7);
@@ -62,7 +51,7 @@ describe('LiveView', () => {
   });
 
   it('redraws over the previous frame on a terminal', () => {
-    const { out, text } = sink();
+    const { out, text } = textSink();
     const view = new LiveView({ symbols: ['AAA', 'BBB'], title: 'demo', out, tty: true, now: () => 0 });
     view.render();
     const first = text();
@@ -73,7 +62,7 @@ describe('LiveView', () => {
   });
 
   it('renders a final frame when stopped', () => {
-    const { out, text } = sink();
+    const { out, text } = textSink();
     const view = new LiveView({ symbols: ['AAA'], title: 'demo', out, tty: false, now: () => 0 });
     view.start();
     view.addEvents(5);
