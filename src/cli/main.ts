@@ -8,6 +8,7 @@ import { registerBacktest } from './commands/backtest.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTrain } from './commands/train.js';
+import { registerRetrain } from './commands/retrain.js';
 import { registerRun } from './commands/run.js';
 import { registerInspect } from './commands/inspect.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerSimulate(program);
   registerTrain(program);
+  registerRetrain(program);
   registerRun(program);
   registerInspect(program);
   return program;

@@ -1,17 +1,28 @@
 /**
- * The validation metrics reported for a model and its naive baselines: MSE and MAE in the
- * target's units for regression (averaged over steps and outputs), and for variance forecasts
- * also the mean QLIKE of the forecast σ² against the proxy r² (losses/qlike-loss.ts; a
- * forecast <= 0 is floored like the proxy); accuracy and mean cross-entropy (natural log) for
- * classes.
+ * The metrics reported for a model and its baselines: MSE and MAE in the target's units for
+ * regression (averaged over steps and outputs); accuracy and mean cross-entropy (natural log)
+ * for classes. Volatility forecasts also get the mean QLIKE (losses/qlike-loss.ts: v/h -
+ * ln(v/h) - 1 of a forecast variance h against the proxy v = r^2):
+ *
+ *   variance    the predictions are variance forecasts, the targets the proxies r^2 (a forecast
+ *               <= 0 is floored like the proxy);
+ *   abs_return  the predictions forecast the next ABSOLUTE return yhat, the targets are |r|: for
+ *               normal returns (E|r| = sqrt(2/pi) sigma) yhat implies h = (pi/2) yhat^2, and the
+ *               proxy is the squared target; yhat is floored at {@link QLIKE_ABS_FLOOR}.
  */
 import { qlike, QLIKE_PROXY_FLOOR } from './losses/qlike-loss.js';
+
+/** Smallest absolute-return forecast QLIKE accepts (below it, this value is used). */
+export const QLIKE_ABS_FLOOR = 1e-10;
+
+/** Which QLIKE, if any, a regression accumulator reports (see the file header). */
+export type QlikeMode = 'none' | 'variance' | 'abs_return';
 
 /** Regression metrics over `n` scored steps. */
 export interface RegressionMetrics {
   readonly mse: number;
   readonly mae: number;
-  /** Variance forecasts only. */
+  /** Volatility forecasts only. */
   readonly qlike?: number;
   readonly n: number;
 }
@@ -30,11 +41,11 @@ export class RegressionAccumulator {
   private steps = 0;
   private values = 0;
   private ql = 0;
-  private readonly variance: boolean;
+  private readonly mode: QlikeMode;
 
-  /** `variance`: the predictions are variance forecasts and the targets variance proxies (adds QLIKE). */
-  constructor(variance = false) {
-    this.variance = variance;
+  /** `mode`: which QLIKE to add (none, variance forecasts, absolute-return forecasts). */
+  constructor(mode: QlikeMode = 'none') {
+    this.mode = mode;
   }
 
   /** Adds one step: `width` predictions from `pred[pOff..]` against `target[tOff..]`. */
@@ -43,7 +54,11 @@ export class RegressionAccumulator {
       const e = pred[pOff + i] - target[tOff + i];
       this.sq += e * e;
       this.abs += Math.abs(e);
-      if (this.variance) this.ql += qlike(target[tOff + i], Math.max(pred[pOff + i], QLIKE_PROXY_FLOOR));
+      if (this.mode === 'variance') this.ql += qlike(target[tOff + i], Math.max(pred[pOff + i], QLIKE_PROXY_FLOOR));
+      else if (this.mode === 'abs_return') {
+        const yhat = Math.max(pred[pOff + i], QLIKE_ABS_FLOOR);
+        this.ql += qlike(target[tOff + i] * target[tOff + i], (Math.PI / 2) * yhat * yhat);
+      }
     }
     this.values += width;
     this.steps++;
@@ -52,7 +67,7 @@ export class RegressionAccumulator {
   /** The metrics so far (NaN when nothing was added). */
   result(): RegressionMetrics {
     const base = { mse: this.sq / this.values, mae: this.abs / this.values };
-    return this.variance ? { ...base, qlike: this.ql / this.values, n: this.steps } : { ...base, n: this.steps };
+    return this.mode !== 'none' ? { ...base, qlike: this.ql / this.values, n: this.steps } : { ...base, n: this.steps };
   }
 }
 
@@ -93,4 +108,10 @@ export class ClassAccumulator {
   result(): ClassMetrics {
     return { accuracy: this.hits / this.steps, crossEntropy: this.withProbabilities ? this.nll / this.steps : null, n: this.steps };
   }
+}
+
+/** The QLIKE of a target: variance forecasts (a log-variance model, or the r^2 target), absolute-return forecasts, or none. */
+export function qlikeMode(target: string, varianceForecast: boolean): QlikeMode {
+  if (varianceForecast || target === 'next_sq_logret') return 'variance';
+  return target === 'next_abs_logret' ? 'abs_return' : 'none';
 }

@@ -42,6 +42,8 @@ export interface DatasetOptions {
   readonly classes?: number;
   /** Market inputs derived from ticks, in order. */
   readonly marketInputs: readonly MarketInput[];
+  /** `class` target: skip non-integer targets (reported) instead of refusing the data. */
+  readonly allowContinuousClass?: boolean;
 }
 
 /** Everything training needs from the events, with what the manifest must record. */
@@ -64,7 +66,7 @@ export function buildDataset(data: EventSet, opts: DatasetOptions): Dataset {
   }
   const features: FeatureSpec = data.kind === 'tick' ? { kind: 'market', inputs: [...opts.marketInputs] } : { kind: 'vector' };
   const inputSize = data.kind === 'tick' ? opts.marketInputs.length : data.vectorSize;
-  const shape = targetShape(opts.target, data.keys, opts.flatThreshold, opts.classes);
+  const shape = targetShape(opts.target, data.keys, opts.flatThreshold, opts.classes, opts.allowContinuousClass);
   const issues: TargetIssue[] = [...data.targetIssues];
   const tickTarget = data.kind === 'tick';
   const manyToOne = opts.outputMode === 'many_to_one';

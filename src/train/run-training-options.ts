@@ -49,6 +49,8 @@ export interface TrainingRunOptions {
   readonly classes: number | undefined;
   readonly features: readonly MarketInput[];
   readonly ewmaAlpha: number;
+  /** `class` target: accept (report and skip) non-integer targets instead of refusing the data. */
+  readonly allowContinuousClass: boolean;
 }
 
 /** Defaults of every option that has one. */
@@ -127,6 +129,7 @@ export function parseTrainingOptions(raw: RawTrainingOptions): TrainingRunOption
     classes: raw.classes === undefined ? undefined : integer(raw.classes, 0, '--classes', 2, MAX_DIMENSION),
     features: raw.features === undefined ? d.features : marketInputs(raw.features),
     ewmaAlpha: number(raw.ewmaAlpha ?? String(d.ewmaAlpha), '--ewma-alpha', (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
+    allowContinuousClass: raw.allowContinuousClass === 'true',
   };
 }
 

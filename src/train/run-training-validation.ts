@@ -7,7 +7,7 @@
 import { buildPrediction, decodeRegression } from '../records/prediction.js';
 import type { LoadedModel } from '../model/load-model.js';
 import { ModelRuntime } from '../runtime/model-runtime.js';
-import { ClassAccumulator, RegressionAccumulator, type ClassMetrics, type RegressionMetrics } from './baseline-metrics.js';
+import { ClassAccumulator, qlikeMode, RegressionAccumulator, type ClassMetrics, type RegressionMetrics } from './baseline-metrics.js';
 import { splitPart, type KeySeries } from './dataset-key-series.js';
 import { inputOrder } from './input-order.js';
 import { predictionLine } from '../records/prediction-line.js';
@@ -41,7 +41,7 @@ export function validateThroughRuntime(
   const classes = isClassTarget(shape.kind);
   const spec = loaded.manifest.output ?? { decode: 'identity' as const };
   const decoded = new Float64Array(out.length);
-  const regression = new RegressionAccumulator(spec.decode === 'log_variance' || shape.kind === 'next_sq_logret');
+  const regression = new RegressionAccumulator(qlikeMode(shape.kind, spec.decode === 'log_variance'));
   const classAcc = new ClassAccumulator(true);
   const scored: number[] = [];
   let lines = 0;

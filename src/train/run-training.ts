@@ -16,8 +16,8 @@ import { loadModel } from '../model/load-model.js';
 import { SeededRandom } from '../model/random.js';
 import { RnnModel } from '../model/rnn-model.js';
 import { saveModel, type SavedModel } from '../model/save-model.js';
-import type { ClassMetrics, RegressionMetrics } from './baseline-metrics.js';
-import { classBaselines, regressionBaselines } from './baseline-predictors.js';
+import { qlikeMode, type ClassMetrics, type RegressionMetrics } from './baseline-metrics.js';
+import { classBaselines, fitRegressionBaselines, regressionBaselines } from './baseline-predictors.js';
 import { buildDataset, type Dataset, type SplitRule } from './dataset-build.js';
 import { trainingSequences, validationSequences } from './dataset-sequences.js';
 import { dataWarnings } from './data-warnings.js';
@@ -41,7 +41,7 @@ export interface TrainingProgress extends LoopProgress {
   onRead?(bytesRead: number, totalBytes: number): void;
 }
 
-/** Validation metrics of the model and of each baseline, side by side. */
+/** Metrics of the model and of each baseline on one part (validation or test), side by side. */
 export interface ValidationMetrics {
   readonly model: RegressionMetrics | ClassMetrics;
   readonly baselines: Record<string, RegressionMetrics | ClassMetrics>;
@@ -52,6 +52,8 @@ export interface TrainingResult extends SavedModel {
   readonly predictionsPath: string;
   readonly loop: LoopResult;
   readonly validation: ValidationMetrics;
+  /** The same on the test window, when the split has one. */
+  readonly test?: ValidationMetrics;
   readonly dataset: Dataset;
   readonly data: EventSet;
 }
@@ -92,6 +94,7 @@ export async function trainOnEvents(
     flatThreshold: opts.flatThreshold,
     classes: opts.classes,
     marketInputs: opts.features,
+    allowContinuousClass: opts.allowContinuousClass,
   });
   for (const i of ds.targetIssues) progress.onWarning?.(`${at(i.at)}: unusable target (step kept without one): ${i.detail}`);
   for (const w of dataWarnings(data)) progress.onWarning?.(w);
@@ -137,13 +140,24 @@ export async function trainOnEvents(
   } finally {
     file.close();
   }
-  const baselines = classes
-    ? classBaselines(ds.series, ds.shape.outputSize)
-    : regressionBaselines(ds.series, ds.shape.width, variance ? targetScale!.std : targetScale!.mean, opts.ewmaAlpha, variance || ds.shape.kind === 'next_sq_logret');
-  const metrics = { validation: { model: runtime.metrics, baselines }, loss: opts.loss, bestValidationLoss: loop.bestValidationLoss };
+  // Variance models train on the proxy r^2 (scaled by its training mean, kept as output.std).
+  const volatility = qlikeMode(ds.shape.kind, variance);
+  const trainMean = variance ? targetScale!.std : targetScale?.mean;
+  const fit = classes ? undefined : fitRegressionBaselines(ds.series, ds.shape, ds.inputSize, trainMean!, opts.ewmaAlpha, volatility);
+  const baselinesOf = (which: 'validation' | 'test') => (fit ? regressionBaselines(ds.series, fit, which) : classBaselines(ds.series, ds.shape.outputSize, which));
+  const validationMetrics = { model: runtime.metrics, baselines: baselinesOf('validation') };
+  const hasTest = split.kind === 'time' && split.testFrom !== undefined;
+  const test = hasTest ? { model: validateThroughRuntime(await loadModel(saved.manifestPath), ds.series, ds.shape, 'test').metrics, baselines: baselinesOf('test') } : undefined;
+  const metrics = {
+    validation: validationMetrics,
+    ...(test ? { test } : {}),
+    ...(fit?.volatility ? { garch11: fit.volatility.garch } : {}),
+    loss: opts.loss,
+    bestValidationLoss: loop.bestValidationLoss,
+  };
   // Same weights, same bytes: only the manifest gains its metrics.
   await saveModel(opts.out, { ...manifest, metrics }, model);
-  return { ...saved, predictionsPath, loop, validation: { model: runtime.metrics, baselines }, dataset: ds, data };
+  return { ...saved, predictionsPath, loop, validation: validationMetrics, ...(test ? { test } : {}), dataset: ds, data };
 }
 
 /** `line N` for a file, `partition P offset O` for Kafka. */

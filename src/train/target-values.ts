@@ -29,16 +29,28 @@ export interface KeyTargets {
  * The target shape for `kind` over all records: tick targets are fixed; `value` takes the width of
  * the first usable target; `class` has `classes` classes, or the largest index in the data + 1.
  */
-export function targetShape(kind: TargetKind, keys: readonly KeyEvents[], flatThreshold: number, classes?: number): TargetShape {
+export function targetShape(kind: TargetKind, keys: readonly KeyEvents[], flatThreshold: number, classes?: number, allowContinuousClass = false): TargetShape {
   if (kind === 'next_direction') return { kind, width: 1, outputSize: DIRECTION_CLASSES.length, flatThreshold };
   if (kind === 'next_logret' || kind === 'next_abs_logret' || kind === 'next_sq_logret') return { kind, width: 1, outputSize: 1, flatThreshold };
   if (kind === 'class') {
     let max = -1;
+    let numbers = 0;
+    let fractional = 0;
+    let example = 0;
     for (const events of keys) {
       for (let t = 0; t < events.length; t++) {
         const v = events.target(t);
-        if (typeof v !== 'number' && v.length === 1 && isClassIndex(v[0])) max = Math.max(max, v[0]);
+        if (typeof v === 'number') continue;
+        numbers++;
+        if (v.length === 1 && isClassIndex(v[0])) max = Math.max(max, v[0]);
+        else if (v.length === 1 && !Number.isInteger(v[0]) && fractional++ === 0) example = v[0];
       }
+    }
+    if (fractional > 0 && !allowContinuousClass) {
+      throw new DatasetError(
+        `target "class" needs integer class indices, but ${fractional} of ${numbers} targets are not integers (e.g. ${example}): ` +
+          'the target looks continuous; use --target value, or --allow-continuous-class to skip those steps',
+      );
     }
     const k = classes ?? max + 1;
     if (k < 2) throw new DatasetError('target "class" needs integer class indices in "target" (at least two classes)');

@@ -79,7 +79,7 @@ describe('rnn-stream train (tick events, next_logret)', () => {
     expect(n).toBe(58);
     expect(v.model.n).toBe(58);
     expect(v.model.mse).toBeCloseTo(sq / n, 12);
-    expect(Object.keys(v.baselines).sort()).toEqual(['ewma', 'last_value', 'train_mean', 'zero']);
+    expect(Object.keys(v.baselines).sort()).toEqual(['last_value', 'linear_ls', 'train_mean', 'zero']);
   });
 
   it('has no train/serve skew: backtest of the saved model reproduces the validation predictions byte for byte', async () => {

@@ -52,8 +52,8 @@ describe('experiments', () => {
     const lines = garchTicks({ seed: 11, n: 10_000 });
     const { validation } = await trainOn(lines, { target: 'next_abs_logret', loss, hidden: '8', lr: '0.003', epochs: '15', features: 'log_return' });
     const model = validation.model as RegressionMetrics;
-    expect(Object.keys(validation.baselines).sort()).toEqual(['ewma', 'last_value', 'train_mean']);
+    expect(Object.keys(validation.baselines).sort()).toEqual(['ewma_variance', 'garch11_mle', 'last_value', 'linear_ls', 'train_mean']);
     expect(model.qlike).toBeLessThan((validation.baselines.train_mean as RegressionMetrics).qlike!);
-    expect(model.qlike).toBeLessThan((validation.baselines.ewma as RegressionMetrics).qlike!);
+    expect(model.qlike).toBeLessThan((validation.baselines.ewma_variance as RegressionMetrics).qlike!);
   });
 });

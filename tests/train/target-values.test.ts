@@ -59,8 +59,8 @@ describe('vector targets', () => {
 
   it('class: integer indices, as many classes as the largest index + 1 unless given', () => {
     const recs = vectors([0, 2, 1, 1.5, -1]);
-    expect(targetShape('class', [recs], 0).outputSize).toBe(3);
-    const shape = targetShape('class', [recs], 0, 5);
+    expect(targetShape('class', [recs], 0, undefined, true).outputSize).toBe(3);
+    const shape = targetShape('class', [recs], 0, 5, true);
     expect(shape).toMatchObject({ width: 1, outputSize: 5 });
     const issues: TargetIssue[] = [];
     const { values, has } = keyTargets(recs, shape, issues);
@@ -74,6 +74,14 @@ describe('vector targets', () => {
     const issues: TargetIssue[] = [];
     keyTargets(recs, targetShape('class', [recs], 0, 2), issues);
     expect(issues).toEqual([{ at: { partition: -1, pos: 3 }, detail: expect.stringMatching(/class 3 is not below the number of classes \(2\)/) }]);
+  });
+
+  it('class: refuses a continuous target (non-integer values) unless told to skip them', () => {
+    const recs = vectors([0.25, 1, 0.5, 2]);
+    expect(() => targetShape('class', [recs], 0)).toThrow(
+      'target "class" needs integer class indices, but 2 of 4 targets are not integers (e.g. 0.25): the target looks continuous; use --target value, or --allow-continuous-class to skip those steps',
+    );
+    expect(targetShape('class', [recs], 0, undefined, true).outputSize).toBe(3);
   });
 
   it('refuses a target kind the events cannot provide', () => {

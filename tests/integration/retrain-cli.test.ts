@@ -1,0 +1,101 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { garchTicks } from '../../examples/data/gen-garch.js';
+import { runCli, type CliResult } from '../cli/run-cli.js';
+import { integrationServices, skipIntegration, uniqueName, type IntegrationServices } from './services.js';
+
+const T0 = Date.UTC(2025, 0, 2);
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+
+describe.skipIf(skipIntegration)('rnn-stream retrain on a real Kafka topic', () => {
+  let services: IntegrationServices;
+  let admin: Admin;
+  let dir: string;
+  let configFile: string;
+  let first: CliResult;
+  const topic = uniqueName('retrain-ticks');
+
+  beforeAll(async () => {
+    services = await integrationServices();
+    const kafka = new Kafka({ clientId: 'retrain-test', brokers: services.kafkaBrokers, logLevel: logLevel.NOTHING });
+    admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    // 3 keys x 1,500 GARCH ticks, one a second (the record timestamp is the event's ts).
+    const lines = garchTicks({ n: 1500, keys: 3, seed: 4 });
+    const messages = lines.map((l) => {
+      const e = JSON.parse(l) as { symbol: string; ts: number };
+      return { key: e.symbol, value: l, timestamp: String(e.ts) };
+    });
+    for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic, messages: messages.slice(i, i + 1000) });
+    await producer.disconnect();
+    dir = await mkdtemp(join(tmpdir(), 'rnn-stream-retrain-'));
+    configFile = join(dir, 'config.yaml');
+    await writeFile(configFile, `kafka:\n  brokers: ["${services.kafkaBrokers.join('","')}"]\n  inputTopic: ${topic}\n  groupId: ${uniqueName('retrain-live')}\n`);
+    first = await retrain('first');
+  }, 240_000);
+
+  afterAll(async () => {
+    await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin?.disconnect();
+    await services?.stop();
+  });
+
+  function retrain(out: string, extra: string[] = []): Promise<CliResult> {
+    return runCli([
+      'retrain', '--config', configFile, '--from', at(100), '--to', at(1400), '--validate-from', at(1000), '--test-from', at(1200),
+      '--target', 'next_abs_logret', '--features', 'log_return', '--hidden', '4', '--epochs', '3', '--window', '50', '--seed', '7', '--out', join(dir, out), ...extra,
+    ]);
+  }
+
+  it('prints one table: candidate and every baseline, named, with validation and test MSE/MAE/QLIKE', () => {
+    expect(first.stderr).not.toMatch(/Error/);
+    expect(first.code).toBe(0);
+    const header = first.stdout.split('\n')[0];
+    for (const col of ['validation mse', 'validation mae', 'validation qlike', 'test mse', 'test qlike', 'test n']) expect(header).toContain(col);
+    for (const row of ['candidate', 'zero', 'train_mean', 'last_value', 'linear_ls', 'ewma_variance', 'garch11_mle']) expect(first.stdout).toMatch(new RegExp(`^${row} `, 'm'));
+    expect(first.stdout).toContain('RiskMetrics EWMA variance');
+    expect(first.stderr).toMatch(/^replay 3900\/3900 messages/m);
+    expect(first.stderr.match(/^epoch \d\/3 /gm)).toHaveLength(3);
+  });
+
+  it('records the range, the splits and the data hash in the manifest; validation predictions carry partition and offset', async () => {
+    const manifest = JSON.parse(await readFile(join(dir, 'first', `${topic}-next_abs_logret.json`), 'utf-8'));
+    const p = manifest.provenance;
+    expect(p).toMatchObject({ input: `kafka:${topic}`, topic, from: at(100), to: at(1400), validEvents: 3900, eventKind: 'tick' });
+    expect(p.partitions.reduce((n: number, q: { messages: number }) => n + q.messages, 0)).toBe(3900);
+    expect(p.split).toMatchObject({ validateFrom: at(1000), testFrom: at(1200) });
+    expect(p.split.train).toMatchObject({ events: 2700, from: at(100), to: at(999) });
+    expect(p.split.validation).toMatchObject({ events: 600, from: at(1000), to: at(1199) });
+    expect(p.split.test).toMatchObject({ events: 600, from: at(1200), to: at(1399) });
+    expect(p.inputSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.metrics.test.baselines.garch11_mle.n).toBe(600 - 3);
+    expect(manifest.metrics.garch11.alpha + manifest.metrics.garch11.beta).toBeLessThan(1);
+    const lines = (await readFile(join(dir, 'first', 'validation-predictions.jsonl'), 'utf-8')).trim().split('\n');
+    expect(lines).toHaveLength(600);
+    const lineOne = JSON.parse(lines[0]) as { partition: number; offset: string; ts: number };
+    expect(lineOne.ts).toBeGreaterThanOrEqual(T0 + 1_000_000);
+    expect(typeof lineOne.offset).toBe('string');
+  });
+
+  it('is reproducible: the same range, options and seed give byte-identical weights and data hash', async () => {
+    const second = await retrain('second');
+    expect(second.code).toBe(0);
+    const name = `${topic}-next_abs_logret`;
+    const [a, b] = await Promise.all(['first', 'second'].map((d) => readFile(join(dir, d, `${name}.safetensors`))));
+    expect(Buffer.compare(a, b)).toBe(0);
+    const [ma, mb] = await Promise.all(['first', 'second'].map(async (d) => JSON.parse(await readFile(join(dir, d, `${name}.json`), 'utf-8')).provenance.inputSha256));
+    expect(ma).toBe(mb);
+  }, 240_000);
+
+  it('refuses a --validate-from outside the range before reading anything', async () => {
+    const bad = await runCli(['retrain', '--config', configFile, '--from', at(100), '--to', at(200), '--validate-from', at(300), '--target', 'next_logret', '--out', join(dir, 'bad')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--validate-from must be inside (--from, --to)');
+  });
+});
