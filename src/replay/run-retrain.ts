@@ -13,6 +13,7 @@ import type { TrainingRunOptions } from '../train/run-training-options.js';
 import { validateThroughRuntime } from '../train/run-training-validation.js';
 import { at, trainOnEvents, type TrainingProgress, type TrainingResult } from '../train/run-training.js';
 import { targetEventKind } from '../train/target-kind.js';
+import { isVarianceLoss } from '../train/training-contract.js';
 import { readTopicEvents } from './read-topic-events.js';
 import type { RetrainWindow } from './retrain-window.js';
 
@@ -86,8 +87,10 @@ export async function runRetrain(opts: RetrainOptions): Promise<RetrainResult> {
     const { label, loaded } = opts.champion;
     const target = loaded.manifest.output?.target;
     const kind = loaded.manifest.features.kind === 'market' ? 'tick' : 'vector';
-    if (target !== training.target || kind !== data.kind) {
-      rows.push({ name: 'champion', description: label, note: `not comparable: it predicts ${target ?? 'an unknown target'} from ${kind} events` });
+    const forecastsVariance = loaded.manifest.output?.decode === 'log_variance';
+    if (target !== training.target || kind !== data.kind || forecastsVariance !== isVarianceLoss(training.loss)) {
+      const what = forecastsVariance ? 'the variance of ' : '';
+      rows.push({ name: 'champion', description: label, note: `not comparable: it predicts ${what}${target ?? 'an unknown target'} from ${kind} events` });
     } else {
       const validation = validateThroughRuntime(loaded, ds.series, ds.shape, 'validation').metrics;
       const test = result.test ? validateThroughRuntime(loaded, ds.series, ds.shape, 'test').metrics : undefined;

@@ -35,6 +35,7 @@ describe('regressionBaselines', () => {
     // last value: predicts 2 for step 3, 6 for step 4
     expect(b.last_value).toEqual({ mse: (16 + 4) / 2, mae: 3, n: 2 });
     expect(b.ewma_variance).toBeUndefined();
+    expect(b.zero.qlike).toBeUndefined();
   });
 
   it('falls back to the training mean before a key\'s first target and skips steps without a target', () => {
@@ -60,7 +61,7 @@ describe('regressionBaselines', () => {
     const y = [0.01, 0.02, 0.005, 0.03, 0.01, 0.015, 0.02, 0.004];
     const s = series(y, 5, [1, 1, 1, 1, 1, 0, 0, 0], [0, 0, 0, 0, 0, 1, 1, 1]);
     const trainMean = y.slice(0, 5).reduce((a, v) => a + v, 0) / 5;
-    const fit = fitRegressionBaselines([s], shapeOf('next_abs_logret'), 1, [trainMean], 0.06);
+    const fit = fitRegressionBaselines([s], shapeOf('next_abs_logret'), 1, [trainMean], 0.06, 'abs_return');
     const b = regressionBaselines([s], fit, 'validation');
     const g = fit.volatility!.garch;
     expect(g.alpha + g.beta).toBeLessThan(1);
@@ -78,13 +79,26 @@ describe('regressionBaselines', () => {
       garch = g.omega + g.alpha * v * v + g.beta * garch;
     });
     const mse = (p: number[]) => p.reduce((a, v, i) => a + (v - y[5 + i]) ** 2, 0) / p.length;
-    const qlike = (p: number[]) => p.reduce((a, v, i) => a + Math.log((Math.PI / 2) * v * v) + y[5 + i] ** 2 / ((Math.PI / 2) * v * v), 0) / p.length;
+    // QLIKE v/h - ln(v/h) - 1 with the proxy v = y^2 and h = (pi/2) yhat^2.
+    const qlike = (p: number[]) =>
+      p.reduce((a, v, i) => {
+        const ratio = y[5 + i] ** 2 / ((Math.PI / 2) * v * v);
+        return a + ratio - Math.log(ratio) - 1;
+      }, 0) / p.length;
     expect(b.ewma_variance.mse).toBeCloseTo(mse(ewmaPred), 15);
     expect(b.ewma_variance.qlike).toBeCloseTo(qlike(ewmaPred), 10);
     expect(b.garch11_mle.mse).toBeCloseTo(mse(garchPred), 15);
     expect(b.garch11_mle.qlike).toBeCloseTo(qlike(garchPred), 10);
     // QLIKE of the training-mean forecast, from its definition.
     expect(b.train_mean.qlike).toBeCloseTo(qlike([trainMean, trainMean, trainMean]), 10);
+    // On r^2 targets (a variance model) the same recursions are reported as variances, without zero.
+    const sq = series(y.map((v) => v * v), 5, [1, 1, 1, 1, 1, 0, 0, 0], [0, 0, 0, 0, 0, 1, 1, 1]);
+    const vfit = fitRegressionBaselines([sq], shapeOf('next_abs_logret'), 1, [0], 0.06, 'variance');
+    const vb = regressionBaselines([sq], vfit, 'validation');
+    expect(vb.zero).toBeUndefined();
+    expect(vfit.volatility!.garch.logLikelihood).toBeCloseTo(g.logLikelihood, 9);
+    const ewmaVar = ewmaPred.map((p) => (Math.PI / 2) * p * p);
+    expect(vb.ewma_variance.mse).toBeCloseTo(ewmaVar.reduce((a, v, i) => a + (v - y[5 + i] ** 2) ** 2, 0) / 3, 18);
   });
 });
 
