@@ -47,7 +47,8 @@ const topicsSchema = z.strictObject({
 });
 
 export const kafkaConfigSchema = z.strictObject({
-  clientId: z.string().min(1),
+  /** Null: `<hostname>-<pid>`, distinct per instance. */
+  clientId: z.string().min(1).nullable(),
   brokers: z.array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port')).min(1),
   ssl: z.union([z.boolean(), tlsFilesSchema], {
     error: 'must be true, false, or an object with ca, cert, key, rejectUnauthorized, servername',

@@ -26,6 +26,8 @@ export const serviceConfigSchema = z.strictObject({
   metrics: z.strictObject({
     host: z.string().min(1),
     port: z.number().int().min(0).max(65535),
+    /** How often the consumer lag gauge is refreshed from the broker's offsets. */
+    lagRefreshMs: z.number().int().min(100),
   }),
   shutdown: z.strictObject({ gracefulTimeoutMs: z.number().int().positive() }),
   logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),

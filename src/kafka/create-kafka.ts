@@ -1,16 +1,20 @@
+import { hostname } from 'node:os';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConnectionConfig } from '../config/kafka-config.js';
 import { tlsOptions } from '../config/tls-options.js';
+import { kafkaLogLevel } from './kafka-log-level.js';
 
 /**
  * A kafkajs client from the `kafka` configuration slice: brokers, client id, timeouts, TLS (PEM
  * files read once, here) and SASL (plain, SCRAM-SHA-256/512). kafkajs' log lines go to `logger`
- * (pino) when given, at their own level; without one kafkajs logs nothing.
+ * (pino) when given, at their own level except routine rebalance and reconnect messages, which
+ * kafkajs logs as errors and which go out at info (see kafka-log-level.ts); without one kafkajs
+ * logs nothing.
  */
 export function createKafka(config: KafkaConnectionConfig, logger?: Logger): Kafka {
   const options: KafkaJsConfig = {
-    clientId: config.clientId,
+    clientId: config.clientId ?? defaultClientId(),
     brokers: [...config.brokers],
     connectionTimeout: config.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
@@ -20,6 +24,11 @@ export function createKafka(config: KafkaConnectionConfig, logger?: Logger): Kaf
   };
   if (config.sasl) options.sasl = saslOptions(config.sasl);
   return new Kafka(options);
+}
+
+/** `<hostname>-<pid>`: tells instances apart in broker logs and the group's member list. */
+export function defaultClientId(): string {
+  return `${hostname()}-${process.pid}`;
 }
 
 function saslOptions(sasl: NonNullable<KafkaConnectionConfig['sasl']>): SASLOptions {
@@ -34,11 +43,7 @@ function saslOptions(sasl: NonNullable<KafkaConnectionConfig['sasl']>): SASLOpti
   }
 }
 
-function forward(logger: Logger, { level, log }: LogEntry): void {
-  const { message, ...rest } = log;
-  const fields = { component: 'kafkajs', ...rest };
-  if (level === logLevel.ERROR) logger.error(fields, message);
-  else if (level === logLevel.WARN) logger.warn(fields, message);
-  else if (level === logLevel.INFO) logger.info(fields, message);
-  else logger.debug(fields, message);
+function forward(logger: Logger, entry: LogEntry): void {
+  const { message, ...rest } = entry.log;
+  logger[kafkaLogLevel(entry)]({ component: 'kafkajs', ...rest }, message);
 }

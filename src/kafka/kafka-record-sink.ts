@@ -9,6 +9,8 @@ export interface KafkaRecordSinkOptions {
   readonly compression: 'none' | 'gzip';
   /** Records are sent in requests of at most about this many bytes (default 512 KiB, under the broker's 1 MiB default). */
   readonly maxRequestBytes?: number;
+  /** Called once for each produce request that fails (before the error is thrown). */
+  readonly onError?: (error: unknown) => void;
 }
 
 /**
@@ -21,12 +23,14 @@ export class KafkaRecordSink implements RecordSink {
   private readonly acks: -1 | 1;
   private readonly compression: CompressionTypes;
   private readonly maxRequestBytes: number;
+  private readonly onError: ((error: unknown) => void) | undefined;
 
   constructor(producer: Producer, options: KafkaRecordSinkOptions) {
     this.producer = producer;
     this.acks = options.acks;
     this.compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
     this.maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
+    this.onError = options.onError;
   }
 
   async send(topic: string, records: readonly SinkRecord[]): Promise<void> {
@@ -38,12 +42,17 @@ export class KafkaRecordSink implements RecordSink {
         bytes += recordBytes(records[end]);
         end++;
       }
-      await this.producer.send({
-        topic,
-        messages: records.slice(start, end) as Message[],
-        acks: this.acks,
-        compression: this.compression,
-      });
+      try {
+        await this.producer.send({
+          topic,
+          messages: records.slice(start, end) as Message[],
+          acks: this.acks,
+          compression: this.compression,
+        });
+      } catch (error) {
+        this.onError?.(error);
+        throw error;
+      }
       start = end;
     }
   }

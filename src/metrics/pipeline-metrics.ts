@@ -1,9 +1,17 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { PROJECT_VERSION } from '../config/project-version.js';
 import { REJECT_REASONS, type RejectReason } from '../events/reject-reason.js';
-import { BATCH_DURATION_BUCKETS, END_TO_END_LATENCY_BUCKETS, STATE_IO_BUCKETS } from './metric-buckets.js';
+import { ActivityClock } from './activity-clock.js';
+import { BucketHistogram } from './bucket-histogram.js';
+import { ConsumerLag } from './consumer-lag.js';
+import { BATCH_DURATION_BUCKETS, BATCH_MESSAGES_BUCKETS, END_TO_END_LATENCY_BUCKETS, MODEL_STEP_BUCKETS, STATE_IO_BUCKETS } from './metric-buckets.js';
 
 /** The state-store operations timed by rnn_stream_state_io_duration_seconds. */
 export type StateIoOp = 'load' | 'apply' | 'mark_produced';
+
+/** What became of a batch, for rnn_stream_batches_total (the pipeline's BatchStatus). */
+export type BatchStatusLabel = 'committed' | 'skipped' | 'fenced' | 'stale' | 'failed';
+const BATCH_STATUSES: readonly BatchStatusLabel[] = ['committed', 'skipped', 'fenced', 'stale', 'failed'];
 
 /** Identity of the running model, for rnn_stream_model_info. */
 export interface ModelInfo {
@@ -18,6 +26,8 @@ export interface PipelineMetricsOptions {
   readonly defaultMetrics?: boolean;
   /** Prefix for the default metrics (default '': the standard `process_*`/`nodejs_*` names dashboards expect). */
   readonly defaultMetricsPrefix?: string;
+  /** Monotonic milliseconds for busy/back-pressure time (default performance.now; tests pass a fake). */
+  readonly clock?: () => number;
 }
 
 /**
@@ -40,20 +50,38 @@ export interface PipelineMetrics {
   readonly wrongPartition: Counter.Internal;
   /** rnn_stream_batch_duration_seconds: one input batch, from receipt to commit. */
   readonly batchDuration: Histogram.Internal<string>;
+  /** rnn_stream_model_step_duration_seconds: model work (features and steps) of one batch. */
+  readonly modelStep: Histogram.Internal<string>;
   /** rnn_stream_state_io_duration_seconds by op. */
   readonly stateIo: Readonly<Record<StateIoOp, Histogram.Internal<string>>>;
-  /** rnn_stream_end_to_end_latency_seconds: event ts to its prediction produced. */
-  readonly endToEndLatency: Histogram.Internal<string>;
+  /** rnn_stream_state_io_errors_total: batches failed by a state store error. */
+  readonly stateIoErrors: Counter.Internal;
+  /** rnn_stream_end_to_end_latency_seconds: event ts to its prediction produced (cheap per event). */
+  readonly endToEndLatency: BucketHistogram;
   /** rnn_stream_active_keys: keys whose state this worker holds. */
   readonly activeKeys: Gauge;
   /** rnn_stream_batches_in_flight: batches fetched and not yet committed. */
   readonly batchesInFlight: Gauge;
-  /** Sets rnn_stream_consumer_lag_messages for one assigned partition. */
-  setConsumerLag(topic: string, partition: number, lag: number): void;
-  /** Drops the lag series of a partition this worker no longer owns. */
-  removeConsumerLag(topic: string, partition: number): void;
+  /** rnn_stream_rebalances_total: group (re)joins with a new assignment. */
+  readonly rebalances: Counter.Internal;
+  /** rnn_stream_produce_errors_total: produce requests (predictions, dead letters) that failed. */
+  readonly produceErrors: Counter.Internal;
+  /** rnn_stream_offset_commits_total: offset commits acknowledged by the group coordinator. */
+  readonly offsetCommits: Counter.Internal;
+  /** Per-partition consumer lag (rnn_stream_consumer_lag_messages). */
+  readonly consumerLag: ConsumerLag;
+  /** Sets how many batches the pipeline works on at once (for back-pressure time). */
+  setBatchSlots(slots: number): void;
+  /** A batch of `messages` entered the pipeline: in-flight gauge, busy time, batch size. */
+  batchStarted(messages: number): void;
+  /** A batch left the pipeline with `status`. */
+  batchSettled(status: BatchStatusLabel): void;
+  /** Raises rnn_stream_last_event_timestamp_seconds to `epochMs` if it is newer. */
+  recordEventTime(epochMs: number): void;
   /** Sets rnn_stream_model_info to 1 for `info`, removing the series of any previous model. */
   setModelInfo(info: ModelInfo): void;
+  /** rnn_stream_ready is evaluated by `check` at each scrape (1 ready, 0 not); without it, 0. */
+  setReadinessCheck(check: () => Promise<boolean>): void;
 }
 
 /** Creates the pipeline's metrics on `registry` (never the global one). Call once per registry. */
@@ -65,12 +93,7 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     labelNames: ['outcome'] as const,
     registers,
   });
-  const rejected = new Counter({
-    name: 'rnn_stream_rejected_events_total',
-    help: 'Rejected input events by reason.',
-    labelNames: ['reason'] as const,
-    registers,
-  });
+  const rejected = new Counter({ name: 'rnn_stream_rejected_events_total', help: 'Rejected input events by reason.', labelNames: ['reason'] as const, registers });
   const counter = (name: string, help: string): Counter.Internal => new Counter({ name, help, registers }).labels({});
   const histogram = (name: string, help: string, buckets: readonly number[]): Histogram.Internal<string> =>
     new Histogram({ name, help, buckets: [...buckets], registers }).labels({});
@@ -83,7 +106,7 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
   });
   const lag = new Gauge({
     name: 'rnn_stream_consumer_lag_messages',
-    help: 'Messages between the last consumed offset and the high watermark, per assigned input partition.',
+    help: 'Messages between the applied position and the high watermark, per assigned input partition.',
     labelNames: ['topic', 'partition'] as const,
     registers,
   });
@@ -93,14 +116,42 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     labelNames: ['model', 'version', 'cell'] as const,
     registers,
   });
+  new Gauge({ name: 'rnn_stream_build_info', help: 'The running build (value 1): rnn-stream and Node.js versions.', labelNames: ['version', 'node_version'] as const, registers })
+    .labels(PROJECT_VERSION, process.versions.node)
+    .set(1);
+  const batches = new Counter({ name: 'rnn_stream_batches_total', help: 'Input batches by what became of them.', labelNames: ['status'] as const, registers });
+  const lastEvent = new Gauge({ name: 'rnn_stream_last_event_timestamp_seconds', help: 'Timestamp of the newest applied event (epoch seconds).', registers });
+  let readinessCheck: (() => Promise<boolean>) | undefined;
+  new Gauge({
+    name: 'rnn_stream_ready',
+    help: 'Whether the instance is ready, as /readyz answers (1 ready, 0 not).',
+    registers,
+    async collect() {
+      this.set(readinessCheck ? Number(await readinessCheck().catch(() => false)) : 0);
+    },
+  });
+  // Busy and back-pressure time are added at each change of state and flushed when read (each scrape).
+  const flushed = (name: string, help: string): Counter.Internal =>
+    new Counter({ name, help, registers, collect: () => activity.flush() }).labels({});
+  const activity: ActivityClock = new ActivityClock(
+    flushed('rnn_stream_busy_seconds_total', 'Wall time with at least one batch in the pipeline.'),
+    flushed('rnn_stream_backpressure_seconds_total', 'Wall time with every batch slot taken (the consumer waits for the pipeline).'),
+    options.clock,
+  );
 
   const eventsRejected = events.labels('rejected');
   const byReason = {} as Record<RejectReason, Counter.Internal>;
   for (const reason of REJECT_REASONS) byReason[reason] = rejected.labels(reason);
+  for (const reason of REJECT_REASONS) byReason[reason].inc(0);
   const applied = events.labels('applied');
   const skippedDuplicate = events.labels('skipped_duplicate');
   for (const child of [applied, skippedDuplicate, eventsRejected]) child.inc(0);
   for (const op of ['load', 'apply', 'mark_produced'] as const) stateIo.zero({ op });
+  const byStatus = {} as Record<BatchStatusLabel, Counter.Internal>;
+  for (const status of BATCH_STATUSES) (byStatus[status] = batches.labels(status)).inc(0);
+  const batchesInFlight = new Gauge({ name: 'rnn_stream_batches_in_flight', help: 'Input batches fetched and not yet committed.', registers });
+  const batchMessages = histogram('rnn_stream_batch_messages', 'Messages per input batch.', BATCH_MESSAGES_BUCKETS);
+  let newestEventMs = -Infinity;
 
   if (options.defaultMetrics ?? true) {
     collectDefaultMetrics({ register: registry, prefix: options.defaultMetricsPrefix ?? '' });
@@ -124,27 +175,46 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
       'Events whose key belongs to another input partition under events.partitioner (dead-lettered, or applied under wrongPartitionPolicy count).',
     ),
     batchDuration: histogram('rnn_stream_batch_duration_seconds', 'Time to process one input batch, receipt to commit.', BATCH_DURATION_BUCKETS),
+    modelStep: histogram('rnn_stream_model_step_duration_seconds', 'Model work (features and one step per event) of one input batch.', MODEL_STEP_BUCKETS),
     stateIo: { load: stateIo.labels('load'), apply: stateIo.labels('apply'), mark_produced: stateIo.labels('mark_produced') },
-    endToEndLatency: histogram(
-      'rnn_stream_end_to_end_latency_seconds',
-      'Time from an event timestamp to its prediction being produced.',
-      END_TO_END_LATENCY_BUCKETS,
-    ),
-    activeKeys: new Gauge({ name: 'rnn_stream_active_keys', help: 'Keys whose state this worker holds in memory.', registers }),
-    batchesInFlight: new Gauge({
-      name: 'rnn_stream_batches_in_flight',
-      help: 'Input batches fetched and not yet committed.',
+    stateIoErrors: counter('rnn_stream_state_io_errors_total', 'Input batches failed by a state store (Redis) error.'),
+    endToEndLatency: new BucketHistogram({
+      name: 'rnn_stream_end_to_end_latency_seconds',
+      help: 'Time from an event timestamp to its prediction being produced.',
+      buckets: END_TO_END_LATENCY_BUCKETS,
       registers,
     }),
-    setConsumerLag(topic, partition, value) {
-      lag.labels(topic, String(partition)).set(value);
+    activeKeys: new Gauge({ name: 'rnn_stream_active_keys', help: 'Keys whose state this worker holds in memory.', registers }),
+    batchesInFlight,
+    rebalances: counter('rnn_stream_rebalances_total', 'Consumer group (re)joins with a new partition assignment.'),
+    produceErrors: counter('rnn_stream_produce_errors_total', 'Produce requests (predictions, dead letters) that failed.'),
+    offsetCommits: counter('rnn_stream_offset_commits_total', 'Offset commits acknowledged by the group coordinator.'),
+    consumerLag: new ConsumerLag(lag),
+    setBatchSlots(slots) {
+      activity.setSlots(slots);
     },
-    removeConsumerLag(topic, partition) {
-      lag.remove(topic, String(partition));
+    batchStarted(messages) {
+      batchesInFlight.inc();
+      activity.enter();
+      batchMessages.observe(messages);
+    },
+    batchSettled(status) {
+      batchesInFlight.dec();
+      activity.leave();
+      byStatus[status].inc();
+    },
+    recordEventTime(epochMs) {
+      if (epochMs > newestEventMs) {
+        newestEventMs = epochMs;
+        lastEvent.set(epochMs / 1000);
+      }
     },
     setModelInfo(info) {
       modelInfo.reset();
       modelInfo.labels(info.model, info.version, info.cell).set(1);
+    },
+    setReadinessCheck(check) {
+      readinessCheck = check;
     },
   };
 }

@@ -1,4 +1,6 @@
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import type { ComponentStatus } from '../metrics/readiness.js';
+import { serviceLogger } from './service-logger.js';
 import { Registry } from 'prom-client';
 import type { ServiceConfig } from '../config/service-config.js';
 import { ConfigError, RnnStreamError } from '../errors/index.js';
@@ -18,10 +20,13 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
   if (manifest === null) {
     throw new ConfigError('model.manifest is not set: `run` needs a model (config file, or RNN_STREAM_MODEL_MANIFEST)', { key: 'model.manifest' });
   }
-  const logger = pino({ level: config.logging.level, base: { service: 'rnn-stream' } });
+  const logger = serviceLogger(config.logging.level);
   const loaded = await loadModel(manifest);
   const registry = new Registry();
   const metrics = createPipelineMetrics(registry);
+  const readiness = async (): Promise<ComponentStatus[]> =>
+    pipeline ? pipeline.readiness() : [{ name: 'pipeline', ready: false, detail: 'starting' }];
+  metrics.setReadinessCheck(async () => (await readiness()).every((c) => c.ready));
   const store = openStateStore(config.redis);
   let pipeline: KafkaPipeline | undefined;
   let fatal: unknown;
@@ -29,7 +34,7 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
     registry,
     host: config.metrics.host,
     port: config.metrics.port,
-    readiness: async () => (pipeline ? pipeline.readiness() : [{ name: 'pipeline', ready: false, detail: 'starting' }]),
+    readiness,
   }).catch(async (error: unknown) => {
     await store.close();
     throw error;

@@ -17,13 +17,14 @@ import { createKafka } from '../kafka/create-kafka.js';
 import { ensureTopics, topicPartitionCount } from '../kafka/ensure-topics.js';
 import { isRetriable, kafkaBatchSource } from '../kafka/kafka-batch-source.js';
 import { KafkaRecordSink } from '../kafka/kafka-record-sink.js';
+import { fetchPartitionOffsets } from '../kafka/fetch-partition-offsets.js';
 import { stateResetCounter } from '../metrics/state-reset-counter.js';
 import { kafkaLogPositions } from '../kafka/kafka-log-positions.js';
 import { partitionOfKey } from '../kafka/key-partitioner.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {
-  readonly config: Pick<ServiceConfig, 'kafka' | 'events'> & { readonly redis: Pick<ServiceConfig['redis'], 'lostStatePolicy'> };
+  readonly config: Pick<ServiceConfig, 'kafka' | 'events' | 'metrics'> & { readonly redis: Pick<ServiceConfig['redis'], 'lostStatePolicy'> };
   readonly loaded: LoadedModel;
   readonly store: StateStore;
   readonly metrics: PipelineMetrics;
@@ -87,9 +88,11 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     // A new generation: any partition may have had another owner meanwhile; reload on next batch.
     table.dropAll();
     metrics.activeKeys.set(0);
-    for (const p of assigned) if (!partitions.includes(p)) metrics.removeConsumerLag(k.inputTopic, p);
+    metrics.rebalances.inc();
+    metrics.consumerLag.assign(k.inputTopic, partitions);
     assigned = [...partitions].sort((a, b) => a - b);
     log.info({ topic: k.inputTopic, partitions: assigned }, 'partitions assigned');
+    refreshLag();
     // Checked before any batch of the new generation is applied: a partition beyond the count the
     // state was built with means keys moved (the admin re-check below catches a lower count).
     const beyond = assigned.filter((p) => p >= partitionCount);
@@ -107,6 +110,21 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     );
   };
 
+  // The lag gauge from the broker's offsets, from assignment on and while no batch commits
+  // (a stall, a cold start); applied batches update it in between.
+  let lagRefresh: Promise<void> | undefined;
+  const refreshLag = (): void => {
+    lagRefresh ??= fetchPartitionOffsets(admin, k.groupId, k.inputTopic)
+      .then(
+        (offsets) => metrics.consumerLag.brokerOffsets(k.inputTopic, offsets),
+        (error: unknown) => log.warn({ err: error }, 'cannot fetch input offsets for the lag gauge; trying again later'),
+      )
+      .finally(() => (lagRefresh = undefined));
+  };
+  const lagTimer = setInterval(refreshLag, opts.config.metrics.lagRefreshMs);
+  lagTimer.unref();
+  const removeCommitListener = consumer.on(consumer.events.COMMIT_OFFSETS, () => metrics.offsetCommits.inc());
+
   const subscription: Subscription = kafkaBatchSource({
     consumer,
     topic: k.inputTopic,
@@ -118,7 +136,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
       streamPipeline({
         runtime,
         store: opts.store,
-        sink: new KafkaRecordSink(producer, { acks: k.producer.acks, compression: k.producer.compression }),
+        sink: new KafkaRecordSink(producer, { acks: k.producer.acks, compression: k.producer.compression, onError: () => metrics.produceErrors.inc() }),
         table,
         metrics,
         outputTopic: k.outputTopic,
@@ -170,7 +188,10 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     },
     stop() {
       stopping ??= (async () => {
+        clearInterval(lagTimer);
+        removeCommitListener();
         await consumer.stop();
+        await lagRefresh;
         subscription.unsubscribe();
         await disconnectAll(admin, producer, consumer);
         finish();

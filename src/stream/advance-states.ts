@@ -14,6 +14,8 @@ export interface AdvanceStatesDeps {
   /** `apply`: an event whose ts went back for its key is applied and counted; `reject`: dead-lettered. */
   readonly timestampPolicy: 'apply' | 'reject';
   readonly metrics: PipelineMetrics;
+  /** Monotonic milliseconds (performance.now), for durations. */
+  readonly clock: () => number;
   /** Counts states found with another model version, which are replaced by fresh ones. */
   readonly onStateReset?: (count: number) => void;
 }
@@ -41,6 +43,7 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
     if (decoded.events.length === 0 || context === null) {
       return { ...decoded, applied: [], outputs: EMPTY_OUTPUTS, steps: EMPTY_STEPS, touched: new Map() };
     }
+    const t0 = deps.clock();
     const outputs = new Float32Array(decoded.events.length * outSize);
     const steps = new Float64Array(decoded.events.length);
     const applied: DecodedEvent[] = [];
@@ -76,6 +79,7 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
       applied.push(item);
       touched.set(key, state);
     }
+    metrics.modelStep.observe((deps.clock() - t0) / 1000);
     if (regressions > 0) metrics.timestampRegressions.inc(regressions);
     if (resets > 0) deps.onStateReset?.(resets);
     return { ...decoded, applied, outputs, steps, touched };

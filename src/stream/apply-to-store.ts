@@ -11,7 +11,8 @@ export interface ApplyToStoreDeps {
   readonly store: StateStore;
   readonly table: PartitionTable;
   readonly metrics: PipelineMetrics;
-  readonly now: () => number;
+  /** Monotonic milliseconds (performance.now), for durations. */
+  readonly clock: () => number;
   readonly logger?: Logger;
 }
 
@@ -31,7 +32,7 @@ export function applyToStore(deps: ApplyToStoreDeps): OperatorFunction<Predicted
     if (batch.disposition !== 'apply' || context === null) return { ...batch, watermark: context?.watermark ?? -1 };
     await batch.batch.control.heartbeat();
     const watermark = Number(batch.messages[batch.messages.length - 1].offset);
-    const t0 = deps.now();
+    const t0 = deps.clock();
     try {
       await deps.store.applyBatch({
         partition: context.ref,
@@ -46,7 +47,7 @@ export function applyToStore(deps: ApplyToStoreDeps): OperatorFunction<Predicted
       deps.logger?.warn({ topic: context.ref.topic, partition: context.ref.partition, err: error }, 'partition fenced: dropped its in-memory state');
       return { ...batch, disposition: 'fenced', watermark: error.actual };
     }
-    deps.metrics.stateIo.apply.observe((deps.now() - t0) / 1000);
+    deps.metrics.stateIo.apply.observe((deps.clock() - t0) / 1000);
     context.watermark = watermark;
     return { ...batch, watermark };
   });

@@ -20,7 +20,7 @@ export type Disposition = 'apply' | 'skip' | 'stale' | 'fenced';
 /** After claimPartition: the partition's context and the messages still to apply. */
 export interface ClaimedBatch {
   readonly batch: StreamBatch;
-  /** Clock reading when the batch entered the pipeline (ms), for the batch duration. */
+  /** Monotonic clock reading when the batch entered the pipeline (ms), for the batch duration. */
   readonly startedAt: number;
   readonly disposition: Disposition;
   /** Null unless the disposition is `apply` or `skip`. */

@@ -21,7 +21,8 @@ export interface ClaimPartitionDeps {
   /** Topic the re-produced outbox goes to. */
   readonly outputTopic: string;
   readonly metrics: PipelineMetrics;
-  readonly now: () => number;
+  /** Monotonic milliseconds (performance.now), for durations. */
+  readonly clock: () => number;
   readonly logger?: Logger;
   /**
    * Where the log starts and what the group committed; without it (the embedded demo) a partition
@@ -56,7 +57,7 @@ export interface ClaimPartitionDeps {
  */
 export function claimPartition(deps: ClaimPartitionDeps): OperatorFunction<StreamBatch, ClaimedBatch> {
   return concatMap(async (batch): Promise<ClaimedBatch> => {
-    const startedAt = deps.now();
+    const startedAt = deps.clock();
     const base = { batch, startedAt, context: null, messages: [], duplicates: 0 };
     if (!batch.control.isActive()) return { ...base, disposition: 'stale' };
     await batch.control.heartbeat();
@@ -130,18 +131,18 @@ function firstAbove(messages: readonly StreamMessage[], watermark: number): numb
 
 async function loadContext(batch: StreamBatch, deps: ClaimPartitionDeps): Promise<PartitionContext> {
   const ref = { topic: batch.topic, partition: batch.partition };
-  const t0 = deps.now();
+  const t0 = deps.clock();
   const snapshot = await deps.store.loadPartition(ref);
-  deps.metrics.stateIo.load.observe((deps.now() - t0) / 1000);
+  deps.metrics.stateIo.load.observe((deps.clock() - t0) / 1000);
   const outbox = snapshot.outbox;
   if (outbox && !outbox.produced) {
     if (outbox.messages.length > 0) {
       await deps.sink.send(deps.outputTopic, outbox.messages);
       deps.metrics.predictions.inc(outbox.messages.length);
     }
-    const t1 = deps.now();
+    const t1 = deps.clock();
     await deps.store.markProduced(ref, outbox.watermark);
-    deps.metrics.stateIo.mark_produced.observe((deps.now() - t1) / 1000);
+    deps.metrics.stateIo.mark_produced.observe((deps.clock() - t1) / 1000);
   }
   deps.logger?.info(
     { topic: ref.topic, partition: ref.partition, watermark: snapshot.watermark, keys: snapshot.states.size, reproduced: outbox?.messages.length ?? 0 },

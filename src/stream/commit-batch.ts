@@ -14,20 +14,23 @@ const STATUS: Readonly<Record<AppliedBatch['disposition'], BatchStatus>> = {
 /**
  * Hands the batch's last offset to the source once its state is written and its predictions
  * produced (Kafka: resolveOffset; the commit is advisory, the store's watermark is the truth),
- * updates the lag, key and batch metrics, and turns the batch into its outcome.
+ * updates the lag, event-time, key and batch metrics, and turns the batch into its outcome.
  *
  * Order and concurrency: synchronous; one outcome per batch.
  */
-export function commitBatch(table: PartitionTable, metrics: PipelineMetrics, now: () => number): OperatorFunction<AppliedBatch, BatchOutcome> {
+export function commitBatch(table: PartitionTable, metrics: PipelineMetrics, clock: () => number): OperatorFunction<AppliedBatch, BatchOutcome> {
   return map((applied): BatchOutcome => {
     const { batch } = applied;
     if (applied.disposition === 'apply') {
       const last = batch.messages[batch.messages.length - 1].offset;
       batch.control.commit(last);
       metrics.events.applied.inc(applied.applied.length);
-      if (batch.highWatermark !== '') metrics.setConsumerLag(batch.topic, batch.partition, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));
+      metrics.consumerLag.applied(batch.topic, batch.partition, Number(last) + 1, batch.highWatermark === '' ? NaN : Number(batch.highWatermark));
+      let newest = -Infinity;
+      for (const { event } of applied.applied) if (event.ts > newest) newest = event.ts;
+      if (applied.applied.length > 0) metrics.recordEventTime(newest);
       metrics.activeKeys.set(table.keyCount());
-      metrics.batchDuration.observe((now() - applied.startedAt) / 1000);
+      metrics.batchDuration.observe((clock() - applied.startedAt) / 1000);
     }
     const status = STATUS[applied.disposition];
     return {

@@ -12,6 +12,8 @@ export interface PublishPredictionsDeps {
   readonly metrics: PipelineMetrics;
   /** Epoch milliseconds (end-to-end latency is measured against event timestamps). */
   readonly now: () => number;
+  /** Monotonic milliseconds (performance.now), for durations. */
+  readonly clock: () => number;
 }
 
 /**
@@ -30,8 +32,9 @@ export function publishPredictions(deps: PublishPredictionsDeps): OperatorFuncti
     const producedAt = deps.now();
     deps.metrics.predictions.inc(batch.predictions.length);
     for (const { event } of batch.applied) deps.metrics.endToEndLatency.observe(Math.max(0, producedAt - event.ts) / 1000);
+    const t0 = deps.clock();
     await deps.store.markProduced(batch.context.ref, batch.watermark);
-    deps.metrics.stateIo.mark_produced.observe((deps.now() - producedAt) / 1000);
+    deps.metrics.stateIo.mark_produced.observe((deps.clock() - t0) / 1000);
     return batch;
   });
 }

@@ -1,6 +1,7 @@
 import { catchError, mergeMap, of, tap, type OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
 import type { DecodeOptions } from '../events/decode-event.js';
+import { StateStoreError } from '../errors/state-store-error.js';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { StateStore } from '../state/state-store.js';
 import { advanceStates } from './advance-states.js';
@@ -32,8 +33,10 @@ export interface StreamPipelineDeps {
   readonly timestampPolicy: 'apply' | 'reject';
   /** Batches worked on at once (over all partitions). */
   readonly maxBatchesInFlight: number;
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds (end-to-end latency against event timestamps). */
   readonly now: () => number;
+  /** Monotonic milliseconds for durations (default performance.now). */
+  readonly clock?: () => number;
   readonly onStateReset?: (count: number) => void;
   readonly logger?: Logger;
   /** Tells a first start from lost state (see claimPartition); absent in the embedded demo. */
@@ -56,28 +59,33 @@ export interface StreamPipelineDeps {
  */
 export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<StreamBatch, BatchOutcome> {
   const { table, metrics, now } = deps;
+  const clock = deps.clock ?? (() => performance.now());
+  metrics.setBatchSlots(deps.maxBatchesInFlight);
   return (batches) =>
     batches.pipe(
       mergeMap((batch) => {
         table.begin(batch.topic, batch.partition);
-        metrics.batchesInFlight.inc();
+        metrics.batchStarted(batch.messages.length);
         return of(batch).pipe(
           claimPartition({
-            table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, now, logger: deps.logger,
+            table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, clock, logger: deps.logger,
             logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy,
           }),
           decodeMessages(deps.decode, deps.partitionCheck, (n) => metrics.wrongPartition.inc(n)),
-          advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, onStateReset: deps.onStateReset }),
+          advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset }),
           buildPredictions(deps.runtime.loaded),
           publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
-          applyToStore({ store: deps.store, table, metrics, now, logger: deps.logger }),
-          publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now }),
-          commitBatch(table, metrics, now),
+          applyToStore({ store: deps.store, table, metrics, clock, logger: deps.logger }),
+          publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock }),
+          commitBatch(table, metrics, clock),
         ).pipe(
-          catchError((error: unknown) => of(failedOutcome(batch, error, table))),
+          catchError((error: unknown) => {
+            if (error instanceof StateStoreError) metrics.stateIoErrors.inc();
+            return of(failedOutcome(batch, error, table));
+          }),
           tap((outcome) => {
             table.end(batch.topic, batch.partition);
-            metrics.batchesInFlight.dec();
+            metrics.batchSettled(outcome.status);
             batch.control.settle(outcome);
           }),
         );

@@ -1,11 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { REJECT_REASONS } from '../../src/events/reject-reason.js';
 import { createPipelineMetrics } from '../../src/metrics/pipeline-metrics.js';
 
-const OURS = /^rnn_stream_[a-z_]+_(total|seconds|bytes|messages|keys|info|in_flight)$/;
+const OURS = /^rnn_stream_([a-z_]+_(total|seconds|bytes|messages|keys|info|in_flight)|ready)$/;
 const DEFAULT_PROCESS_METRIC = /^(process|nodejs)_[a-z0-9_]+$/;
-const ALLOWED_LABELS = new Set(['outcome', 'reason', 'op', 'topic', 'partition', 'model', 'version', 'cell']);
+const ALLOWED_LABELS = new Set(['outcome', 'reason', 'op', 'status', 'topic', 'partition', 'model', 'version', 'cell', 'node_version']);
 
 /** Value of one sample in Prometheus text exposition, e.g. `rnn_stream_events_total{outcome="applied"}`. */
 async function sample(registry: Registry, series: string): Promise<number | undefined> {
@@ -23,16 +24,28 @@ describe('createPipelineMetrics', () => {
     for (const name of names) expect(OURS.test(name) || DEFAULT_PROCESS_METRIC.test(name), name).toBe(true);
     expect(names.filter((n) => n.startsWith('rnn_stream_')).sort()).toEqual([
       'rnn_stream_active_keys',
+      'rnn_stream_backpressure_seconds_total',
       'rnn_stream_batch_duration_seconds',
+      'rnn_stream_batch_messages',
       'rnn_stream_batches_in_flight',
+      'rnn_stream_batches_total',
+      'rnn_stream_build_info',
+      'rnn_stream_busy_seconds_total',
       'rnn_stream_consumer_lag_messages',
       'rnn_stream_dead_letters_total',
       'rnn_stream_end_to_end_latency_seconds',
       'rnn_stream_events_total',
+      'rnn_stream_last_event_timestamp_seconds',
       'rnn_stream_model_info',
+      'rnn_stream_model_step_duration_seconds',
+      'rnn_stream_offset_commits_total',
       'rnn_stream_predictions_total',
+      'rnn_stream_produce_errors_total',
+      'rnn_stream_ready',
+      'rnn_stream_rebalances_total',
       'rnn_stream_rejected_events_total',
       'rnn_stream_state_io_duration_seconds',
+      'rnn_stream_state_io_errors_total',
       'rnn_stream_timestamp_regressions_total',
       'rnn_stream_wrong_partition_events_total',
     ]);
@@ -42,7 +55,9 @@ describe('createPipelineMetrics', () => {
   it('uses only small fixed label sets, never an entity key', async () => {
     const registry = new Registry();
     const metrics = createPipelineMetrics(registry, { defaultMetrics: false });
-    metrics.setConsumerLag('ticks', 3, 10);
+    metrics.consumerLag.assign('ticks', [3]);
+    metrics.consumerLag.applied('ticks', 3, 10, 20);
+    metrics.batchSettled('failed');
     metrics.setModelInfo({ model: 'gru-ticks', version: '3', cell: 'gru' });
     for (const metric of await registry.getMetricsAsJSON()) {
       for (const value of metric.values) {
@@ -112,17 +127,6 @@ describe('createPipelineMetrics', () => {
     expect(await sample(registry, 'rnn_stream_end_to_end_latency_seconds_bucket{le="60"}')).toBe(1);
   });
 
-  it('sets and removes consumer lag per partition', async () => {
-    const registry = new Registry();
-    const metrics = createPipelineMetrics(registry, { defaultMetrics: false });
-    metrics.setConsumerLag('ticks', 0, 120);
-    metrics.setConsumerLag('ticks', 1, 5);
-    metrics.setConsumerLag('ticks', 0, 80);
-    expect(await sample(registry, 'rnn_stream_consumer_lag_messages{topic="ticks",partition="0"}')).toBe(80);
-    metrics.removeConsumerLag('ticks', 0);
-    expect(await sample(registry, 'rnn_stream_consumer_lag_messages{topic="ticks",partition="0"}')).toBeUndefined();
-    expect(await sample(registry, 'rnn_stream_consumer_lag_messages{topic="ticks",partition="1"}')).toBe(5);
-  });
 
   it('shows only the current model after a swap', async () => {
     const registry = new Registry();
@@ -149,5 +153,67 @@ describe('createPipelineMetrics', () => {
     createPipelineMetrics(registry, { defaultMetricsPrefix: 'rnn_stream_' });
     expect(registry.getSingleMetric('rnn_stream_process_cpu_user_seconds_total')).toBeDefined();
     expect(registry.getSingleMetric('process_cpu_user_seconds_total')).toBeUndefined();
+  });
+});
+
+describe('createPipelineMetrics: series an operator needs from the first scrape', () => {
+  it('has every rejection reason and batch status at 0 before anything happened', async () => {
+    const registry = new Registry();
+    createPipelineMetrics(registry, { defaultMetrics: false });
+    for (const reason of REJECT_REASONS) expect(await sample(registry, `rnn_stream_rejected_events_total{reason="${reason}"}`), reason).toBe(0);
+    for (const status of ['committed', 'skipped', 'fenced', 'stale', 'failed']) {
+      expect(await sample(registry, `rnn_stream_batches_total{status="${status}"}`), status).toBe(0);
+    }
+    for (const name of ['rebalances', 'produce_errors', 'offset_commits', 'state_io_errors', 'busy_seconds', 'backpressure_seconds']) {
+      expect(await sample(registry, `rnn_stream_${name}_total`), name).toBe(0);
+    }
+  });
+
+  it('names the build: the package version and the Node.js version', async () => {
+    const registry = new Registry();
+    createPipelineMetrics(registry, { defaultMetrics: false });
+    const { version } = JSON.parse(readFileSync('package.json', 'utf-8')) as { version: string };
+    expect(await sample(registry, `rnn_stream_build_info{version="${version}",node_version="${process.versions.node}"}`)).toBe(1);
+  });
+
+  it('answers readiness at each scrape from the check it is given (0 without one or when it throws)', async () => {
+    const registry = new Registry();
+    const metrics = createPipelineMetrics(registry, { defaultMetrics: false });
+    expect(await sample(registry, 'rnn_stream_ready')).toBe(0);
+    let ready = true;
+    metrics.setReadinessCheck(async () => ready);
+    expect(await sample(registry, 'rnn_stream_ready')).toBe(1);
+    ready = false;
+    expect(await sample(registry, 'rnn_stream_ready')).toBe(0);
+    metrics.setReadinessCheck(async () => {
+      throw new Error('redis down');
+    });
+    expect(await sample(registry, 'rnn_stream_ready')).toBe(0);
+  });
+
+  it('keeps the newest event time, in seconds', async () => {
+    const registry = new Registry();
+    const metrics = createPipelineMetrics(registry, { defaultMetrics: false });
+    metrics.recordEventTime(1_700_000_002_500);
+    metrics.recordEventTime(1_700_000_001_000);
+    expect(await sample(registry, 'rnn_stream_last_event_timestamp_seconds')).toBe(1_700_000_002.5);
+  });
+
+  it('counts batches by status, their size, and busy time while they are in flight', async () => {
+    const registry = new Registry();
+    let t = 0;
+    const metrics = createPipelineMetrics(registry, { defaultMetrics: false, clock: () => t });
+    metrics.setBatchSlots(4);
+    metrics.batchStarted(120);
+    t = 250;
+    expect(await sample(registry, 'rnn_stream_batches_in_flight')).toBe(1);
+    expect(await sample(registry, 'rnn_stream_busy_seconds_total')).toBeCloseTo(0.25, 9);
+    metrics.batchSettled('committed');
+    t = 1000;
+    expect(await sample(registry, 'rnn_stream_busy_seconds_total')).toBeCloseTo(0.25, 9);
+    expect(await sample(registry, 'rnn_stream_batches_total{status="committed"}')).toBe(1);
+    expect(await sample(registry, 'rnn_stream_batch_messages_bucket{le="200"}')).toBe(1);
+    expect(await sample(registry, 'rnn_stream_batch_messages_bucket{le="100"}')).toBe(0);
+    expect(await sample(registry, 'rnn_stream_batches_in_flight')).toBe(0);
   });
 });
