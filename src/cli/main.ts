@@ -11,12 +11,14 @@ import { registerTrain } from './commands/train.js';
 import { registerRetrain } from './commands/retrain.js';
 import { registerRun } from './commands/run.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerConfig } from './commands/config.js';
+import { PROJECT_VERSION } from '../config/project-version.js';
 
 /** Builds the program with every sub-command registered. */
 export function buildProgram(): Command {
   const program = new Command('rnn-stream')
     .description('Recurrent neural networks (Elman RNN, GRU, LSTM) on live event streams')
-    .version('0.1.0')
+    .version(PROJECT_VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   registerBacktest(program);
@@ -26,6 +28,7 @@ export function buildProgram(): Command {
   registerRetrain(program);
   registerRun(program);
   registerInspect(program);
+  registerConfig(program);
   return program;
 }
 

@@ -5,6 +5,8 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from '../errors/index.js';
 import { describeIssues } from './config-issues.js';
 import { envLayer } from './env-overrides.js';
+import { expandEnvRefs } from './expand-env-refs.js';
+import { layerAt, parseSetOption } from './parse-set-option.js';
 import { deepFreeze, isPlainObject, mergeConfig } from './merge-config.js';
 import { serviceConfigSchema, type ServiceConfig } from './service-config.js';
 
@@ -27,36 +29,56 @@ export interface LoadConfigOptions {
   readonly file?: string;
   /** Environment to read overrides from; defaults to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Values merged last, over the file and the environment (tests, command-line flags). */
+  /** Values merged over the file and the environment (tests). */
   readonly overrides?: Record<string, unknown>;
+  /** `key.path=value` options (`--set`), merged last, in order; see parse-set-option.ts. */
+  readonly sets?: readonly string[];
   /** Replaces config/default.yaml (tests). */
   readonly defaultsFile?: string;
 }
 
 /**
- * Reads config/default.yaml, merges the `file` over it, then the environment overrides (see
- * env-overrides.ts), then `overrides`; validates the result against the one schema and returns
- * it frozen. Relative paths are resolved against the directory of the file that set them (the
- * working directory for the environment). Throws ConfigError naming the key, value and rule.
+ * Reads config/default.yaml, merges the `file` over it (its `${VAR}` references expanded from
+ * the environment, see expand-env-refs.ts), then the environment overrides (env-overrides.ts),
+ * then `overrides`, then each `--set` option; validates the result against the one schema and
+ * returns it frozen. Relative paths are resolved against the directory of the file that set them
+ * (the working directory for the environment and `--set`). Throws ConfigError naming the key,
+ * value and rule.
  */
 export async function loadConfig(opts: LoadConfigOptions = {}): Promise<ServiceConfig> {
   const defaultsFile = opts.defaultsFile ?? DEFAULT_CONFIG_FILE;
+  const environment = opts.env ?? process.env;
   const sources = new Map<string, string>();
-  let merged = await readLayer(defaultsFile);
+  let merged = await readLayer(defaultsFile, environment);
   if (opts.file) {
     const file = resolve(opts.file);
-    const layer = await readLayer(file);
+    const layer = await readLayer(file, environment);
     recordSources(layer, [], `from ${file}`, sources);
     merged = mergeConfig(merged, layer);
   }
-  const env = envLayer(opts.env ?? process.env, (p) => resolve(p));
+  const env = envLayer(environment, (p) => resolve(p));
   for (const [k, s] of env.sources) sources.set(k, s);
   merged = mergeConfig(merged, env.layer);
   if (opts.overrides) {
     recordSources(opts.overrides, [], 'from overrides', sources);
     merged = mergeConfig(merged, opts.overrides);
   }
+  for (const set of (opts.sets ?? []).map(parseSetOption)) {
+    sources.set(set.key, `from --set ${set.key}`);
+    const withValue = mergeConfig(merged, resolvePaths(layerAt(set.key, set.value), process.cwd()));
+    // `--set redis.password=123456` reads as a number; where the schema wants text at that key,
+    // the text as typed is what was meant.
+    const asText = typeof set.value !== 'string' && set.value !== null && textWanted(withValue, set.key);
+    merged = asText ? mergeConfig(merged, resolvePaths(layerAt(set.key, set.text), process.cwd())) : withValue;
+  }
   return parseServiceConfig(merged, sources, `default from ${defaultsFile}`);
+}
+
+/** Whether the schema rejects the value at `key` and would accept text there. */
+function textWanted(merged: unknown, key: string): boolean {
+  const result = serviceConfigSchema.safeParse(merged);
+  if (result.success) return false;
+  return result.error.issues.some((i) => i.path.join('.') === key && i.code === 'invalid_type' && i.expected === 'string');
 }
 
 /** Validates an already merged configuration object; see {@link loadConfig}. */
@@ -75,7 +97,7 @@ export function parseServiceConfig(
   return deepFreeze(result.data);
 }
 
-async function readLayer(file: string): Promise<unknown> {
+async function readLayer(file: string, env: Readonly<Record<string, string | undefined>>): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf-8');
@@ -91,7 +113,7 @@ async function readLayer(file: string): Promise<unknown> {
   }
   if (layer === null || layer === undefined) return {};
   if (!isPlainObject(layer)) throw new ConfigError(`configuration file ${file} must hold a mapping of sections (kafka, redis, ...)`);
-  return resolvePaths(layer, dirname(file));
+  return resolvePaths(expandEnvRefs(layer, env, file) as Record<string, unknown>, dirname(file));
 }
 
 function resolvePaths(layer: Record<string, unknown>, base: string): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import { runService } from '../../service/run-service.js';
+import { collectSetOption } from '../set-option.js';
 
 /** Registers `rnn-stream run`: the streaming service. */
 export function registerRun(program: Command): void {
@@ -8,16 +9,18 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('Run the pipeline: input topic -> one RNN step per event (per-key state in Redis) -> predictions topic; serves /metrics, /healthz, /readyz.')
     .option('-c, --config <file>', 'configuration file merged over config/default.yaml (see docs/configuration.md)')
+    .option('--set <key=value>', 'override one configuration key, e.g. --set kafka.groupId=prices (repeatable; validated like the file)', collectSetOption, [])
     .addHelpText(
       'after',
       `
-The configuration is validated before anything connects. SIGTERM or SIGINT stops gracefully: the
-batches in hand are finished and committed, then Kafka and Redis are disconnected; past
-shutdown.gracefulTimeoutMs the process exits with code 1. A second signal exits at once.`,
+The configuration is validated before anything connects (\`rnn-stream config check\` validates it
+alone). SIGTERM or SIGINT stops gracefully: the batches in hand are finished and committed, then
+Kafka and Redis are disconnected; past shutdown.gracefulTimeoutMs the process exits with code 1.
+A second signal exits at once.`,
     )
-    .action(async (opts: { config?: string }) => {
+    .action(async (opts: { config?: string; set: string[] }) => {
       try {
-        await runService(await loadConfig({ file: opts.config }));
+        await runService(await loadConfig({ file: opts.config, sets: opts.set }));
       } finally {
         exitIfStillAlive();
       }
