@@ -123,8 +123,8 @@ describe('createPipelineMetrics', () => {
     expect(await sample(registry, 'rnn_stream_state_io_duration_seconds_count{op="mark_produced"}')).toBe(0);
     expect(await sample(registry, 'rnn_stream_batch_duration_seconds_bucket{le="0.025"}')).toBe(1);
     expect(await sample(registry, 'rnn_stream_batch_duration_seconds_bucket{le="0.01"}')).toBe(0);
-    expect(await sample(registry, 'rnn_stream_end_to_end_latency_seconds_bucket{le="30"}')).toBe(0);
-    expect(await sample(registry, 'rnn_stream_end_to_end_latency_seconds_bucket{le="60"}')).toBe(1);
+    expect(await sample(registry, 'rnn_stream_end_to_end_latency_seconds_bucket{le="38.3"}')).toBe(0);
+    expect(await sample(registry, 'rnn_stream_end_to_end_latency_seconds_bucket{le="46.4"}')).toBe(1);
   });
 
 
