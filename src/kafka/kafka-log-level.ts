@@ -6,6 +6,20 @@ const REBALANCE_ERRORS = /REBALANCE_IN_PROGRESS|ILLEGAL_GENERATION|UNKNOWN_MEMBE
 /** kafkajs' messages while it reconnects to a broker (it retries with back-off by itself). */
 const RECONNECT_MESSAGES = /^(Connection error|Connection timeout|Failed to connect to (seed )?broker|Restarting the consumer in )/;
 
+/**
+ * Whether `error` (or an error in its cause chain) only says the group is rebalancing: the batch
+ * that hit it is fetched again by the new owner, which is routine, not a failure to report.
+ */
+export function isRebalanceError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; depth++) {
+    const k = e as { type?: unknown; message?: unknown; cause?: unknown };
+    if (typeof k.type === 'string' && REBALANCE_ERRORS.test(k.type)) return true;
+    if (typeof k.message === 'string' && REBALANCE_ERRORS.test(k.message)) return true;
+    e = k.cause;
+  }
+  return false;
+}
+
 /** The level a log line of kafkajs is written at: pino's level name. */
 export type KafkaLogLevelName = 'error' | 'warn' | 'info' | 'debug';
 

@@ -18,6 +18,7 @@ import { ensureTopics, topicPartitionCount } from '../kafka/ensure-topics.js';
 import { isRetriable, kafkaBatchSource } from '../kafka/kafka-batch-source.js';
 import { KafkaRecordSink } from '../kafka/kafka-record-sink.js';
 import { fetchPartitionOffsets } from '../kafka/fetch-partition-offsets.js';
+import { isRebalanceError } from '../kafka/kafka-log-level.js';
 import { stateResetCounter } from '../metrics/state-reset-counter.js';
 import { kafkaLogPositions } from '../kafka/kafka-log-positions.js';
 import { partitionOfKey } from '../kafka/key-partitioner.js';
@@ -160,7 +161,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     .subscribe({
       next: (o) => {
         if (o.status === 'failed') {
-          const level = isRetriable(o.error) ? 'warn' : 'error';
+          const level = isRebalanceError(o.error) ? 'info' : isRetriable(o.error) ? 'warn' : 'error';
           log[level]({ topic: o.topic, partition: o.partition, err: o.error }, 'batch failed; it will be fetched again');
         }
       },

@@ -1,6 +1,6 @@
 import { logLevel, type LogEntry } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { kafkaLogLevel } from '../../src/kafka/kafka-log-level.js';
+import { isRebalanceError, kafkaLogLevel } from '../../src/kafka/kafka-log-level.js';
 
 const entry = (level: logLevel, message: string, extra: Record<string, unknown> = {}): LogEntry => ({
   namespace: 'test',
@@ -29,5 +29,17 @@ describe('kafkaLogLevel', () => {
     expect(kafkaLogLevel(entry(logLevel.WARN, 'KafkaJS v2.0.0 switched default partitioner'))).toBe('warn');
     expect(kafkaLogLevel(entry(logLevel.INFO, 'Consumer has joined the group'))).toBe('info');
     expect(kafkaLogLevel(entry(logLevel.DEBUG, 'Request Fetch'))).toBe('debug');
+  });
+});
+
+describe('isRebalanceError', () => {
+  it('finds a rebalance in the error or its cause chain, and nothing else', () => {
+    const protocol = Object.assign(new Error('The group is rebalancing, so a rejoin is needed'), { type: 'REBALANCE_IN_PROGRESS' });
+    expect(isRebalanceError(protocol)).toBe(true);
+    expect(isRebalanceError(new Error('batch failed', { cause: new Error('x', { cause: protocol }) }))).toBe(true);
+    expect(isRebalanceError(Object.assign(new Error('stale'), { type: 'ILLEGAL_GENERATION' }))).toBe(true);
+    expect(isRebalanceError(new Error('Connection error: ECONNREFUSED'))).toBe(false);
+    expect(isRebalanceError(Object.assign(new Error('bad'), { type: 'TOPIC_AUTHORIZATION_FAILED' }))).toBe(false);
+    expect(isRebalanceError('REBALANCE_IN_PROGRESS')).toBe(false);
   });
 });
