@@ -17,6 +17,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# The metrics server binds loopback by default; in a container it must listen on every interface.
+ENV RNN_STREAM_METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

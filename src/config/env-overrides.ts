@@ -23,6 +23,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'RNN_STREAM_REDIS_USERNAME', key: 'redis.username', type: 'string' },
   { name: 'RNN_STREAM_REDIS_PASSWORD', key: 'redis.password', type: 'string' },
   { name: 'RNN_STREAM_MODEL_MANIFEST', key: 'model.manifest', type: 'string', path: true },
+  { name: 'RNN_STREAM_METRICS_HOST', key: 'metrics.host', type: 'string' },
   { name: 'RNN_STREAM_METRICS_PORT', key: 'metrics.port', type: 'int' },
   { name: 'RNN_STREAM_LOG_LEVEL', key: 'logging.level', type: 'string' },
 ];

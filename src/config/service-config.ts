@@ -10,6 +10,8 @@ const eventsConfigSchema = z.strictObject({
   maxBytes: z.number().int().positive(),
   maxKeyLength: z.number().int().positive(),
   maxAbsValue: z.number().positive(),
+  /** Milliseconds an event's ts may be ahead of the wall clock; later ones are dead-lettered (timestamp_out_of_range). */
+  maxFutureSkewMs: z.number().int().min(0),
   /** What to do with an event whose timestamp is earlier than its key's previous one. */
   timestampPolicy: z.enum(['apply', 'reject']),
   /** How producers map keys to input partitions: murmur2 (Java, kafkajs), crc32 or consistent_random (librdkafka). */
@@ -21,13 +23,23 @@ const eventsConfigSchema = z.strictObject({
 export const serviceConfigSchema = z.strictObject({
   kafka: kafkaConfigSchema,
   redis: redisConfigSchema,
-  model: z.strictObject({ manifest: z.string().min(1).nullable() }),
+  model: z.strictObject({
+    manifest: z.string().min(1).nullable(),
+    /** Accept a weights path that is absolute or leaves the manifest's folder. */
+    allowWeightsOutsideManifestDir: z.boolean(),
+    /** Largest accepted weights file, bytes. */
+    maxWeightsBytes: z.number().int().positive(),
+  }),
   events: eventsConfigSchema,
   metrics: z.strictObject({
     host: z.string().min(1),
     port: z.number().int().min(0).max(65535),
     /** How often the consumer lag gauge is refreshed from the broker's offsets. */
     lagRefreshMs: z.number().int().min(100),
+    /** Open connections accepted at once; more are closed on accept. */
+    maxConnections: z.number().int().positive(),
+    /** Milliseconds a /readyz answer is reused before the checks run again. */
+    readinessCacheMs: z.number().int().min(0),
   }),
   shutdown: z.strictObject({ gracefulTimeoutMs: z.number().int().positive() }),
   logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),

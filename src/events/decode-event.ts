@@ -25,6 +25,12 @@ export interface DecodeOptions {
 
 export const DEFAULT_DECODE_LIMITS = { maxBytes: 65_536, maxKeyLength: 256, maxAbsValue: 1e15 } as const;
 
+/** Latest accepted event time whatever the clock: 9999-12-31T23:59:59.999Z (epoch ms). */
+export const MAX_EVENT_TS = 253_402_300_799_999;
+
+/** A lone UTF-16 surrogate: a string that has no exact UTF-8 bytes (it would be stored as U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export type DecodeResult = { readonly ok: true; readonly event: ModelEvent } | ({ readonly ok: false } & Rejection);
 
 const reject = (reason: Rejection['reason'], detail: string): DecodeResult => ({ ok: false, reason, detail });
@@ -33,8 +39,16 @@ const reject = (reason: Rejection['reason'], detail: string): DecodeResult => ({
  * Decodes raw message bytes. `messageKey` is the Kafka message key (null for a message without
  * one; undefined where there is no such thing, e.g. a file line). When given, it must be
  * non-null and equal the body's key, since a key's partition, and so its order, come from it.
+ * `maxTs` is the latest accepted event time (epoch ms; the serving pipeline passes the wall clock
+ * plus `events.maxFutureSkewMs`); later events, and any past {@link MAX_EVENT_TS}, are rejected as
+ * `timestamp_out_of_range`.
  */
-export function decodeEvent(value: Uint8Array | string | null, messageKey: string | null | undefined, opts: DecodeOptions): DecodeResult {
+export function decodeEvent(
+  value: Uint8Array | string | null,
+  messageKey: string | null | undefined,
+  opts: DecodeOptions,
+  maxTs: number = MAX_EVENT_TS,
+): DecodeResult {
   if (value === null) return reject('malformed_json', 'message has no value');
   const size = typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
   if (size > opts.maxBytes) return reject('oversized', `message is ${size} bytes, limit ${opts.maxBytes}`);
@@ -44,11 +58,16 @@ export function decodeEvent(value: Uint8Array | string | null, messageKey: strin
   } catch (err) {
     return reject('malformed_json', (err as Error).message);
   }
-  return validateEvent(body, messageKey, opts);
+  return validateEvent(body, messageKey, opts, maxTs);
 }
 
 /** Validates an already parsed JSON value; see {@link decodeEvent}. */
-export function validateEvent(body: unknown, messageKey: string | null | undefined, opts: DecodeOptions): DecodeResult {
+export function validateEvent(
+  body: unknown,
+  messageKey: string | null | undefined,
+  opts: DecodeOptions,
+  maxTs: number = MAX_EVENT_TS,
+): DecodeResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return reject('not_an_object', 'event must be a JSON object');
   const o = body as Record<string, unknown>;
   const keyField = opts.kind === 'tick' ? 'symbol' : 'key';
@@ -63,9 +82,16 @@ export function validateEvent(body: unknown, messageKey: string | null | undefin
   }
   const key = (messageKey ?? bodyKey) as string;
   if (key.length > opts.maxKeyLength) return reject('oversized', `key is ${key.length} characters, limit ${opts.maxKeyLength}`);
+  if (messageKey === undefined && LONE_SURROGATE.test(key)) {
+    return reject('invalid_key', `"${keyField}" contains a lone UTF-16 surrogate (not valid Unicode, it has no exact UTF-8 bytes)`);
+  }
 
   const ts = parseTimestamp(o.ts);
   if (typeof ts === 'string') return reject(o.ts === undefined ? 'missing_field' : 'bad_timestamp', ts);
+  if (ts > MAX_EVENT_TS) return reject('timestamp_out_of_range', `"ts" ${ts} is after 9999-12-31T23:59:59.999Z`);
+  if (ts > maxTs) {
+    return reject('timestamp_out_of_range', `"ts" ${ts} is ${ts - maxTs} ms beyond the latest accepted time ${maxTs} (events.maxFutureSkewMs ahead of the wall clock)`);
+  }
   const end = o.end ?? false;
   if (typeof end !== 'boolean') return reject('wrong_type', '"end" must be a boolean');
 

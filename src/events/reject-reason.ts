@@ -6,10 +6,14 @@ export const REJECT_REASONS = [
   'malformed_json',
   'not_an_object',
   'null_key',
+  /** The message key is not valid UTF-8 (or a file line's key is not valid Unicode): such keys never get a state. */
+  'invalid_key',
   'key_mismatch',
   'missing_field',
   'wrong_type',
   'bad_timestamp',
+  /** ts after 9999-12-31, or (serving) more than events.maxFutureSkewMs ahead of the wall clock: never stored. */
+  'timestamp_out_of_range',
   'feature_count',
   'non_finite',
   'non_positive_price',

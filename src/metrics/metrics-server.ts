@@ -15,6 +15,8 @@ export interface MetricsServerOptions {
   readonly readiness?: ReadinessCheck;
   /** A readiness check slower than this counts as not ready (default 2000 ms). */
   readonly readinessTimeoutMs?: number;
+  /** Connections open at once (default 64); one more is closed as soon as it is accepted. */
+  readonly maxConnections?: number;
 }
 
 /** A listening metrics server. */
@@ -39,6 +41,8 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       else res.destroy(error instanceof Error ? error : new Error(String(error)));
     });
   });
+  // Bounds what idle or slow clients can hold: sockets past the cap are destroyed on accept.
+  server.maxConnections = options.maxConnections ?? 64;
   await listen(server, host, options.port ?? 9464);
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { open, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { ModelFormatError } from '../errors/index.js';
 import { manifestSchema, type ModelManifest } from './manifest.js';
 import { paramsFromTensors } from './model-params.js';
@@ -77,8 +77,72 @@ export function modelFromBytes(manifest: ModelManifest, weights: Uint8Array, fil
   return new RnnModel(manifest, paramsFromTensors(manifest, tensors, file));
 }
 
+/** Default cap on a weights file's size, bytes (1 GiB: far above any model this service runs). */
+export const DEFAULT_MAX_WEIGHTS_BYTES = 1024 * 1024 * 1024;
+
+/** Limits on the weights file a manifest may name. */
+export interface LoadModelOptions {
+  /** Accept a `weights` path that is absolute or leaves the manifest's folder (default false). */
+  readonly allowWeightsOutsideManifestDir?: boolean;
+  /** Largest accepted weights file, bytes (default DEFAULT_MAX_WEIGHTS_BYTES). */
+  readonly maxWeightsBytes?: number;
+}
+
+/**
+ * Resolves the manifest's `weights` path. Unless allowed, it must be relative and stay inside the
+ * manifest's folder (no absolute path, no `..` climbing out), so a manifest cannot point the
+ * service at an arbitrary file.
+ */
+export function resolveWeightsPath(manifestPath: string, weights: string, allowOutside = false): string {
+  const dir = dirname(manifestPath);
+  const path = resolve(dir, weights);
+  if (allowOutside) return path;
+  const rel = relative(dir, path);
+  if (isAbsolute(weights) || rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new ModelFormatError(
+      `weights path ${JSON.stringify(weights)} must be a relative path inside the manifest's folder (set model.allowWeightsOutsideManifestDir to allow others)`,
+      { file: manifestPath },
+    );
+  }
+  return path;
+}
+
+/**
+ * Reads the weights file after checking, on the open descriptor, that it is a regular file no
+ * larger than the cap (so `/dev/zero`, a FIFO or a huge file is refused before any byte is read).
+ */
+async function readWeights(path: string, maxBytes: number): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (cause) {
+    throw new ModelFormatError('cannot read weights file named by the manifest', { file: path }, { cause });
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new ModelFormatError('weights is not a regular file', { file: path });
+    if (stat.size > maxBytes) {
+      throw new ModelFormatError(`weights file has ${stat.size} bytes, more than the limit of ${maxBytes} (model.maxWeightsBytes)`, { file: path });
+    }
+    const bytes = new Uint8Array(stat.size);
+    let read = 0;
+    while (read < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    if (read !== bytes.length) throw new ModelFormatError(`weights file shrank while read (${read} of ${stat.size} bytes)`, { file: path });
+    return bytes;
+  } catch (cause) {
+    if (cause instanceof ModelFormatError) throw cause;
+    throw new ModelFormatError('cannot read weights file named by the manifest', { file: path }, { cause });
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads a manifest and its weights from disk and builds the model. */
-export async function loadModel(manifestPath: string): Promise<LoadedModel> {
+export async function loadModel(manifestPath: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const path = resolve(manifestPath);
   let text: string;
   try {
@@ -94,13 +158,8 @@ export async function loadModel(manifestPath: string): Promise<LoadedModel> {
     throw new ModelFormatError('manifest is not valid JSON', { file: path }, { cause });
   }
   const manifest = parseManifest(raw, path);
-  const weightsPath = resolve(dirname(path), manifest.weights);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(weightsPath);
-  } catch (cause) {
-    throw new ModelFormatError('cannot read weights file named by the manifest', { file: weightsPath }, { cause });
-  }
+  const weightsPath = resolveWeightsPath(path, manifest.weights, options.allowWeightsOutsideManifestDir ?? false);
+  const bytes = await readWeights(weightsPath, options.maxWeightsBytes ?? DEFAULT_MAX_WEIGHTS_BYTES);
   const model = modelFromBytes(manifest, bytes, weightsPath);
   const version = manifest.version ?? createHash('sha256').update(bytes).digest('hex').slice(0, 12);
   return { manifest, model, version, manifestPath: path, weightsPath };

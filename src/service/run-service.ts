@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import type { ServiceConfig } from '../config/service-config.js';
 import { ConfigError, RnnStreamError } from '../errors/index.js';
 import { createPipelineMetrics } from '../metrics/pipeline-metrics.js';
+import { cachedReadiness } from '../metrics/cached-readiness.js';
 import { startMetricsServer } from '../metrics/metrics-server.js';
 import { loadModel } from '../model/load-model.js';
 import { openStateStore } from './open-state-store.js';
@@ -21,11 +22,17 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
     throw new ConfigError('model.manifest is not set: `run` needs a model (config file, or RNN_STREAM_MODEL_MANIFEST)', { key: 'model.manifest' });
   }
   const logger = serviceLogger(config.logging.level);
-  const loaded = await loadModel(manifest);
+  const loaded = await loadModel(manifest, {
+    allowWeightsOutsideManifestDir: config.model.allowWeightsOutsideManifestDir,
+    maxWeightsBytes: config.model.maxWeightsBytes,
+  });
   const registry = new Registry();
   const metrics = createPipelineMetrics(registry);
-  const readiness = async (): Promise<ComponentStatus[]> =>
-    pipeline ? pipeline.readiness() : [{ name: 'pipeline', ready: false, detail: 'starting' }];
+  // Probes and the rnn_stream_ready gauge share one check per metrics.readinessCacheMs.
+  const readiness = cachedReadiness(
+    async (): Promise<ComponentStatus[]> => (pipeline ? pipeline.readiness() : [{ name: 'pipeline', ready: false, detail: 'starting' }]),
+    config.metrics.readinessCacheMs,
+  );
   metrics.setReadinessCheck(async () => (await readiness()).every((c) => c.ready));
   const store = openStateStore(config.redis);
   let pipeline: KafkaPipeline | undefined;
@@ -34,6 +41,7 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
     registry,
     host: config.metrics.host,
     port: config.metrics.port,
+    maxConnections: config.metrics.maxConnections,
     readiness,
   }).catch(async (error: unknown) => {
     await store.close();

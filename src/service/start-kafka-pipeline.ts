@@ -146,6 +146,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         timestampPolicy: events.timestampPolicy,
         maxBatchesInFlight: k.maxBatchesInFlight,
         now: Date.now,
+        maxFutureSkewMs: events.maxFutureSkewMs,
         onStateReset: stateResetCounter(metrics.registry),
         logger: log,
         logPositions: kafkaLogPositions(admin, k.groupId),

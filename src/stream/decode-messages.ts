@@ -1,13 +1,23 @@
+import { isUtf8 } from 'node:buffer';
 import { map, type OperatorFunction } from 'rxjs';
-import { decodeEvent, type DecodeOptions } from '../events/decode-event.js';
+import { decodeEvent, MAX_EVENT_TS, type DecodeOptions } from '../events/decode-event.js';
 import type { ClaimedBatch, DeadLetter, DecodedBatch, DecodedEvent } from './batch-stages.js';
 import { deadLetterRecord } from '../records/dead-letter-record.js';
 import type { PartitionCheck } from './partition-check.js';
 
+/** The wall clock and how far ahead of it an event's ts may be (`events.maxFutureSkewMs`). */
+export interface DecodeTime {
+  readonly now: () => number;
+  readonly maxFutureSkewMs: number;
+}
+
+/** The default bound: one day ahead of Date.now(). */
+export const DEFAULT_DECODE_TIME: DecodeTime = { now: Date.now, maxFutureSkewMs: 86_400_000 };
+
 /**
  * Decodes and validates every message still to apply (events/decode-event.ts). A valid event
  * goes on; a bad one (malformed JSON, missing or wrongly typed field, wrong feature count,
- * non-finite or non-positive number, oversized, null key) becomes a dead letter with its
+ * non-finite or non-positive number, oversized, null or non-UTF-8 key, ts out of range) becomes a dead letter with its
  * original bytes and the reason. Never throws on input and never touches state. With a
  * `check`, a valid event whose key belongs to another partition is dead-lettered as
  * `wrong_partition` (policy `reject`) or kept (policy `count`); `onWrongPartition` counts both.
@@ -18,14 +28,23 @@ export function decodeMessages(
   options: DecodeOptions,
   check?: PartitionCheck,
   onWrongPartition?: (count: number) => void,
+  time: DecodeTime = DEFAULT_DECODE_TIME,
 ): OperatorFunction<ClaimedBatch, DecodedBatch> {
   return map((claimed): DecodedBatch => {
     const events: DecodedEvent[] = [];
     const deadLetters: DeadLetter[] = [];
     const { topic, partition } = claimed.batch;
+    // One clock read per batch: the bound moves with the wall clock, not per event.
+    const maxTs = Math.min(time.now() + time.maxFutureSkewMs, MAX_EVENT_TS);
     for (const message of claimed.messages) {
+      if (message.key !== null && !isUtf8(message.key)) {
+        // Decoding would replace the bad bytes by U+FFFD and let distinct keys share one state.
+        const rejection = { reason: 'invalid_key' as const, detail: `message key is not valid UTF-8 (${message.key.length} bytes)` };
+        deadLetters.push({ record: deadLetterRecord(topic, partition, message, rejection), reason: 'invalid_key' });
+        continue;
+      }
       const key = message.key === null ? null : message.key.toString('utf8');
-      const result = decodeEvent(message.value, key, options);
+      const result = decodeEvent(message.value, key, options, maxTs);
       const expected = result.ok && check && message.key !== null ? check.expected(message.key) : null;
       if (expected !== null && expected !== partition) {
         onWrongPartition?.(1);

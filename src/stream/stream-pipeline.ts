@@ -9,7 +9,7 @@ import { applyToStore } from './apply-to-store.js';
 import { buildPredictions } from './build-predictions.js';
 import { claimPartition } from './claim-partition.js';
 import { commitBatch } from './commit-batch.js';
-import { decodeMessages } from './decode-messages.js';
+import { DEFAULT_DECODE_TIME, decodeMessages } from './decode-messages.js';
 import type { LogPositions, LostStatePolicy } from './log-positions.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
 import type { PartitionCheck } from './partition-check.js';
@@ -37,6 +37,8 @@ export interface StreamPipelineDeps {
   readonly now: () => number;
   /** Monotonic milliseconds for durations (default performance.now). */
   readonly clock?: () => number;
+  /** How far ahead of `now` an event's ts may be (events.maxFutureSkewMs; default one day). */
+  readonly maxFutureSkewMs?: number;
   readonly onStateReset?: (count: number) => void;
   readonly logger?: Logger;
   /** Tells a first start from lost state (see claimPartition); absent in the embedded demo. */
@@ -71,7 +73,10 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
             table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, clock, logger: deps.logger,
             logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy,
           }),
-          decodeMessages(deps.decode, deps.partitionCheck, (n) => metrics.wrongPartition.inc(n)),
+          decodeMessages(deps.decode, deps.partitionCheck, (n) => metrics.wrongPartition.inc(n), {
+            now: deps.now,
+            maxFutureSkewMs: deps.maxFutureSkewMs ?? DEFAULT_DECODE_TIME.maxFutureSkewMs,
+          }),
           advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset }),
           buildPredictions(deps.runtime.loaded),
           publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),

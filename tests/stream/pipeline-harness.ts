@@ -78,7 +78,7 @@ export interface BatchRecord {
 }
 
 /** A batch of `messages` starting at `firstOffset`, with a recording control. */
-export function makeBatch(partition: number, firstOffset: number, values: readonly (string | { key: string | null; value: string | Buffer | null })[], opts: { active?: boolean } = {}): BatchRecord {
+export function makeBatch(partition: number, firstOffset: number, values: readonly (string | { key: string | Buffer | null; value: string | Buffer | null })[], opts: { active?: boolean } = {}): BatchRecord {
   const commits: string[] = [];
   const seeks: string[] = [];
   let settle!: (o: BatchOutcome) => void;
