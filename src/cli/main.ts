@@ -3,7 +3,9 @@
  * registers itself here; this file only wires them and maps errors to exit codes.
  */
 import { Command, CommanderError } from 'commander';
+import { redactSecrets } from '../config/redact-secrets.js';
 import { ConfigError, RnnStreamError } from '../errors/index.js';
+import { ACCESS_FAILURE_EXIT_CODE, accessFailure } from './access-failure.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -34,7 +36,9 @@ export function buildProgram(): Command {
 
 /**
  * Runs the CLI with `argv` (as process.argv) and resolves to the exit code: 0 success,
- * 1 a failure of the run (unreadable model, unreachable service), 2 a usage or configuration error.
+ * 1 a failure of the run (unreadable model, unreachable service), 2 a usage or configuration error,
+ * 3 access denied (wrong password, ACL, TLS handshake: the cause is named, no stack trace).
+ * Messages are printed with URL passwords and private keys masked.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
@@ -46,8 +50,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       // help and version are "errors" in commander's exitOverride mode, with exit code 0
       return err.exitCode === 0 ? 0 : 2;
     }
+    const denied = err instanceof ConfigError ? undefined : accessFailure(err);
+    if (denied) {
+      const detail = err instanceof Error ? ` [${err.message.split('\n')[0]}]` : '';
+      process.stderr.write(redactSecrets(`rnn-stream: ${denied.text}${detail}\n`));
+      return ACCESS_FAILURE_EXIT_CODE;
+    }
     if (err instanceof RnnStreamError) {
-      process.stderr.write(`rnn-stream: ${err.message}${causeText(err)}\n`);
+      process.stderr.write(redactSecrets(`rnn-stream: ${err.message}${causeText(err)}\n`));
       return err instanceof ConfigError ? 2 : 1;
     }
     throw err;

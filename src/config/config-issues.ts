@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { redactValue } from './redact-secrets.js';
 
 /** Where a configuration value came from, for messages: keyed by dotted key. */
 export type ValueSources = ReadonlyMap<string, string>;
@@ -6,7 +7,8 @@ export type ValueSources = ReadonlyMap<string, string>;
 /**
  * One message per validation issue, each naming the key, the value and the rule, and where the
  * value came from when known: `kafka.brokers = [] (from /etc/rnn.yaml): Too small: ...`.
- * Values of keys named `password` are never printed.
+ * Secrets are never printed: values under `password`, `sasl` (but its mechanism and username),
+ * passwords inside URLs and PEM private keys are masked (config/redact-secrets.ts).
  */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown, sources: ValueSources, fallback: string): string[] {
   const lines: string[] = [];
@@ -25,7 +27,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
       lines.push(`${key} is missing: ${issue.message}`);
       continue;
     }
-    const shown = path[path.length - 1] === 'password' ? '<redacted>' : show(value);
+    const shown = show(redactValue(value, path));
     lines.push(`${key} = ${shown} (${sourceOf(key, sources, fallback)}): ${issue.message}`);
   }
   return lines;

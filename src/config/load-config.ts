@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from '../errors/index.js';
 import { describeIssues } from './config-issues.js';
+import { redactSecrets } from './redact-secrets.js';
 import { envLayer } from './env-overrides.js';
 import { expandEnvRefs } from './expand-env-refs.js';
 import { layerAt, parseSetOption } from './parse-set-option.js';
@@ -108,8 +109,11 @@ async function readLayer(file: string, env: Readonly<Record<string, string | und
   try {
     layer = parseYaml(text);
   } catch (cause) {
-    const where = cause instanceof YAMLParseError && cause.linePos ? ` line ${cause.linePos[0].line}` : '';
-    throw new ConfigError(`configuration file ${file}${where} is not valid YAML: ${(cause as Error).message}`, {}, { cause });
+    // The parser's message quotes the offending lines, which may hold a password: only its
+    // first line (the rule and position) is kept, and the quoted parser error is not attached.
+    if (!(cause instanceof YAMLParseError)) throw new ConfigError(`configuration file ${file} cannot be parsed as YAML`, {}, { cause });
+    const where = cause.linePos ? ` line ${cause.linePos[0].line}` : '';
+    throw new ConfigError(`configuration file ${file}${where} is not valid YAML: ${redactSecrets(`${cause.code}: ${cause.message.split('\n')[0]}`)}`);
   }
   if (layer === null || layer === undefined) return {};
   if (!isPlainObject(layer)) throw new ConfigError(`configuration file ${file} must hold a mapping of sections (kafka, redis, ...)`);

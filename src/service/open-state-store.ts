@@ -2,8 +2,13 @@ import type { RedisConfig } from '../config/redis-config.js';
 import { tlsOptions } from '../config/tls-options.js';
 import { RedisStateStore } from '../state/redis-state-store.js';
 
-/** A RedisStateStore from the `redis` configuration section (the store owns its client). */
-export function openStateStore(redis: RedisConfig): RedisStateStore {
+/**
+ * A RedisStateStore from the `redis` configuration section (the store owns its client).
+ * Connection errors go to `onError` (default: dropped here, since every command that needs the
+ * connection fails with the same cause and is reported by its caller; without a listener ioredis
+ * would print each one with a raw stack trace).
+ */
+export function openStateStore(redis: RedisConfig, onError: (error: Error) => void = () => undefined): RedisStateStore {
   const tls = tlsOptions(redis.tls, 'redis.tls');
   return new RedisStateStore({
     keyPrefix: redis.keyPrefix,
@@ -14,6 +19,7 @@ export function openStateStore(redis: RedisConfig): RedisStateStore {
       tls: tls === false ? undefined : tls,
       connectTimeoutMs: redis.connectTimeoutMs,
       commandTimeoutMs: redis.commandTimeoutMs,
+      onError,
     },
   });
 }

@@ -34,7 +34,7 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
     config.metrics.readinessCacheMs,
   );
   metrics.setReadinessCheck(async () => (await readiness()).every((c) => c.ready));
-  const store = openStateStore(config.redis);
+  const store = openStateStore(config.redis, (error) => logger.warn({ err: error }, 'redis connection error'));
   let pipeline: KafkaPipeline | undefined;
   let fatal: unknown;
   const server = await startMetricsServer({

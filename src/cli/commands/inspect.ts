@@ -9,6 +9,7 @@ import { hasCellState } from '../../model/cell-kind.js';
 import { loadModel } from '../../model/load-model.js';
 import type { KeyState } from '../../state/key-state.js';
 import { numberOption } from '../number-option.js';
+import { escapeControl, escapeJsonControl } from '../escape-control.js';
 import { writeLine } from '../write-lines.js';
 import { openStateStore } from '../../service/open-state-store.js';
 
@@ -40,10 +41,10 @@ export function registerInspect(program: Command): void {
       } finally {
         await store.close();
       }
-      if (state === null) throw new RnnStreamError(`no state for key ${JSON.stringify(key)} in ${topic}[${partition}] under prefix ${config.redis.keyPrefix}`);
+      if (state === null) throw new RnnStreamError(`no state for key "${escapeControl(key)}" in ${escapeControl(topic)}[${partition}] under prefix ${escapeControl(config.redis.keyPrefix)}`);
       const layout = config.model.manifest === null ? null : await loadModel(config.model.manifest).then((m) => m.manifest);
       const report = describeState(key, topic, partition, partitionCount, state, layout);
-      await writeLine(process.stdout, opts.json ? JSON.stringify(report) : formatReport(report));
+      await writeLine(process.stdout, opts.json ? escapeJsonControl(JSON.stringify(report)) : formatReport(report));
     });
 }
 
@@ -105,13 +106,13 @@ export function describeState(
   return { ...report, h: layers(0), ...(withC ? { c: layers(L * H) } : {}) };
 }
 
-/** Readable text of a report. */
+/** Readable text of a report; the key, topic and model version with control characters escaped. */
 export function formatReport(r: StateReport): string {
   const vec = (v: number[]): string => `[${v.map((x) => x.toPrecision(6)).join(', ')}]`;
   const lines = [
-    `key           ${r.key}`,
-    `partition     ${r.topic}[${r.partition}]${r.partitionCount === undefined ? '' : ` of ${r.partitionCount}`}`,
-    `model version ${r.modelVersion}`,
+    `key           ${escapeControl(r.key)}`,
+    `partition     ${escapeControl(r.topic)}[${r.partition}]${r.partitionCount === undefined ? '' : ` of ${r.partitionCount}`}`,
+    `model version ${escapeControl(r.modelVersion)}`,
     `step          ${r.step}`,
     `last offset   ${r.lastOffset}`,
     `memory        ${r.memory.seen ? `previous price ${r.memory.prevPrice}, previous ts ${r.memory.prevTs} (${new Date(r.memory.prevTs).toISOString()})` : 'no event seen'}`,

@@ -1,0 +1,43 @@
+/**
+ * Masking of secrets in text that leaves the process (error messages, logs): passwords inside
+ * URLs (`redis://user:pw@host`), values of secret-named keys, PEM private keys.
+ */
+
+/** Shown instead of a secret. */
+export const REDACTED = '<redacted>';
+
+/** `scheme://userinfo@`: the password (or, without a colon, the whole userinfo) is masked. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@"'<>]*)@/gi;
+const PEM_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+/** Keys whose values are secrets wherever they appear (`sasl` may be written as one string). */
+const SECRET_KEYS = new Set(['password', 'passphrase', 'secret', 'token', 'sasl', 'pfx']);
+
+/** `text` with URL passwords and PEM private keys masked. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(URL_USERINFO, (_, scheme: string, info: string) => {
+      const colon = info.indexOf(':');
+      return `${scheme}${colon >= 0 ? `${info.slice(0, colon)}:${REDACTED}` : REDACTED}@`;
+    })
+    .replace(PEM_BLOCK, REDACTED);
+}
+
+/** Whether the value at a dotted configuration path is a secret as a whole. */
+export function isSecretPath(path: readonly string[]): boolean {
+  const i = path.findIndex((p) => SECRET_KEYS.has(p.toLowerCase()));
+  if (i < 0) return false;
+  // Inside `sasl`, the mechanism and the user name may be shown; everything else is secret.
+  const rest = path.slice(i + 1);
+  return !(path[i] === 'sasl' && rest.length === 1 && (rest[0] === 'mechanism' || rest[0] === 'username'));
+}
+
+/** A copy of a configuration value safe to print: secret keys masked, strings redacted. */
+export function redactValue(value: unknown, path: readonly string[] = []): unknown {
+  if (isSecretPath(path)) return REDACTED;
+  if (typeof value === 'string') return redactSecrets(value);
+  if (Array.isArray(value)) return value.map((v, i) => redactValue(v, [...path, String(i)]));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, [...path, k])]));
+  }
+  return value;
+}
