@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { redactValue } from './redact-secrets.js';
+import { REDACTED, redactValue } from './redact-secrets.js';
 
 /** Where a configuration value came from, for messages: keyed by dotted key. */
 export type ValueSources = ReadonlyMap<string, string>;
@@ -27,7 +27,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
       lines.push(`${key} is missing: ${issue.message}`);
       continue;
     }
-    const shown = show(redactValue(value, path));
+    const safe = redactValue(value, path);
+    const shown = safe === REDACTED ? REDACTED : show(safe);
     lines.push(`${key} = ${shown} (${sourceOf(key, sources, fallback)}): ${issue.message}`);
   }
   return lines;
