@@ -22,6 +22,8 @@ export interface BacktestSummary {
   invalid: number;
   invalidByReason: Partial<Record<RejectReason, number>>;
   timestampRegressions: number;
+  /** Token events whose token was not in the vocabulary (applied as the unknown id). */
+  unknownTokens: number;
   keys: number;
 }
 
@@ -47,7 +49,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const decodeOpts = decodeOptionsForModel(opts.loaded.manifest, { ...DEFAULT_DECODE_LIMITS, ...opts.limits });
   const states = new Map<string, KeyState>();
   const summary: BacktestSummary = {
-    lines: 0, blank: 0, predictions: 0, invalid: 0, invalidByReason: {}, timestampRegressions: 0, keys: 0,
+    lines: 0, blank: 0, predictions: 0, invalid: 0, invalidByReason: {}, timestampRegressions: 0, unknownTokens: 0, keys: 0,
   };
   const rl = createInterface({ input: opts.input, crlfDelay: Infinity });
   for await (const raw of rl) {
@@ -82,6 +84,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       continue;
     }
     if (result === 'backwards') summary.timestampRegressions++;
+    if (event.kind === 'token' && event.unknown) summary.unknownTokens++;
     summary.predictions++;
     // Awaited only when the consumer asks to wait (a full output buffer), not once per event.
     const written = opts.onPrediction(buildPrediction(opts.loaded.manifest, opts.loaded.version, event, state.step, runtime.out), line);

@@ -3,10 +3,14 @@
  *
  *     market tick:    {"symbol":"AAPL","ts":1764167400123,"price":189.23,"volume":1200}
  *     generic vector: {"key":"sensor-7","ts":1764167400123,"features":[0.1,2.3]}
+ *     token:          {"key":"doc-7","ts":1764167400123,"token":"word"}  or  {..., "id":17}
  *
+ * A token not in the model's vocabulary decodes to the vocabulary's unknown id (`unknown`
+ * true, counted by the caller); an `id` outside 0 .. size-1 is rejected (token_out_of_range).
  * `ts` is epoch milliseconds or an ISO-8601 string. `end: true` marks the end of a sequence.
  * Never throws on bad input: every problem is a {@link Rejection} with a bounded reason code.
  */
+import type { Vocabulary } from '../model/vocabulary.js';
 import type { EventKind, ModelEvent } from './model-event.js';
 import type { Rejection } from './reject-reason.js';
 
@@ -21,6 +25,8 @@ export interface DecodeOptions {
   readonly maxKeyLength: number;
   /** Largest accepted absolute value of any number (guards against overflow downstream). */
   readonly maxAbsValue: number;
+  /** Token events: the model's vocabulary (required when `kind` is `token`). */
+  readonly vocabulary?: Vocabulary;
 }
 
 export const DEFAULT_DECODE_LIMITS = { maxBytes: 65_536, maxKeyLength: 256, maxAbsValue: 1e15 } as const;
@@ -105,6 +111,8 @@ export function validateEvent(
     return { ok: true, event: { kind: 'tick', key, ts, price, volume, end } };
   }
 
+  if (opts.kind === 'token') return decodeToken(o, key, ts, end, opts);
+
   const features = o.features;
   if (features === undefined) return reject('missing_field', 'missing "features"');
   if (!Array.isArray(features)) return reject('wrong_type', '"features" must be an array of numbers');
@@ -117,6 +125,26 @@ export function validateEvent(
   }
   return { ok: true, event: { kind: 'vector', key, ts, features: features as number[], end } };
 }
+
+function decodeToken(o: Record<string, unknown>, key: string, ts: number, end: boolean, opts: DecodeOptions): DecodeResult {
+  const vocab = opts.vocabulary;
+  if (!vocab) throw new Error('decodeEvent: token events need DecodeOptions.vocabulary');
+  const { token, id } = o;
+  if (token !== undefined && id !== undefined) return reject('wrong_type', 'a token event has "token" or "id", not both');
+  if (token !== undefined) {
+    if (typeof token !== 'string') return reject('wrong_type', '"token" must be a string');
+    if (token.length > MAX_TOKEN_LENGTH) return reject('oversized', `"token" is ${token.length} characters, limit ${MAX_TOKEN_LENGTH}`);
+    const known = vocab.idOf(token);
+    return { ok: true, event: { kind: 'token', key, ts, id: known ?? vocab.unknownId, unknown: known === undefined, end } };
+  }
+  if (id === undefined) return reject('missing_field', 'missing "token" (or "id")');
+  if (typeof id !== 'number' || !Number.isInteger(id)) return reject('wrong_type', '"id" must be an integer');
+  if (id < 0 || id >= vocab.size) return reject('token_out_of_range', `"id" ${id} is outside the vocabulary (0..${vocab.size - 1})`);
+  return { ok: true, event: { kind: 'token', key, ts, id, unknown: false, end } };
+}
+
+/** Longest accepted `token` string, in UTF-16 code units. */
+export const MAX_TOKEN_LENGTH = 1000;
 
 function checkNumber(v: unknown, field: string, maxAbs: number, required: boolean): number | DecodeResult {
   if (v === undefined && required) return reject('missing_field', `missing "${field}"`);

@@ -22,8 +22,21 @@ export interface TickEvent {
   readonly end: boolean;
 }
 
+/** An input event after decoding and validation: one token of a key's text, as a vocabulary id. */
+export interface TokenEvent {
+  readonly kind: 'token';
+  readonly key: string;
+  /** Epoch milliseconds. */
+  readonly ts: number;
+  /** Row of the embedding: the token's id, or the vocabulary's unknown id. */
+  readonly id: number;
+  /** The event's `token` was not in the vocabulary (id is the unknown id). */
+  readonly unknown: boolean;
+  readonly end: boolean;
+}
+
 /** Any decoded input event. */
-export type ModelEvent = VectorEvent | TickEvent;
+export type ModelEvent = VectorEvent | TickEvent | TokenEvent;
 
 /** Which event shape a model reads: `vector` events carry `features`, `tick` events a price. */
 export type EventKind = ModelEvent['kind'];

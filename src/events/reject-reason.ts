@@ -15,6 +15,8 @@ export const REJECT_REASONS = [
   /** ts after 9999-12-31, or (serving) more than events.maxFutureSkewMs ahead of the wall clock: never stored. */
   'timestamp_out_of_range',
   'feature_count',
+  /** A token event's `id` outside the model's vocabulary (0 .. size-1). */
+  'token_out_of_range',
   'non_finite',
   'non_positive_price',
   'negative_volume',

@@ -44,6 +44,8 @@ export interface PipelineMetrics {
   readonly predictions: Counter.Internal;
   /** rnn_stream_timestamp_regressions_total: events applied although their ts went back for their key. */
   readonly timestampRegressions: Counter.Internal;
+  /** rnn_stream_unknown_tokens_total: token events whose token is not in the vocabulary (applied as the unknown id). */
+  readonly unknownTokens: Counter.Internal;
   /** rnn_stream_dead_letters_total: messages written to the dead-letter topic. */
   readonly deadLetters: Counter.Internal;
   /** rnn_stream_wrong_partition_events_total: valid events whose key belongs to another partition under events.partitioner. */
@@ -174,6 +176,7 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
       'rnn_stream_wrong_partition_events_total',
       'Events whose key belongs to another input partition under events.partitioner (dead-lettered, or applied under wrongPartitionPolicy count).',
     ),
+    unknownTokens: counter('rnn_stream_unknown_tokens_total', "Token events whose token is not in the model's vocabulary (applied as its unknown id)."),
     batchDuration: histogram('rnn_stream_batch_duration_seconds', 'Time to process one input batch, receipt to commit.', BATCH_DURATION_BUCKETS),
     modelStep: histogram('rnn_stream_model_step_duration_seconds', 'Model work (features and one step per event) of one input batch.', MODEL_STEP_BUCKETS),
     stateIo: { load: stateIo.labels('load'), apply: stateIo.labels('apply'), mark_produced: stateIo.labels('mark_produced') },

@@ -6,12 +6,15 @@ import { manifestSchema, type ModelManifest } from './manifest.js';
 import { paramsFromTensors } from './model-params.js';
 import { tensorShapes, validateSpec } from './model-spec.js';
 import { RnnModel } from './rnn-model.js';
+import { Vocabulary } from './vocabulary.js';
 import { parseSafetensors } from './safetensors.js';
 
 /** A model ready to run: its manifest, the network, and the version stamped on its outputs. */
 export interface LoadedModel {
   readonly manifest: ModelManifest;
   readonly model: RnnModel;
+  /** Token models: `embedding.weight`, vocabulary size x inputSize, row-major. */
+  readonly embedding?: Float32Array;
   /** `manifest.version`, or the first 12 hex digits of the weights file's SHA-256. */
   readonly version: string;
   readonly manifestPath: string;
@@ -31,6 +34,14 @@ export function parseManifest(raw: unknown, file?: string): ModelManifest {
   if (inputs !== m.inputSize) {
     throw new ModelFormatError(`features.inputs has ${inputs} entries but inputSize is ${m.inputSize}`, { file });
   }
+  if (m.features.kind === 'token') {
+    try {
+      new Vocabulary(m.features.vocabulary);
+    } catch (err) {
+      throw new ModelFormatError(`features.${(err as Error).message}`, { file });
+    }
+    if (m.normalisation) throw new ModelFormatError('normalisation does not apply to a token model (its inputs are embedding rows)', { file });
+  }
   const norm = m.normalisation;
   if (norm && (norm.mean.length !== m.inputSize || norm.std.length !== m.inputSize)) {
     throw new ModelFormatError(`normalisation.mean and .std must have inputSize (${m.inputSize}) entries`, { file });
@@ -44,13 +55,26 @@ export function parseManifest(raw: unknown, file?: string): ModelManifest {
   return m;
 }
 
+/** Name of a token model's embedding tensor, as torch.nn.Embedding stores it in a module `embedding`. */
+export const EMBEDDING_TENSOR = 'embedding.weight';
+
 /**
  * Builds the network from a manifest and the bytes of its weights file. Checks every tensor's
  * name, shape, dtype and finiteness; float64 tensors are rounded to float32.
  */
 export function modelFromBytes(manifest: ModelManifest, weights: Uint8Array, file?: string): RnnModel {
+  return weightsFromBytes(manifest, weights, file).model;
+}
+
+/**
+ * The network and (token models) the embedding table from a manifest and the bytes of its
+ * weights file: the tensors of a PyTorch module with `embedding = nn.Embedding(V, inputSize)`
+ * (token models only), `rnn` and `head`. Checks as {@link modelFromBytes}.
+ */
+export function weightsFromBytes(manifest: ModelManifest, weights: Uint8Array, file?: string): { model: RnnModel; embedding?: Float32Array } {
   const parsed = parseSafetensors(weights, file);
   const expected = new Map(tensorShapes(manifest).map((t) => [t.name, t.shape]));
+  if (manifest.features.kind === 'token') expected.set(EMBEDDING_TENSOR, [manifest.features.vocabulary.tokens.length, manifest.inputSize]);
   const tensors = new Map<string, Float32Array>();
   for (const [name, t] of parsed.tensors) {
     const shape = expected.get(name);
@@ -74,7 +98,9 @@ export function modelFromBytes(manifest: ModelManifest, weights: Uint8Array, fil
   for (const name of expected.keys()) {
     if (!tensors.has(name)) throw new ModelFormatError('missing tensor', { file, tensor: name });
   }
-  return new RnnModel(manifest, paramsFromTensors(manifest, tensors, file));
+  const embedding = tensors.get(EMBEDDING_TENSOR);
+  tensors.delete(EMBEDDING_TENSOR);
+  return { model: new RnnModel(manifest, paramsFromTensors(manifest, tensors, file)), ...(embedding ? { embedding } : {}) };
 }
 
 /** Default cap on a weights file's size, bytes (1 GiB: far above any model this service runs). */
@@ -160,7 +186,7 @@ export async function loadModel(manifestPath: string, options: LoadModelOptions 
   const manifest = parseManifest(raw, path);
   const weightsPath = resolveWeightsPath(path, manifest.weights, options.allowWeightsOutsideManifestDir ?? false);
   const bytes = await readWeights(weightsPath, options.maxWeightsBytes ?? DEFAULT_MAX_WEIGHTS_BYTES);
-  const model = modelFromBytes(manifest, bytes, weightsPath);
+  const { model, embedding } = weightsFromBytes(manifest, bytes, weightsPath);
   const version = manifest.version ?? createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-  return { manifest, model, version, manifestPath: path, weightsPath };
+  return { manifest, model, ...(embedding ? { embedding } : {}), version, manifestPath: path, weightsPath };
 }

@@ -10,13 +10,14 @@
 import { z } from 'zod';
 import { CELL_KINDS } from './cell-kind.js';
 import { MAX_DIMENSION } from './model-spec.js';
+import { vocabularySchema } from './vocabulary.js';
 
 export const MODEL_FORMAT = 'rnn-stream.model/v1';
 
 const size = z.number().int().min(1).max(MAX_DIMENSION);
 const finite = z.number().finite();
 
-/** How raw events become model inputs; `vector` passes an event's `features` through. */
+/** How raw events become model inputs; `vector` passes an event's `features` through, `token` embeds a token id. */
 export const featureSpecSchema = z.discriminatedUnion('kind', [
   z.looseObject({ kind: z.literal('vector') }),
   z.looseObject({
@@ -24,6 +25,11 @@ export const featureSpecSchema = z.discriminatedUnion('kind', [
     /** Inputs derived per tick, in this order (see src/features/market-features.ts). */
     inputs: z.array(z.enum(['log_return', 'log_volume', 'time_gap'])).min(1),
   }),
+  /**
+   * Token events (`token` or `id`): the input is row `id` of `embedding.weight`
+   * [vocabulary size, inputSize], as torch.nn.Embedding computes it.
+   */
+  z.looseObject({ kind: z.literal('token'), vocabulary: vocabularySchema }),
 ]);
 
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;

@@ -30,7 +30,7 @@ export class ModelRuntime {
 
   constructor(loaded: LoadedModel) {
     this.loaded = loaded;
-    this.transform = createFeatureTransform(loaded.manifest);
+    this.transform = createFeatureTransform(loaded.manifest, loaded.embedding);
     this.stepper = loaded.model.newStepper();
     this.x = new Float32Array(loaded.model.spec.inputSize);
     this.out = new Float32Array(loaded.model.spec.outputSize);

@@ -49,6 +49,7 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
     const applied: DecodedEvent[] = [];
     const touched = new Map<string, KeyState>();
     let regressions = 0;
+    let unknownTokens = 0;
     let resets = 0;
     for (const item of decoded.events) {
       const key = item.event.key;
@@ -73,6 +74,7 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
         continue;
       }
       if (result === 'backwards') regressions++;
+      if (item.event.kind === 'token' && item.event.unknown) unknownTokens++;
       state.lastOffset = item.offset;
       outputs.set(runtime.out, applied.length * outSize);
       steps[applied.length] = state.step;
@@ -81,6 +83,7 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
     }
     metrics.modelStep.observe((deps.clock() - t0) / 1000);
     if (regressions > 0) metrics.timestampRegressions.inc(regressions);
+    if (unknownTokens > 0) metrics.unknownTokens.inc(unknownTokens);
     if (resets > 0) deps.onStateReset?.(resets);
     return { ...decoded, applied, outputs, steps, touched };
   });

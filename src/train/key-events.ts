@@ -52,6 +52,8 @@ export class KeyEvents {
    * TARGET_ABSENT or TARGET_UNUSABLE).
    */
   push(event: ModelEvent, at: EventPosition, target: readonly number[] | typeof TARGET_ABSENT | typeof TARGET_UNUSABLE = TARGET_ABSENT): void {
+    // Training reads tick or vector files only (targetEventKind); a token event cannot get here.
+    if (event.kind === 'token') throw new TypeError('KeyEvents holds tick and vector events only');
     this.tsCol.push(event.ts);
     this.posCol.push(at.pos);
     this.partitionCol.push(at.partition);

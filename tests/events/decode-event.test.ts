@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DECODE_LIMITS, decodeEvent, parseTimestamp, type DecodeOptions } from '../../src/events/decode-event.js';
+import { DEFAULT_DECODE_LIMITS, decodeEvent, MAX_TOKEN_LENGTH, parseTimestamp, type DecodeOptions } from '../../src/events/decode-event.js';
+import { Vocabulary } from '../../src/model/vocabulary.js';
 
 const vector: DecodeOptions = { kind: 'vector', inputSize: 2, ...DEFAULT_DECODE_LIMITS };
 const tick: DecodeOptions = { kind: 'tick', inputSize: 3, ...DEFAULT_DECODE_LIMITS };
@@ -123,5 +124,33 @@ describe('parseTimestamp', () => {
   it('rejects an impossible date in an event as bad_timestamp', () => {
     expect(reasonOf('{"key":"a","ts":"2024-02-30T14:30:05Z","features":[1,2]}', undefined, vector)).toBe('bad_timestamp');
     expect(reasonOf('{"key":"a","ts":"2024-02-29 14:30:05+00","features":[1,2]}', undefined, vector)).toBe('ok');
+  });
+});
+
+describe('decodeEvent: token events', () => {
+  const vocabulary = new Vocabulary({ tokens: ['<unk>', 'good', 'soup'], unknownId: 0, lowercase: true, tokenizer: 'whitespace' });
+  const opts: DecodeOptions = { ...DEFAULT_DECODE_LIMITS, kind: 'token', inputSize: 4, vocabulary };
+  const decode = (body: object) => decodeEvent(JSON.stringify({ key: 'doc-7', ts: 1, ...body }), 'doc-7', opts);
+
+  it('maps a known token (lower-cased as the vocabulary says) to its id', () => {
+    expect(decode({ token: 'Soup' })).toEqual({ ok: true, event: { kind: 'token', key: 'doc-7', ts: 1, id: 2, unknown: false, end: false } });
+  });
+
+  it('maps an unknown token to the unknown id and flags it', () => {
+    expect(decode({ token: 'tasty', end: true })).toEqual({ ok: true, event: { kind: 'token', key: 'doc-7', ts: 1, id: 0, unknown: true, end: true } });
+  });
+
+  it('accepts an id inside the vocabulary and rejects one outside it with token_out_of_range', () => {
+    expect(decode({ id: 1 })).toMatchObject({ ok: true, event: { id: 1, unknown: false } });
+    expect(decode({ id: 3 })).toEqual({ ok: false, reason: 'token_out_of_range', detail: '"id" 3 is outside the vocabulary (0..2)' });
+    expect(decode({ id: -1 })).toMatchObject({ ok: false, reason: 'token_out_of_range' });
+  });
+
+  it('rejects a token event without token or id, with both, or with wrong types', () => {
+    expect(decode({})).toMatchObject({ ok: false, reason: 'missing_field' });
+    expect(decode({ token: 'good', id: 1 })).toMatchObject({ ok: false, reason: 'wrong_type' });
+    expect(decode({ token: 5 })).toMatchObject({ ok: false, reason: 'wrong_type' });
+    expect(decode({ id: 1.5 })).toMatchObject({ ok: false, reason: 'wrong_type' });
+    expect(decode({ token: 'x'.repeat(MAX_TOKEN_LENGTH + 1) })).toMatchObject({ ok: false, reason: 'oversized' });
   });
 });

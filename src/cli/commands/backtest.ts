@@ -63,7 +63,7 @@ touching any state. Exit code: 0 when the file was processed (even with invalid 
       const reasons = Object.entries(summary.invalidByReason).map(([r, n]) => `${r}=${n}`).join(' ');
       process.stderr.write(
         `backtest: ${summary.lines} lines, ${summary.predictions} predictions for ${summary.keys} keys, ` +
-          `${summary.invalid} invalid${reasons ? ` (${reasons})` : ''}, ${summary.timestampRegressions} timestamp regressions, ` +
+          `${summary.invalid} invalid${reasons ? ` (${reasons})` : ''}, ${summary.timestampRegressions} timestamp regressions, ${summary.unknownTokens} unknown tokens, ` +
           `model ${loaded.manifest.name}@${loaded.version} (${loaded.manifest.cell}), ${seconds.toFixed(2)} s\n`,
       );
     });
