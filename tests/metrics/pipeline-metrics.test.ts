@@ -47,8 +47,8 @@ describe('createPipelineMetrics', () => {
       'rnn_stream_state_io_duration_seconds',
       'rnn_stream_state_io_errors_total',
       'rnn_stream_timestamp_regressions_total',
-      'rnn_stream_wrong_partition_events_total',
       'rnn_stream_unknown_tokens_total',
+      'rnn_stream_wrong_partition_events_total',
     ]);
     expect(names).toContain('process_cpu_user_seconds_total');
   });
