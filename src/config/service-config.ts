@@ -20,6 +20,12 @@ const eventsConfigSchema = z.strictObject({
   wrongPartitionPolicy: z.enum(['reject', 'count']),
 });
 
+const pipelineConfigSchema = z.strictObject({
+  sliceMs: z.number().positive().max(1000),
+  subBatchMs: z.number().positive(),
+  maxSubBatchEvents: z.number().int().positive(),
+});
+
 export const serviceConfigSchema = z.strictObject({
   kafka: kafkaConfigSchema,
   redis: redisConfigSchema,
@@ -31,6 +37,7 @@ export const serviceConfigSchema = z.strictObject({
     maxWeightsBytes: z.number().int().positive(),
   }),
   events: eventsConfigSchema,
+  pipeline: pipelineConfigSchema,
   metrics: z.strictObject({
     host: z.string().min(1),
     port: z.number().int().min(0).max(65535),
@@ -49,6 +56,8 @@ export const serviceConfigSchema = z.strictObject({
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 /** The `events` section: decode limits and the timestamp-regression policy. */
 export type EventsConfig = ServiceConfig['events'];
+/** The `pipeline` section: model-work slices and sub-batch sizes (stream/work-budget.ts). */
+export type PipelineConfig = ServiceConfig['pipeline'];
 /** The `metrics` section: where /metrics, /healthz and /readyz listen. */
 export type MetricsConfig = ServiceConfig['metrics'];
 /** The `shutdown` section. */

@@ -88,6 +88,7 @@ function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, settle: (o
       heartbeat: () => payload.heartbeat(),
       // Not isRunning(): on shutdown the batch in hand is finished, not dropped.
       isActive: () => !payload.isStale(),
+      isRunning: () => payload.isRunning(),
       commit: (offset) => payload.resolveOffset(offset),
       seek: (offset) => consumer.seek({ topic: batch.topic, partition: batch.partition, offset }),
       settle: (outcome) => {

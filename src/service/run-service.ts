@@ -15,13 +15,14 @@ import { stopOnSignals, type SignalStop } from './stop-on-signals.js';
 /**
  * Runs the service until a signal (resolves after a graceful stop) or a fatal error (rejects
  * with it after stopping). Exits the process with code 1 when stopping exceeds the bound.
+ * `workerIndex`: this process is worker i of `run --workers` (its log lines say so).
  */
-export async function runService(config: ServiceConfig, signals: SignalStop = stopOnSignals()): Promise<void> {
+export async function runService(config: ServiceConfig, signals: SignalStop = stopOnSignals(), workerIndex?: number): Promise<void> {
   const manifest = config.model.manifest;
   if (manifest === null) {
     throw new ConfigError('model.manifest is not set: `run` needs a model (config file, or RNN_STREAM_MODEL_MANIFEST)', { key: 'model.manifest' });
   }
-  const logger = serviceLogger(config.logging.level);
+  const logger = serviceLogger(config.logging.level, workerIndex);
   const loaded = await loadModel(manifest, {
     allowWeightsOutsideManifestDir: config.model.allowWeightsOutsideManifestDir,
     maxWeightsBytes: config.model.maxWeightsBytes,

@@ -18,15 +18,18 @@ function redactError(value: unknown): unknown {
 }
 
 /**
+/**
  * The service's JSON logger (on stdout unless `destination` is given): every line carries the
  * service name, the project's version, the process id and the host name, so lines from several
- * instances can be told apart. Secrets never reach a line: secret-named fields are masked, and URL
- * passwords and PEM private keys in messages, error messages and stacks become `<redacted>`.
+ * instances can be told apart; a worker of `run --workers` adds its index (`worker`). Secrets
+ * never reach a line: secret-named fields are masked, and URL passwords and PEM private keys in
+ * messages, error messages and stacks become `<redacted>`.
  */
-export function serviceLogger(level: Level | 'silent', destination?: DestinationStream): Logger {
+export function serviceLogger(level: Level | 'silent', workerIndex?: number, destination?: DestinationStream): Logger {
+  const base = { service: 'rnn-stream', version: PROJECT_VERSION, pid: process.pid, hostname: hostname() };
   const options = {
     level,
-    base: { service: 'rnn-stream', version: PROJECT_VERSION, pid: process.pid, hostname: hostname() },
+    base: workerIndex === undefined ? base : { ...base, worker: workerIndex },
     redact: { paths: [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`)], censor: REDACTED },
     serializers: { err: (e: Error) => redactError(stdSerializers.err(e)) },
     hooks: {

@@ -19,6 +19,7 @@ import type { RecordSink } from '../stream/record-sink.js';
 import type { StreamBatch } from '../stream/stream-batch.js';
 import { decodeOptionsForModel } from '../events/decode-options-for-model.js';
 import { streamPipeline } from '../stream/stream-pipeline.js';
+import { DEFAULT_WORK_BUDGET, WorkBudget } from '../stream/work-budget.js';
 import { LiveView } from './live-view.js';
 
 /** Topic names the demo's batches and records carry (nothing is produced anywhere). */
@@ -94,7 +95,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       runtime, store: new MemoryStateStore(), sink, table: new PartitionTable(), metrics,
       outputTopic: DEMO_TOPICS.output, deadLetterTopic: DEMO_TOPICS.deadLetter,
       decode: decodeOptionsForModel(runtime.loaded.manifest, DEFAULT_DECODE_LIMITS), timestampPolicy: 'apply',
-      maxBatchesInFlight: opts.partitions, now: () => Date.now(),
+      maxBatchesInFlight: opts.partitions, now: () => Date.now(), budget: new WorkBudget(DEFAULT_WORK_BUDGET),
     }),
   );
   let failStream!: (error: unknown) => void;

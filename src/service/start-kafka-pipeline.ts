@@ -22,10 +22,11 @@ import { isRebalanceError } from '../kafka/kafka-log-level.js';
 import { stateResetCounter } from '../metrics/state-reset-counter.js';
 import { kafkaLogPositions } from '../kafka/kafka-log-positions.js';
 import { partitionOfKey } from '../kafka/key-partitioner.js';
+import { WorkBudget } from '../stream/work-budget.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {
-  readonly config: Pick<ServiceConfig, 'kafka' | 'events' | 'metrics'> & { readonly redis: Pick<ServiceConfig['redis'], 'lostStatePolicy'> };
+  readonly config: Pick<ServiceConfig, 'kafka' | 'events' | 'metrics' | 'pipeline'> & { readonly redis: Pick<ServiceConfig['redis'], 'lostStatePolicy'> };
   readonly loaded: LoadedModel;
   readonly store: StateStore;
   readonly metrics: PipelineMetrics;
@@ -147,6 +148,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         maxBatchesInFlight: k.maxBatchesInFlight,
         now: Date.now,
         maxFutureSkewMs: events.maxFutureSkewMs,
+        budget: new WorkBudget(opts.config.pipeline),
         onStateReset: stateResetCounter(metrics.registry),
         logger: log,
         logPositions: kafkaLogPositions(admin, k.groupId),

@@ -41,6 +41,11 @@ export interface BatchControl {
   heartbeat(): Promise<void>;
   /** False once the batch is stale (its partition was sought or revoked): do not work on it. */
   isActive(): boolean;
+  /**
+   * False once the source is stopping: the sub-batch in hand is finished, no further one of the
+   * batch is started (the rest is fetched again later). Absent: the source never stops early.
+   */
+  isRunning?(): boolean;
   /** Records that everything up to and including `offset` is done (Kafka: resolveOffset; advisory). */
   commit(offset: string): void;
   /** Makes the partition's next batch start at `offset` (Kafka: consumer.seek). */

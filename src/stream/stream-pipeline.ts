@@ -1,4 +1,4 @@
-import { catchError, mergeMap, of, tap, type OperatorFunction } from 'rxjs';
+import { catchError, from, mergeMap, of, tap, type OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
 import type { DecodeOptions } from '../events/decode-event.js';
 import { StateStoreError } from '../errors/state-store-error.js';
@@ -17,7 +17,9 @@ import type { PartitionTable } from './partition-table.js';
 import { publishDeadLetters } from './publish-dead-letters.js';
 import { publishPredictions } from './publish-predictions.js';
 import type { RecordSink } from './record-sink.js';
+import { runSubBatches } from './run-sub-batches.js';
 import type { BatchOutcome, StreamBatch } from './stream-batch.js';
+import type { WorkBudget } from './work-budget.js';
 
 /** Everything the pipeline works with; nothing is imported as a singleton. */
 export interface StreamPipelineDeps {
@@ -39,6 +41,8 @@ export interface StreamPipelineDeps {
   readonly clock?: () => number;
   /** How far ahead of `now` an event's ts may be (events.maxFutureSkewMs; default one day). */
   readonly maxFutureSkewMs?: number;
+  /** Model-work slices and sub-batch sizes (see work-budget.ts). */
+  readonly budget: WorkBudget;
   readonly onStateReset?: (count: number) => void;
   readonly logger?: Logger;
   /** Tells a first start from lost state (see claimPartition); absent in the embedded demo. */
@@ -58,6 +62,10 @@ export interface StreamPipelineDeps {
  * source emits the next only after the previous settled, and the table checks it). Every batch
  * is settled exactly once through its control; a failed batch drops its partition's in-memory
  * state, so a retry starts from the store. Outcomes are emitted in completion order.
+ *
+ * A fetched batch is worked through in sub-batches sized by the model's measured cost
+ * (run-sub-batches.ts), each claimed, applied, published and committed on its own; the model
+ * work inside one is sliced so the event loop and the group heartbeat keep running.
  */
 export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<StreamBatch, BatchOutcome> {
   const { table, metrics, now } = deps;
@@ -68,26 +76,28 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
       mergeMap((batch) => {
         table.begin(batch.topic, batch.partition);
         metrics.batchStarted(batch.messages.length);
-        return of(batch).pipe(
-          claimPartition({
-            table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, clock, logger: deps.logger,
-            logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy,
-          }),
-          decodeMessages(deps.decode, deps.partitionCheck, (n) => metrics.wrongPartition.inc(n), {
-            now: deps.now,
-            maxFutureSkewMs: deps.maxFutureSkewMs ?? DEFAULT_DECODE_TIME.maxFutureSkewMs,
-          }),
-          advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset }),
-          buildPredictions(deps.runtime.loaded),
-          publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
-          applyToStore({ store: deps.store, table, metrics, clock, logger: deps.logger }),
-          publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock }),
-          commitBatch(table, metrics, clock),
-        ).pipe(
-          catchError((error: unknown) => {
-            if (error instanceof StateStoreError) metrics.stateIoErrors.inc();
-            return of(failedOutcome(batch, error, table));
-          }),
+        const stages = (sub: StreamBatch) =>
+          of(sub).pipe(
+            claimPartition({
+              table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, clock, logger: deps.logger,
+              logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy,
+            }),
+            decodeMessages(deps.decode, deps.partitionCheck, (n) => metrics.wrongPartition.inc(n), {
+              now: deps.now,
+              maxFutureSkewMs: deps.maxFutureSkewMs ?? DEFAULT_DECODE_TIME.maxFutureSkewMs,
+            }),
+            advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset, budget: deps.budget }),
+            buildPredictions(deps.runtime.loaded),
+            publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
+            applyToStore({ store: deps.store, table, metrics, clock, logger: deps.logger }),
+            publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock }),
+            commitBatch(table, metrics, clock),
+            catchError((error: unknown) => {
+              if (error instanceof StateStoreError) metrics.stateIoErrors.inc();
+              return of(failedOutcome(sub, error, table));
+            }),
+          );
+        return from(runSubBatches(batch, deps.budget, stages).catch((error: unknown) => failedOutcome(batch, error, table))).pipe(
           tap((outcome) => {
             table.end(batch.topic, batch.partition);
             metrics.batchSettled(outcome.status);

@@ -67,7 +67,7 @@ describe('secrets in logs', () => {
   it('masks secret fields, URL passwords in messages and in error messages, stacks and causes', () => {
     let out = '';
     const sink = new Writable({ write: (chunk: Buffer, _enc, cb) => ((out += chunk.toString()), cb()) });
-    const logger = serviceLogger('info', sink);
+    const logger = serviceLogger('info', undefined, sink);
     logger.info({ redis: { password: SECRET }, sasl: `app:${SECRET}`, password: SECRET }, 'config');
     logger.info(`connecting to redis://app:${SECRET}@redis:6379`);
     const err = new Error(`connect to redis://app:${SECRET}@redis failed`, { cause: new Error(`at rediss://:${SECRET}@x`) });

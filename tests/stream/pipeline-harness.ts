@@ -19,6 +19,7 @@ import type { RecordSink } from '../../src/stream/record-sink.js';
 import type { BatchOutcome, StreamBatch } from '../../src/stream/stream-batch.js';
 import { decodeOptionsForModel } from '../../src/events/decode-options-for-model.js';
 import { streamPipeline, type StreamPipelineDeps } from '../../src/stream/stream-pipeline.js';
+import { DEFAULT_WORK_BUDGET, WorkBudget } from '../../src/stream/work-budget.js';
 
 export const TOPIC = 'ticks';
 export const OUT = 'predictions';
@@ -74,12 +75,15 @@ export interface BatchRecord {
   readonly batch: StreamBatch;
   readonly commits: string[];
   readonly seeks: string[];
+  /** Heartbeats the pipeline sent while working on the batch. */
+  readonly heartbeats: { count: number };
   readonly outcome: Promise<BatchOutcome>;
 }
 
 /** A batch of `messages` starting at `firstOffset`, with a recording control. */
-export function makeBatch(partition: number, firstOffset: number, values: readonly (string | { key: string | Buffer | null; value: string | Buffer | null })[], opts: { active?: boolean } = {}): BatchRecord {
+export function makeBatch(partition: number, firstOffset: number, values: readonly (string | { key: string | Buffer | null; value: string | Buffer | null })[], opts: { active?: boolean; running?: () => boolean; heartbeat?: () => Promise<void> } = {}): BatchRecord {
   const commits: string[] = [];
+  const heartbeats = { count: 0 };
   const seeks: string[] = [];
   let settle!: (o: BatchOutcome) => void;
   const outcome = new Promise<BatchOutcome>((r) => (settle = r));
@@ -99,14 +103,18 @@ export function makeBatch(partition: number, firstOffset: number, values: readon
     messages,
     highWatermark: String(firstOffset + messages.length + 5),
     control: {
-      heartbeat: async () => undefined,
+      heartbeat: async () => {
+        heartbeats.count++;
+        await opts.heartbeat?.();
+      },
       isActive: () => opts.active ?? true,
+      isRunning: opts.running,
       commit: (o) => void commits.push(o),
       seek: (o) => void seeks.push(o),
       settle: (o) => settle(o),
     },
   };
-  return { batch, commits, seeks, outcome };
+  return { batch, commits, seeks, heartbeats, outcome };
 }
 
 /** A vector event line. */
@@ -150,6 +158,7 @@ export function startHarness(over: Partial<StreamPipelineDeps> & { loaded?: Load
       timestampPolicy: 'apply',
       maxBatchesInFlight: 4,
       now: () => Date.now(),
+      budget: new WorkBudget(DEFAULT_WORK_BUDGET),
       ...over,
     }),
   );

@@ -1,0 +1,74 @@
+/** Options of {@link WorkBudget} (the `pipeline` configuration section). */
+export interface WorkBudgetOptions {
+  /** Longest stretch of model work, ms, before yielding to the event loop (and heartbeating). */
+  readonly sliceMs: number;
+  /** Model work, ms, a sub-batch aims at: its events = subBatchMs / measured cost per event. */
+  readonly subBatchMs: number;
+  /** Most messages in one sub-batch, whatever the model's cost. */
+  readonly maxSubBatchEvents: number;
+  /** Monotonic clock in milliseconds (performance.now). */
+  readonly now?: () => number;
+}
+
+/** The defaults of config/default.yaml's `pipeline` section, for pipelines without a configuration (demo, tests). */
+export const DEFAULT_WORK_BUDGET: WorkBudgetOptions = { sliceMs: 20, subBatchMs: 500, maxSubBatchEvents: 2000 };
+
+/** Messages in a sub-batch before any cost has been measured. */
+export const FIRST_SUB_BATCH_EVENTS = 64;
+/** Weight of the newest slice in the moving average of the cost per event. */
+const SMOOTHING = 0.3;
+/** Floor of the measured cost (ms per event), so a slice below the clock's resolution cannot read as free. */
+const MIN_COST_MS = 1e-4;
+
+/**
+ * How much model work the pipeline does before it lets the event loop run, and how many
+ * messages of a fetched batch it applies, stores and commits as one unit. Both follow the
+ * model's measured cost per event (an exponentially weighted moving average over slices,
+ * monotonic clock), so a slow model gets short slices and small sub-batches and a fast one
+ * long ones:
+ *
+ *   events per slice     = max(1, floor(sliceMs / cost))
+ *   events per sub-batch = clamp(floor(subBatchMs / cost), 1, maxSubBatchEvents)
+ *                          (FIRST_SUB_BATCH_EVENTS until a cost is measured)
+ *
+ * One per pipeline: the cost is the model's, whichever partition measured it. Not thread-safe
+ * (nothing in a Node process needs it to be).
+ */
+export class WorkBudget {
+  readonly sliceMs: number;
+  readonly subBatchMs: number;
+  readonly maxSubBatchEvents: number;
+  readonly now: () => number;
+  private cost = NaN;
+
+  constructor(opts: WorkBudgetOptions) {
+    this.sliceMs = opts.sliceMs;
+    this.subBatchMs = opts.subBatchMs;
+    this.maxSubBatchEvents = opts.maxSubBatchEvents;
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** The moving average of the model work per event, ms (NaN before the first measurement). */
+  costPerEventMs(): number {
+    return this.cost;
+  }
+
+  /** Records that `events` events took `elapsedMs` of model work. */
+  record(events: number, elapsedMs: number): void {
+    if (events <= 0) return;
+    const sample = Math.max(MIN_COST_MS, elapsedMs / events);
+    this.cost = Number.isNaN(this.cost) ? sample : this.cost + SMOOTHING * (sample - this.cost);
+  }
+
+  /** Events to advance before the next yield (at least 1). */
+  eventsPerSlice(): number {
+    if (Number.isNaN(this.cost)) return 1;
+    return Math.max(1, Math.floor(this.sliceMs / this.cost));
+  }
+
+  /** Messages of a fetched batch to handle as one sub-batch (at least 1). */
+  eventsPerSubBatch(): number {
+    const n = Number.isNaN(this.cost) ? FIRST_SUB_BATCH_EVENTS : Math.floor(this.subBatchMs / this.cost);
+    return Math.max(1, Math.min(this.maxSubBatchEvents, n));
+  }
+}
