@@ -233,6 +233,7 @@ async function produce(
     }
   };
   while (sent < opts.events || queue.length > 0 || !faultsDone()) {
+    if (sent >= opts.events && faultsDone() && queue.length === 0) break;
     const tick = Date.now();
     const burst = queue[0];
     if (burst) {
@@ -240,13 +241,15 @@ async function produce(
       queue.shift();
       continue;
     }
-    if (sent >= opts.events) {
+    if (sent >= opts.events && faultsDone()) {
       await sleep(100);
       continue;
     }
     if (sent === preroll) await started;
     const firstId = stream.plan.length;
-    const chunk = Array.from({ length: Math.min(perChunk, (sent < preroll ? preroll : opts.events) - sent) }, () => stream.next());
+    // At least `events`, and events keep flowing until the last fault healed and was measured.
+    const limit = sent < preroll ? preroll : faultsDone() ? opts.events : Infinity;
+    const chunk = Array.from({ length: Math.min(perChunk, limit - sent) }, () => stream.next());
     sent += chunk.length;
     await send(chunk, firstId);
     const wait = 100 - (Date.now() - tick);
