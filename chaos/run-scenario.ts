@@ -137,8 +137,9 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
       await groupAdmin.connect();
       try {
         for (;;) {
-          const [committed] = await groupAdmin.fetchOffsets({ groupId: `${name}-group`, topics: [topics.input] });
-          const past = committed.partitions.filter((p) => Number(p.offset) > 0).map((p) => p.partition);
+          // The group's coordinator may still be loading on a young broker: ask again.
+          const committed = await groupAdmin.fetchOffsets({ groupId: `${name}-group`, topics: [topics.input] }).catch(() => []);
+          const past = (committed[0]?.partitions ?? []).filter((p) => Number(p.offset) > 0).map((p) => p.partition);
           if (past.length > 0 && (await redis.exists(`${name}:{${topics.input}:${past[0]}}:wm`)) === 1) {
             log(`first commits in partitions ${past.join(', ')}`);
             return aofStart;
