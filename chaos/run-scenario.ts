@@ -106,9 +106,10 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
   await producer.connect();
   const sendQueue: PlannedMessage[][] = [];
   let faultsDone = false;
+  let over = false;
   let go!: () => void;
   const started$ = new Promise<void>((resolve) => (go = resolve));
-  const producing = produce(producer, topics.input, stream, opts, sendQueue, log, () => faultsDone, started$);
+  const producing = produce(producer, topics.input, stream, opts, sendQueue, log, () => faultsDone, started$, () => over);
 
   let faults = 0;
   const recoveries: (number | null)[] = [];
@@ -182,6 +183,7 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
     go();
     log(`run failed: ${String(error)}`);
   } finally {
+    over = true;
     clearInterval(aofTimer);
     await producer.disconnect().catch(() => undefined);
     await pool.stopAll();
@@ -216,6 +218,7 @@ async function warm(lag: LagMonitor, prefix: string, topic: string, redisUrl: st
 async function produce(
   producer: Producer, topic: string, stream: EventStream, opts: RunOptions, queue: PlannedMessage[][], log: (l: string) => void, faultsDone: () => boolean,
   started: Promise<void>,
+  over: () => boolean,
 ): Promise<void> {
   // A pre-roll for the processes to start on; the rest flows while the faults are injected.
   const preroll = Math.min(opts.events, PREROLL_EVENTS);
@@ -228,13 +231,14 @@ async function produce(
         await producer.send({ topic, acks: -1, messages });
         return;
       } catch (error) {
+        if (over()) return;
         if (attempt === 1 || attempt % 10 === 0) log(`produce failed (attempt ${attempt}): ${String(error)}`);
         await sleep(500);
       }
     }
   };
   while (sent < opts.events || queue.length > 0 || !faultsDone()) {
-    if (sent >= opts.events && faultsDone() && queue.length === 0) break;
+    if ((sent >= opts.events && faultsDone() && queue.length === 0) || over()) break;
     const tick = Date.now();
     const burst = queue[0];
     if (burst) {
