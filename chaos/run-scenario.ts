@@ -38,7 +38,7 @@ export interface RunOptions {
   readonly invalidRate: number;
   /** Extra `kafka` settings of the service (e.g. retry) merged into the run's config. */
   readonly kafkaOverrides?: Record<string, unknown>;
-  /** The short CI run: fewer faults of each kind. */
+  /** The smoke run: fewer faults of each kind. */
   readonly smoke?: boolean;
 }
 
@@ -194,7 +194,7 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
   });
   if (failure !== undefined) verify.problems.unshift(`run failed: ${String(failure)}`);
   for (const p of verify.problems) log(`problem: ${p}`);
-  // The short CI run reports recovery times but does not assert them: CI machines are shared
+  // The smoke run reports recovery times but does not assert them: machines are shared
   // and noisy, and a timing check there would fail on load, not on a fault of the pipeline.
   const recoveredInTime = opts.smoke === true || recoveries.every((s) => s !== null && s <= RECOVERY_LIMIT_S);
   const ok = failure === undefined && passed(verify) && recoveredInTime && pool.unexpectedExits.length === 0;
