@@ -9,7 +9,7 @@ export interface ScenarioContext {
   /** The proxy between the workers and Redis. */
   readonly proxy: TcpProxy;
   readonly sessionTimeoutMs: number;
-  /** `full` faults of a kind in a normal run, `smoke` in the short CI run. */
+  /** `full` faults of a kind in a normal run, `smoke` in the smoke run. */
   count(full: number, smoke: number): number;
   sleep(ms: number): Promise<void>;
   /** Records that a fault was injected now. */

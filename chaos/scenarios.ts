@@ -188,5 +188,5 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-/** The scenarios of the CI smoke run (short runs). */
+/** The scenarios of the smoke run (short runs). */
 export const SMOKE = ['sigkill-three', 'redis-everysec', 'tcp-drop'] as const;
