@@ -71,7 +71,7 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
             table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, clock, logger: deps.logger,
             logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy,
           }),
-          decodeMessages(deps.decode, deps.partitionCheck, (n) => metrics.wrongPartition.inc(n)),
+          decodeMessages(deps.decode, { metrics, logger: deps.logger, check: deps.partitionCheck, onWrongPartition: (n) => metrics.wrongPartition.inc(n) }),
           advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset }),
           buildPredictions(deps.runtime.loaded),
           publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
