@@ -5,6 +5,7 @@ import type { KafkaConnectionConfig } from '../config/kafka-config.js';
 import { tlsOptions } from '../config/tls-options.js';
 import { kafkaLogLevel } from './kafka-log-level.js';
 import { boundedGzipCodec } from './bounded-gzip-codec.js';
+import { registerGzipCodec } from './kafkajs-codecs.js';
 import { assertKafkajsPatched } from './kafkajs-patch.js';
 
 /**
@@ -20,8 +21,7 @@ import { assertKafkajsPatched } from './kafkajs-patch.js';
  */
 export function createKafka(config: KafkaConnectionConfig, logger?: Logger): Kafka {
   assertKafkajsPatched();
-  const gzip = boundedGzipCodec(config.maxDecompressedBatchBytes);
-  CompressionCodecs[CompressionTypes.GZIP] = () => gzip;
+  registerGzipCodec(boundedGzipCodec(config.maxDecompressedBatchBytes));
   const options: KafkaJsConfig = {
     clientId: config.clientId ?? defaultClientId(),
     brokers: [...config.brokers],

@@ -1,7 +1,8 @@
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecompressionLimitError } from '../../src/errors/index.js';
 import { boundedGzipCodec } from '../../src/kafka/bounded-gzip-codec.js';
+import { gzipCodec, registerGzipCodec } from '../../src/kafka/kafkajs-codecs.js';
 import { assertKafkajsPatched } from '../../src/kafka/kafkajs-patch.js';
 import { streamMessages } from '../../src/kafka/stream-messages.js';
 import { decodeBatch, encodeBatch, roundTripRecord } from './kafkajs-wire.js';
@@ -39,14 +40,12 @@ describe('kafkajs as patched: record headers', () => {
 });
 
 describe('kafkajs as patched: unreadable record batches', () => {
-  const originalGzip = CompressionCodecs[CompressionTypes.GZIP];
-  afterEach(() => {
-    CompressionCodecs[CompressionTypes.GZIP] = originalGzip;
-  });
+  const originalGzip = gzipCodec();
+  afterEach(() => registerGzipCodec(originalGzip));
   const records = (n: number, bytes: number) => Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.alloc(bytes) }));
 
   it('turns a gzip batch over the decompression limit into one stand-in record at the last offset', async () => {
-    CompressionCodecs[CompressionTypes.GZIP] = () => boundedGzipCodec(1 << 20);
+    registerGzipCodec(boundedGzipCodec(1 << 20));
     const bomb = await encodeBatch(records(8, 1 << 20), 500, CompressionTypes.GZIP);
     expect(bomb.length).toBeLessThan(64 * 1024);
     const decoded = await decodeBatch(bomb);
@@ -60,7 +59,7 @@ describe('kafkajs as patched: unreadable record batches', () => {
   });
 
   it('reads a gzip batch under the limit as usual', async () => {
-    CompressionCodecs[CompressionTypes.GZIP] = () => boundedGzipCodec(1 << 20);
+    registerGzipCodec(boundedGzipCodec(1 << 20));
     const decoded = await decodeBatch(await encodeBatch(records(3, 1000), 10, CompressionTypes.GZIP));
     expect(decoded.map((r) => r.offset)).toEqual(['10', '11', '12']);
     expect(decoded.every((r) => r.batchDecodeFailure === undefined && r.value?.length === 1000)).toBe(true);
@@ -77,10 +76,7 @@ describe('kafkajs as patched: unreadable record batches', () => {
   });
 
   it('turns a compressed batch whose records are corrupt into a stand-in record', async () => {
-    CompressionCodecs[CompressionTypes.GZIP] = () => ({
-      compress: async (encoder: { buffer: Buffer }) => encoder.buffer,
-      decompress: async () => Buffer.from([0x7f]),
-    });
+    registerGzipCodec({ compress: async (encoder) => encoder.buffer, decompress: async () => Buffer.from([0x7f]) });
     const decoded = await decodeBatch(await encodeBatch(records(2, 10), 0, CompressionTypes.GZIP));
     expect(decoded).toHaveLength(1);
     expect(streamMessages(decoded as never)[0].unreadableBatch).toMatchObject({ reason: 'corrupt_batch', firstOffset: '0' });
