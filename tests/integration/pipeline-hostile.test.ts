@@ -131,7 +131,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: hostile mess
     }
   });
 
-  it('dead-letters a record at the broker size limit (far over the fetch size per partition) behind a backlog; nothing stalls', async () => {
+  it('dead-letters records that fill the broker size limit with a value or a key (far over the fetch size per partition) behind a backlog; nothing stalls', async () => {
     const world = await createWorld(services, 'hostile-max');
     worlds.push(world);
     const loaded = await saveTestModel(world.dir, 'tick');
@@ -151,6 +151,9 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: hostile mess
     const backlog = goodTicks(0, 200);
     await produceInput(world, backlog);
     await produceRaw(world, [{ key: victim, value: Buffer.alloc(valueBytes, 0x20) }]);
+    // The same limit filled by a key instead: key (3 + n), value '{}' (1 + 2).
+    const keyBytes = limit - 61 - 3 - 1 - 1 - 1 - 3 - (1 + 2) - 1;
+    await produceRaw(world, [{ key: Buffer.alloc(keyBytes, 0x6b), value: '{}', partition: partitionForKey(victim, 3) }]);
     const after = goodTicks(200, 5);
     await produceInput(world, after);
     const out = await tail(world, world.output);
@@ -158,7 +161,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: hostile mess
     const run = await startInProcess(config, loaded);
     const valid = backlog.length + after.length;
     try {
-      await waitFor(`${valid} predictions and a dead letter`, () => out.records.length >= valid && dlq.records.length >= 1);
+      await waitFor(`${valid} predictions and 2 dead letters`, () => out.records.length >= valid && dlq.records.length >= 2);
       await waitFor('all partitions drained', () => drained(world, config));
     } finally {
       await run.stop();
@@ -166,9 +169,13 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: hostile mess
       await dlq.stop();
     }
     expect(out.records).toHaveLength(valid);
-    expect(dlq.records).toHaveLength(1);
-    expect(String(dlq.records[0].headers[HEADERS.reason])).toBe('oversized');
-    expect(String(dlq.records[0].headers[HEADERS.originalSize])).toBe(String(valueBytes));
-    expect(dlq.records[0].value?.length).toBe(65_536);
+    expect(dlq.records).toHaveLength(2);
+    const [bigValue, bigKey] = [...dlq.records].sort((a, b) => Number(a.headers[HEADERS.sourceOffset]) - Number(b.headers[HEADERS.sourceOffset]));
+    expect(String(bigValue.headers[HEADERS.reason])).toBe('oversized');
+    expect(String(bigValue.headers[HEADERS.originalSize])).toBe(String(valueBytes));
+    expect(bigValue.value?.length).toBe(65_536);
+    expect(String(bigKey.headers[HEADERS.reason])).toBe('oversized');
+    expect(String(bigKey.headers[HEADERS.originalKeySize])).toBe(String(keyBytes));
+    expect(bigKey.key?.length).toBe(1024);
   });
 });
