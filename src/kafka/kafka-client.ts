@@ -26,6 +26,17 @@ export interface KafkaAdmin {
   partitionCount(topic: string): Promise<number>;
   /** The number of brokers in the cluster (for readiness). */
   brokerCount(): Promise<number>;
+  /** Each partition of `topic`: its earliest offset (`low`) and log-end offset (`high`), decimal strings. */
+  topicOffsets(topic: string): Promise<readonly PartitionOffsets[]>;
+  /** Consumer group `groupId`'s committed offset of each partition of `topic` ("-1" where none). */
+  committedOffsets(groupId: string, topic: string): Promise<readonly { readonly partition: number; readonly offset: string }[]>;
+}
+
+/** A partition's earliest and log-end offsets. */
+export interface PartitionOffsets {
+  readonly partition: number;
+  readonly low: string;
+  readonly high: string;
 }
 
 /** What a {@link ConsumerSource} consumes, and how. */

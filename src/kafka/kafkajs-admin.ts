@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import type { KafkaAdmin, TopicSpec } from './kafka-client.js';
+import type { KafkaAdmin, PartitionOffsets, TopicSpec } from './kafka-client.js';
 
 /** {@link KafkaAdmin} on a kafkajs admin client. */
 export class KafkajsAdmin implements KafkaAdmin {
@@ -32,5 +32,14 @@ export class KafkajsAdmin implements KafkaAdmin {
 
   async brokerCount(): Promise<number> {
     return (await this.admin.describeCluster()).brokers.length;
+  }
+
+  async topicOffsets(topic: string): Promise<readonly PartitionOffsets[]> {
+    return (await this.admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ partition, low, high }));
+  }
+
+  async committedOffsets(groupId: string, topic: string): Promise<readonly { partition: number; offset: string }[]> {
+    const topics = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return topics.find((t) => t.topic === topic)?.partitions.map(({ partition, offset }) => ({ partition, offset })) ?? [];
   }
 }
