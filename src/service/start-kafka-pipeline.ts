@@ -149,7 +149,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         now: Date.now,
         onStateReset: stateResetCounter(metrics.registry),
         logger: log,
-        logPositions: kafkaLogPositions(admin, k.groupId),
+        logPositions: kafkaLogPositions(new KafkajsAdmin(admin), k.groupId),
         lostStatePolicy: opts.config.redis.lostStatePolicy,
         partitionCheck: {
           policy: events.wrongPartitionPolicy,
