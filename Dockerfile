@@ -13,7 +13,10 @@ RUN npm run build
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY patches ./patches
+# Scripts stay off for dependencies; the project's kafkajs patch (patches/, see
+# docs/architecture.md) is applied explicitly: the service refuses to start without it.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npx patch-package && npm cache clean --force
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -68,6 +68,7 @@ export const kafkaConfigSchema = z.strictObject({
   maxBatchesInFlight: positiveInt.max(1024),
   maxBytesPerPartition: positiveInt,
   maxBytes: positiveInt,
+  maxDecompressedBatchBytes: positiveInt.max(4_294_967_296),
   fetchMaxWaitMs: positiveInt,
   /** The consumer's retry back-off: it bounds how long recovery after a broker outage waits. */
   retry: z
@@ -83,5 +84,5 @@ export type KafkaConfig = z.infer<typeof kafkaConfigSchema>;
 /** What create-kafka needs to connect: brokers, client id, TLS, SASL, timeouts. */
 export type KafkaConnectionConfig = Pick<
   KafkaConfig,
-  'clientId' | 'brokers' | 'ssl' | 'sasl' | 'connectionTimeoutMs' | 'requestTimeoutMs'
+  'clientId' | 'brokers' | 'ssl' | 'sasl' | 'connectionTimeoutMs' | 'requestTimeoutMs' | 'maxDecompressedBatchBytes'
 >;

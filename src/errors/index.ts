@@ -7,3 +7,4 @@ export { StateCorruptError } from './state-corrupt-error.js';
 export { StateFencedError } from './state-fenced-error.js';
 export { StateStoreError } from './state-store-error.js';
 export { StateLostError } from './state-lost-error.js';
+export { DecompressionLimitError } from './decompression-limit-error.js';

@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import type { KafkaConnectionConfig } from '../config/kafka-config.js';
 import { tlsOptions } from '../config/tls-options.js';
 import { kafkaLogLevel } from './kafka-log-level.js';
+import { boundedGzipCodec } from './bounded-gzip-codec.js';
+import { registerGzipCodec } from './kafkajs-codecs.js';
+import { assertKafkajsPatched } from './kafkajs-patch.js';
 
 /**
  * A kafkajs client from the `kafka` configuration slice: brokers, client id, timeouts, TLS (PEM
@@ -11,8 +14,14 @@ import { kafkaLogLevel } from './kafka-log-level.js';
  * (pino) when given, at their own level except routine rebalance and reconnect messages, which
  * kafkajs logs as errors and which go out at info (see kafka-log-level.ts); without one kafkajs
  * logs nothing.
+ *
+ * Also guards the process against hostile input: it checks that kafkajs carries the project's
+ * patch and registers the GZIP codec bounded by `maxDecompressedBatchBytes` (kafkajs' codecs
+ * are process-wide: the last client created sets the limit for all).
  */
 export function createKafka(config: KafkaConnectionConfig, logger?: Logger): Kafka {
+  assertKafkajsPatched();
+  registerGzipCodec(boundedGzipCodec(config.maxDecompressedBatchBytes));
   const options: KafkaJsConfig = {
     clientId: config.clientId ?? defaultClientId(),
     brokers: [...config.brokers],

@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { Observable } from 'rxjs';
 import { RnnStreamError } from '../errors/index.js';
 import type { BatchOutcome, StreamBatch } from '../stream/stream-batch.js';
+import { streamMessages } from './stream-messages.js';
 
 /** Options of {@link kafkaBatchSource}. */
 export interface KafkaBatchSourceOptions {
@@ -82,7 +83,7 @@ function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, settle: (o
   return {
     topic: batch.topic,
     partition: batch.partition,
-    messages: batch.messages,
+    messages: streamMessages(batch.messages),
     highWatermark: batch.highWatermark,
     control: {
       heartbeat: () => payload.heartbeat(),

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { PROJECT_VERSION } from '../config/project-version.js';
 import { REJECT_REASONS, type RejectReason } from '../events/reject-reason.js';
+import { SKIP_REASONS, type SkipReason } from '../events/skip-reason.js';
 import { ActivityClock } from './activity-clock.js';
 import { BucketHistogram } from './bucket-histogram.js';
 import { ConsumerLag } from './consumer-lag.js';
@@ -40,6 +41,8 @@ export interface PipelineMetrics {
   readonly events: { readonly applied: Counter.Internal; readonly skippedDuplicate: Counter.Internal };
   /** Counts `count` rejected events of `reason`: events_total{outcome="rejected"} and rejected_events_total{reason}. */
   recordRejected(reason: RejectReason, count?: number): void;
+  /** rnn_stream_skipped_record_batches_total{reason}: input record batches skipped unread (see events/skip-reason.ts). */
+  recordSkippedBatch(reason: SkipReason): void;
   /** rnn_stream_predictions_total: predictions produced to Kafka. */
   readonly predictions: Counter.Internal;
   /** rnn_stream_timestamp_regressions_total: events applied although their ts went back for their key. */
@@ -96,6 +99,12 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     registers,
   });
   const rejected = new Counter({ name: 'rnn_stream_rejected_events_total', help: 'Rejected input events by reason.', labelNames: ['reason'] as const, registers });
+  const skippedBatches = new Counter({
+    name: 'rnn_stream_skipped_record_batches_total',
+    help: 'Input record batches skipped unread (no record to dead-letter), by reason: decompression_limit, unsupported_compression, corrupt_batch.',
+    labelNames: ['reason'] as const,
+    registers,
+  });
   const counter = (name: string, help: string): Counter.Internal => new Counter({ name, help, registers }).labels({});
   const histogram = (name: string, help: string, buckets: readonly number[]): Histogram.Internal<string> =>
     new Histogram({ name, help, buckets: [...buckets], registers }).labels({});
@@ -148,6 +157,11 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
   const applied = events.labels('applied');
   const skippedDuplicate = events.labels('skipped_duplicate');
   for (const child of [applied, skippedDuplicate, eventsRejected]) child.inc(0);
+  const skippedByReason = {} as Record<SkipReason, Counter.Internal>;
+  for (const reason of SKIP_REASONS) {
+    skippedByReason[reason] = skippedBatches.labels(reason);
+    skippedByReason[reason].inc(0);
+  }
   for (const op of ['load', 'apply', 'mark_produced'] as const) stateIo.zero({ op });
   const byStatus = {} as Record<BatchStatusLabel, Counter.Internal>;
   for (const status of BATCH_STATUSES) (byStatus[status] = batches.labels(status)).inc(0);
@@ -165,6 +179,9 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     recordRejected(reason, count = 1) {
       eventsRejected.inc(count);
       byReason[reason].inc(count);
+    },
+    recordSkippedBatch(reason) {
+      skippedByReason[reason].inc();
     },
     predictions: counter('rnn_stream_predictions_total', 'Predictions produced to the output topic.'),
     timestampRegressions: counter(

@@ -16,6 +16,10 @@ export const HEADERS = {
   detail: 'rnn-stream-detail',
   /** On the dead letter of an oversized message whose value was cut: the original value's size in bytes. */
   originalSize: 'rnn-stream-original-size',
+  /** On a dead letter whose key was cut (longer than MAX_DEAD_LETTER_KEY_BYTES): the original key's size in bytes. */
+  originalKeySize: 'rnn-stream-original-key-size',
+  /** On a dead letter whose input headers were left out (over MAX_DEAD_LETTER_HEADER_BYTES in all): how many there were. */
+  droppedHeaders: 'rnn-stream-dropped-headers',
   /** Dead letters: the input message's own timestamp (epoch ms). */
   sourceTimestamp: 'rnn-stream-source-timestamp',
 } as const;

@@ -1,8 +1,9 @@
-import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
 import type { KafkaConfig } from '../config/kafka-config.js';
 import { RnnStreamError } from '../errors/index.js';
-import { createKafka } from '../kafka/create-kafka.js';
-import { ensureTopics, topicPartitionCount, type TopicSpec } from '../kafka/ensure-topics.js';
+import { ensureTopics, topicPartitionCount } from '../kafka/ensure-topics.js';
+import type { KafkaClient, TopicSpec } from '../kafka/kafka-client.js';
+import { createKafkajsClient } from '../kafka/kafkajs-client.js';
+import type { SinkRecord } from '../records/sink-record.js';
 import { paceTicks, tickToJson, type PaceTicksResult, type SyntheticMarket } from '../simulator/index.js';
 
 /** What {@link simulateToKafka} needs. */
@@ -28,22 +29,22 @@ export interface SimulateToKafkaOptions {
 export async function simulateToKafka(opts: SimulateToKafkaOptions): Promise<PaceTicksResult> {
   const { kafka: config, topic, market } = opts;
   const where = `topic ${topic} at ${config.brokers.join(',')}`;
-  const kafka = createKafka(config);
+  const kafka = createKafkajsClient(config);
   const { replicationFactor, create } = config.topics;
   await ensureTopic(kafka, { topic, numPartitions: opts.partitions, replicationFactor }, create, where, opts.report);
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  const compression = config.producer.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  // The configured producer: acks, idempotence and compression as in kafka.producer.
+  const producer = kafka.producerSink();
   const progress = setInterval(() => opts.report(`simulate: ${market.produced} events to ${topic}\n`), 5000).unref();
   try {
     await kafkaStep(() => producer.connect(), `cannot connect a producer to ${where}`);
-    // One produce request at a time: concurrent kafkajs sends can reorder a key's ticks.
+    // One send at a time: concurrent sends can reorder a key's ticks.
     // Throughput still adapts: while a send is out, tokens accrue and the next batch is larger.
     return await paceTicks({
       market, rate: opts.rate, count: opts.count, maxBatch: opts.maxBatch, signal: opts.signal,
       onBatch: async (ticks, n) => {
-        const messages: Message[] = new Array(n);
-        for (let i = 0; i < n; i++) messages[i] = { key: ticks[i].symbol, value: tickToJson(ticks[i]) };
-        await kafkaStep(() => producer.send({ topic, messages, acks: config.producer.acks, compression }), `cannot produce to ${where}`);
+        const records: SinkRecord[] = new Array(n);
+        for (let i = 0; i < n; i++) records[i] = { key: ticks[i].symbol, value: Buffer.from(tickToJson(ticks[i])), headers: {} };
+        await kafkaStep(() => producer.send(topic, records), `cannot produce to ${where}`);
       },
     });
   } finally {
@@ -53,7 +54,7 @@ export async function simulateToKafka(opts: SimulateToKafkaOptions): Promise<Pac
 }
 
 /** Creates `topic` when missing (if kafka.topics.create); says when an existing one has another partition count. */
-async function ensureTopic(kafka: Kafka, spec: TopicSpec, create: boolean, where: string, report: (line: string) => void): Promise<void> {
+async function ensureTopic(kafka: KafkaClient, spec: TopicSpec, create: boolean, where: string, report: (line: string) => void): Promise<void> {
   const admin = kafka.admin();
   await kafkaStep(() => admin.connect(), `cannot connect to ${where}`);
   try {
@@ -66,7 +67,7 @@ async function ensureTopic(kafka: Kafka, spec: TopicSpec, create: boolean, where
   }
 }
 
-/** Runs a kafkajs call, wrapping its error with what was attempted (retriable as kafkajs says). */
+/** Runs a Kafka call, wrapping its error with what was attempted (retriable as the client says). */
 async function kafkaStep<T>(call: () => Promise<T>, what: string): Promise<T> {
   try {
     return await call();

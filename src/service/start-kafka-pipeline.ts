@@ -15,6 +15,7 @@ import { checkPartitionCount } from '../kafka/check-partition-count.js';
 import { consumerOptions, producerOptions } from '../kafka/client-options.js';
 import { createKafka } from '../kafka/create-kafka.js';
 import { ensureTopics, topicPartitionCount } from '../kafka/ensure-topics.js';
+import { KafkajsAdmin } from '../kafka/kafkajs-admin.js';
 import { isRetriable, kafkaBatchSource } from '../kafka/kafka-batch-source.js';
 import { KafkaRecordSink } from '../kafka/kafka-record-sink.js';
 import { fetchPartitionOffsets } from '../kafka/fetch-partition-offsets.js';
@@ -61,8 +62,8 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   let partitionCount: number;
   try {
     const spec = { numPartitions: k.topics.partitions, replicationFactor: k.topics.replicationFactor };
-    await ensureTopics(admin, [k.inputTopic, k.outputTopic, k.deadLetterTopic].map((topic) => ({ topic, ...spec })), k.topics.create);
-    partitionCount = await topicPartitionCount(admin, k.inputTopic);
+    await ensureTopics(new KafkajsAdmin(admin), [k.inputTopic, k.outputTopic, k.deadLetterTopic].map((topic) => ({ topic, ...spec })), k.topics.create);
+    partitionCount = await topicPartitionCount(new KafkajsAdmin(admin), k.inputTopic);
     await checkPartitionCount(opts.store, k.inputTopic, partitionCount);
     await producer.connect();
     await consumer.connect();
@@ -102,7 +103,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
       table.refuse(beyond);
       fail(new RnnStreamError(`input topic ${k.inputTopic} has partition(s) ${beyond.join(', ')} beyond the ${partitionCount} the state was built with; refusing to go on (see docs/pipeline.md)`));
     }
-    topicPartitionCount(admin, k.inputTopic).then(
+    topicPartitionCount(new KafkajsAdmin(admin), k.inputTopic).then(
       (count) => {
         if (count !== partitionCount) {
           fail(new RnnStreamError(`input topic ${k.inputTopic} went from ${partitionCount} to ${count} partitions while running; refusing to go on (see docs/pipeline.md)`));
@@ -151,7 +152,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         budget: new WorkBudget(opts.config.pipeline),
         onStateReset: stateResetCounter(metrics.registry),
         logger: log,
-        logPositions: kafkaLogPositions(admin, k.groupId),
+        logPositions: kafkaLogPositions(new KafkajsAdmin(admin), k.groupId),
         lostStatePolicy: opts.config.redis.lostStatePolicy,
         partitionCheck: {
           policy: events.wrongPartitionPolicy,

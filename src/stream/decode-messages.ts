@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { map, type OperatorFunction } from 'rxjs';
+import type { Logger } from 'pino';
 import { decodeEvent, MAX_EVENT_TS, type DecodeOptions } from '../events/decode-event.js';
+import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { ClaimedBatch, DeadLetter, DecodedBatch, DecodedEvent } from './batch-stages.js';
 import { deadLetterRecord } from '../records/dead-letter-record.js';
 import type { PartitionCheck } from './partition-check.js';
@@ -14,22 +16,34 @@ export interface DecodeTime {
 /** The default bound: one day ahead of Date.now(). */
 export const DEFAULT_DECODE_TIME: DecodeTime = { now: Date.now, maxFutureSkewMs: 86_400_000 };
 
+/** What {@link decodeMessages} works with besides the decode options. */
+export interface DecodeMessagesDeps {
+  /** Counts record batches skipped unread. */
+  readonly metrics: Pick<PipelineMetrics, 'recordSkippedBatch'>;
+  readonly logger?: Logger;
+  /** Checks each valid event's key against the partition it arrived on. */
+  readonly check?: PartitionCheck;
+  readonly onWrongPartition?: (count: number) => void;
+  /** The clock and future-skew bound for `timestamp_out_of_range` (default DEFAULT_DECODE_TIME). */
+  readonly time?: DecodeTime;
+}
+
 /**
  * Decodes and validates every message still to apply (events/decode-event.ts). A valid event
  * goes on; a bad one (malformed JSON, missing or wrongly typed field, wrong feature count,
- * non-finite or non-positive number, oversized, null or non-UTF-8 key, ts out of range) becomes a dead letter with its
- * original bytes and the reason. Never throws on input and never touches state. With a
- * `check`, a valid event whose key belongs to another partition is dead-lettered as
- * `wrong_partition` (policy `reject`) or kept (policy `count`); `onWrongPartition` counts both.
+ * non-finite or non-positive number, oversized, null or non-UTF-8 key, ts out of range) becomes
+ * a dead letter with its original bytes and the reason. The stand-in for a record batch the
+ * source could not read (StreamMessage.unreadableBatch) has no record to dead-letter: it is
+ * counted by reason and logged with its offsets, and, like every message of the batch, moves the
+ * watermark past it. Never throws on input and never touches state. With a `check`, a valid
+ * event whose key belongs to another partition is dead-lettered as `wrong_partition` (policy
+ * `reject`) or kept (policy `count`); `onWrongPartition` counts both.
  *
  * Order and concurrency: synchronous; one output per input; events keep offset order.
  */
-export function decodeMessages(
-  options: DecodeOptions,
-  check?: PartitionCheck,
-  onWrongPartition?: (count: number) => void,
-  time: DecodeTime = DEFAULT_DECODE_TIME,
-): OperatorFunction<ClaimedBatch, DecodedBatch> {
+export function decodeMessages(options: DecodeOptions, deps: DecodeMessagesDeps): OperatorFunction<ClaimedBatch, DecodedBatch> {
+  const { check, onWrongPartition } = deps;
+  const time = deps.time ?? DEFAULT_DECODE_TIME;
   return map((claimed): DecodedBatch => {
     const events: DecodedEvent[] = [];
     const deadLetters: DeadLetter[] = [];
@@ -37,6 +51,12 @@ export function decodeMessages(
     // One clock read per batch: the bound moves with the wall clock, not per event.
     const maxTs = Math.min(time.now() + time.maxFutureSkewMs, MAX_EVENT_TS);
     for (const message of claimed.messages) {
+      if (message.unreadableBatch !== undefined) {
+        const { reason, detail, firstOffset } = message.unreadableBatch;
+        deps.metrics.recordSkippedBatch(reason);
+        deps.logger?.warn({ topic, partition, firstOffset, lastOffset: message.offset, reason }, `record batch skipped unread: ${detail}`);
+        continue;
+      }
       if (message.key !== null && !isUtf8(message.key)) {
         // Decoding would replace the bad bytes by U+FFFD and let distinct keys share one state.
         const rejection = { reason: 'invalid_key' as const, detail: `message key is not valid UTF-8 (${message.key.length} bytes)` };

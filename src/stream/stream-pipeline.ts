@@ -82,9 +82,9 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
               table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, clock, logger: deps.logger,
               logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy,
             }),
-            decodeMessages(deps.decode, deps.partitionCheck, (n) => metrics.wrongPartition.inc(n), {
-              now: deps.now,
-              maxFutureSkewMs: deps.maxFutureSkewMs ?? DEFAULT_DECODE_TIME.maxFutureSkewMs,
+            decodeMessages(deps.decode, {
+              metrics, logger: deps.logger, check: deps.partitionCheck, onWrongPartition: (n) => metrics.wrongPartition.inc(n),
+              time: { now: deps.now, maxFutureSkewMs: deps.maxFutureSkewMs ?? DEFAULT_DECODE_TIME.maxFutureSkewMs },
             }),
             advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset, budget: deps.budget }),
             buildPredictions(deps.runtime.loaded),

@@ -39,6 +39,14 @@ describe('Dockerfile', () => {
     expect(runtimeStage.filter((i) => i.keyword === 'RUN')).toEqual([]);
   });
 
+  it('applies the kafkajs patch to the production dependencies (install scripts are off)', () => {
+    const depsStage = froms.find((f) => / AS deps$/i.test(f.args))!;
+    const depsStageEnd = froms.find((f) => f.line > depsStage.line)!.line;
+    const inDeps = instructions.filter((i) => i.line > depsStage.line && i.line < depsStageEnd);
+    expect(inDeps.some((i) => i.keyword === 'COPY' && i.args.startsWith('patches '))).toBe(true);
+    expect(inDeps.some((i) => i.keyword === 'RUN' && /npm ci\b.*--ignore-scripts.*&& npx patch-package\b/.test(i.args))).toBe(true);
+  });
+
   it('runs as a non-root user', () => {
     const users = runtimeStage.filter((i) => i.keyword === 'USER');
     expect(users.length).toBeGreaterThan(0);

@@ -44,6 +44,7 @@ describe('createPipelineMetrics', () => {
       'rnn_stream_ready',
       'rnn_stream_rebalances_total',
       'rnn_stream_rejected_events_total',
+      'rnn_stream_skipped_record_batches_total',
       'rnn_stream_state_io_duration_seconds',
       'rnn_stream_state_io_errors_total',
       'rnn_stream_timestamp_regressions_total',
@@ -97,6 +98,18 @@ describe('createPipelineMetrics', () => {
     expect(await sample(registry, 'rnn_stream_rejected_events_total{reason="malformed_json"}')).toBe(1);
     expect(await sample(registry, 'rnn_stream_rejected_events_total{reason="non_positive_price"}')).toBe(3);
     expect(REJECT_REASONS).toContain('oversized');
+  });
+
+  it('counts skipped record batches by reason, every reason starting at 0', async () => {
+    const registry = new Registry();
+    const metrics = createPipelineMetrics(registry, { defaultMetrics: false });
+    expect(await sample(registry, 'rnn_stream_skipped_record_batches_total{reason="unsupported_compression"}')).toBe(0);
+    metrics.recordSkippedBatch('decompression_limit');
+    metrics.recordSkippedBatch('decompression_limit');
+    metrics.recordSkippedBatch('corrupt_batch');
+    expect(await sample(registry, 'rnn_stream_skipped_record_batches_total{reason="decompression_limit"}')).toBe(2);
+    expect(await sample(registry, 'rnn_stream_skipped_record_batches_total{reason="corrupt_batch"}')).toBe(1);
+    expect(await sample(registry, 'rnn_stream_skipped_record_batches_total{reason="unsupported_compression"}')).toBe(0);
   });
 
   it('counts predictions, regressions and dead letters', async () => {

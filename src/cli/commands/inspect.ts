@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import { RnnStreamError } from '../../errors/index.js';
 import { MEM_PREV_PRICE, MEM_PREV_TS, MEM_SEEN } from '../../features/feature-memory.js';
-import { createKafka } from '../../kafka/create-kafka.js';
+import { createKafkajsClient } from '../../kafka/kafkajs-client.js';
 import { topicPartitionCount } from '../../kafka/ensure-topics.js';
 import { partitionForKey } from '../../kafka/partition-for-key.js';
 import { hasCellState } from '../../model/cell-kind.js';
@@ -49,7 +49,7 @@ export function registerInspect(program: Command): void {
 }
 
 async function locate(config: Awaited<ReturnType<typeof loadConfig>>, topic: string, key: string): Promise<{ partition: number; partitionCount: number }> {
-  const admin = createKafka(config.kafka).admin();
+  const admin = createKafkajsClient(config.kafka).admin();
   try {
     await admin.connect();
     const partitionCount = await topicPartitionCount(admin, topic);

@@ -1,0 +1,88 @@
+import { CompressionTypes } from 'kafkajs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DecompressionLimitError } from '../../src/errors/index.js';
+import { boundedGzipCodec } from '../../src/kafka/bounded-gzip-codec.js';
+import { gzipCodec, registerGzipCodec } from '../../src/kafka/kafkajs-codecs.js';
+import { assertKafkajsPatched } from '../../src/kafka/kafkajs-patch.js';
+import { streamMessages } from '../../src/kafka/stream-messages.js';
+import { decodeBatch, encodeBatch, roundTripRecord } from './kafkajs-wire.js';
+
+// Regression tests of patches/kafkajs+2.2.4.patch: each fails on kafkajs 2.2.4 as published.
+describe('kafkajs as patched: record headers', () => {
+  it('decodes 10,000 distinct headers, each to its own value', () => {
+    const headers: Record<string, Buffer> = {};
+    for (let i = 0; i < 10_000; i++) headers[`h${i}`] = Buffer.from(String(i * 7));
+    const record = roundTripRecord({ key: Buffer.from('k'), value: Buffer.from('v'), headers });
+    expect(Object.keys(record.headers)).toHaveLength(10_000);
+    for (let i = 0; i < 10_000; i += 997) expect(String(record.headers[`h${i}`])).toBe(String(i * 7));
+  });
+
+  it('collects a repeated header key into an array in record order', () => {
+    const values = Array.from({ length: 5_000 }, (_, i) => Buffer.from(`v${i}`));
+    const record = roundTripRecord({ key: null, value: null, headers: { trace: values, one: Buffer.from('x') } });
+    expect((record.headers.trace as Buffer[]).map(String)).toEqual(values.map(String));
+    expect(String(record.headers.one)).toBe('x');
+  });
+
+  it('keeps headers named like Object.prototype members as plain own headers', () => {
+    // Published kafkajs turns "constructor" into [Object, value]: it tests obj[key] === undefined.
+    const record = roundTripRecord({
+      key: null,
+      value: null,
+      headers: { constructor: Buffer.from('c'), toString: Buffer.from('t'), ['__proto__']: Buffer.from('p') },
+    });
+    expect(Object.getPrototypeOf(record.headers)).toBe(Object.prototype);
+    expect(Object.keys(record.headers).sort()).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(String(record.headers.constructor)).toBe('c');
+    expect(String(record.headers.toString)).toBe('t');
+    expect(String(Object.getOwnPropertyDescriptor(record.headers, '__proto__')?.value)).toBe('p');
+  });
+});
+
+describe('kafkajs as patched: unreadable record batches', () => {
+  const originalGzip = gzipCodec();
+  afterEach(() => registerGzipCodec(originalGzip));
+  const records = (n: number, bytes: number) => Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.alloc(bytes) }));
+
+  it('turns a gzip batch over the decompression limit into one stand-in record at the last offset', async () => {
+    registerGzipCodec(boundedGzipCodec(1 << 20));
+    const bomb = await encodeBatch(records(8, 1 << 20), 500, CompressionTypes.GZIP);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const decoded = await decodeBatch(bomb);
+    expect(decoded).toHaveLength(1);
+    expect(decoded[0]).toMatchObject({ offset: '507', key: null, value: null, headers: {} });
+    expect(decoded[0].batchDecodeFailure?.firstOffset).toBe('500');
+    expect(decoded[0].batchDecodeFailure?.error).toBeInstanceOf(DecompressionLimitError);
+    const [message] = streamMessages(decoded as never);
+    expect(message.unreadableBatch).toMatchObject({ reason: 'decompression_limit', firstOffset: '500' });
+    expect(message.unreadableBatch?.detail).toContain('kafka.maxDecompressedBatchBytes');
+  });
+
+  it('reads a gzip batch under the limit as usual', async () => {
+    registerGzipCodec(boundedGzipCodec(1 << 20));
+    const decoded = await decodeBatch(await encodeBatch(records(3, 1000), 10, CompressionTypes.GZIP));
+    expect(decoded.map((r) => r.offset)).toEqual(['10', '11', '12']);
+    expect(decoded.every((r) => r.batchDecodeFailure === undefined && r.value?.length === 1000)).toBe(true);
+    expect(streamMessages(decoded as never)).toBe(decoded);
+  });
+
+  it('turns a batch of a codec kafkajs lacks (snappy, lz4, zstd) into a stand-in record', async () => {
+    for (const codec of [CompressionTypes.Snappy, CompressionTypes.LZ4, CompressionTypes.ZSTD]) {
+      const decoded = await decodeBatch(await encodeBatch(records(4, 10), 40, CompressionTypes.None, codec));
+      expect(decoded).toHaveLength(1);
+      expect(decoded[0].offset).toBe('43');
+      expect(streamMessages(decoded as never)[0].unreadableBatch).toMatchObject({ reason: 'unsupported_compression', firstOffset: '40' });
+    }
+  });
+
+  it('turns a compressed batch whose records are corrupt into a stand-in record', async () => {
+    registerGzipCodec({ compress: async (encoder) => encoder.buffer, decompress: async () => Buffer.from([0x7f]) });
+    const decoded = await decodeBatch(await encodeBatch(records(2, 10), 0, CompressionTypes.GZIP));
+    expect(decoded).toHaveLength(1);
+    expect(streamMessages(decoded as never)[0].unreadableBatch).toMatchObject({ reason: 'corrupt_batch', firstOffset: '0' });
+  });
+
+  it('is the kafkajs the service checks for at start', () => {
+    expect(() => assertKafkajsPatched()).not.toThrow();
+  });
+});
