@@ -71,7 +71,6 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
       .then(() =>
         consumer.run({
           autoCommit: true,
-          autoCommitInterval: 5000,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently,
           eachBatch,
