@@ -1,4 +1,5 @@
 import type { ModelManifest } from '../model/manifest.js';
+import { decodeValues } from './prediction.js';
 
 /**
  * Writes prediction JSON for one model without building an object per event: the constant
@@ -13,9 +14,7 @@ import type { ModelManifest } from '../model/manifest.js';
 export class PredictionWriter {
   private readonly afterKey: string;
   private readonly mid: string;
-  private readonly decode: 'none' | 'softmax' | 'affine';
-  private readonly std: Float64Array;
-  private readonly mean: Float64Array;
+  private readonly spec: ModelManifest['output'];
   private readonly values: Float64Array;
   /** Decoded as an object: JSON names in JavaScript's key order and the index each one shows. */
   private readonly names: readonly string[] | null;
@@ -25,15 +24,8 @@ export class PredictionWriter {
     this.afterKey = `,"ts":`;
     this.mid = `,"model":${JSON.stringify(manifest.name)},"modelVersion":${JSON.stringify(modelVersion)},"step":`;
     const spec = manifest.output;
-    const size = manifest.outputSize;
-    this.values = new Float64Array(size);
-    this.std = new Float64Array(size);
-    this.mean = new Float64Array(size);
-    this.decode = spec === undefined ? 'none' : spec.decode === 'softmax' ? 'softmax' : 'affine';
-    for (let i = 0; i < size; i++) {
-      this.std[i] = spec?.std?.[i] ?? 1;
-      this.mean[i] = spec?.mean?.[i] ?? 0;
-    }
+    this.spec = spec;
+    this.values = new Float64Array(manifest.outputSize);
     if (spec?.names) {
       // The object decodeOutput builds, with indices for values: JavaScript orders integer-like
       // keys first, keeps a repeated name at its first place with the last value, and ignores
@@ -57,22 +49,14 @@ export class PredictionWriter {
     let s = `{"key":${JSON.stringify(key)}${this.afterKey}${num(ts)}${this.mid}${num(step)},"output":[`;
     for (let i = 0; i < out.length; i++) s += i === 0 ? num(out[i]) : `,${num(out[i])}`;
     s += ']';
-    if (this.decode !== 'none') s += `,"decoded":${this.decoded(out)}`;
+    if (this.spec !== undefined) s += `,"decoded":${this.decoded(this.spec, out)}`;
     return `${s}${tail}}`;
   }
 
-  /** The decoded form: the same operations, in the same order, as decodeOutput. */
-  private decoded(out: Float32Array): string {
+  /** The decoded form: decodeOutput's values (the same decodeValues), written as its object or array. */
+  private decoded(spec: NonNullable<ModelManifest['output']>, out: Float32Array): string {
     const values = this.values;
-    if (this.decode === 'softmax') {
-      let max = -Infinity;
-      for (let i = 0; i < out.length; i++) max = Math.max(max, out[i]);
-      let sum = 0;
-      for (let i = 0; i < out.length; i++) sum += values[i] = Math.exp(out[i] - max);
-      for (let i = 0; i < out.length; i++) values[i] /= sum;
-    } else {
-      for (let i = 0; i < out.length; i++) values[i] = out[i] * this.std[i] + this.mean[i];
-    }
+    decodeValues(spec, out, values);
     let s: string;
     if (this.names === null) {
       s = '[';

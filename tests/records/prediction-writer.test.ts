@@ -46,6 +46,7 @@ const MANIFESTS: [string, ModelManifest][] = [
   ['softmax over named classes', manifest(3, { names: ['down', 'flat', 'up'], decode: 'softmax' })],
   ['softmax, unnamed', manifest(4, { decode: 'softmax' })],
   ['integer-like, repeated and __proto__ names', manifest(5, { names: ['b', '10', '2', 'b', '__proto__'], std: [1e300, 1e300, 2, 3, 4], decode: 'identity' })],
+  ['log-variance decoding', manifest(2, { names: ['var', 'var2'], mean: [1e-6, 0], std: [2e-4, 1], decode: 'log_variance' })],
   ['huge std overflows to a non-finite decoded value', manifest(2, { names: ['x', 'y'], std: [1e308, 1e308], decode: 'identity' })],
 ];
 
