@@ -111,6 +111,7 @@ try {
       log(`saturation round ${r + 1}/${rounds}: ${who}...`);
       const { redisSent: sent, ...result } = (await phase(who, run)) as PhaseResult & { redisSent?: Record<string, number> };
       if (sent) redisSent = sent;
+      logPhase(`saturation round ${r + 1} ${who}`, result);
       await checkOutput(run, events);
       round[who] = result;
     }
@@ -136,6 +137,7 @@ try {
         log(`${rate} events/s round ${r + 1}/${rounds}: ${who}...`);
         round[who] = await phase(who, run, () => produceAtRate(kafka, input, n, rate, tickSource(symbols)));
         latency[who] = await endToEndLatency(kafka, input, run.outputTopic, n, who === 'pipeline');
+        logPhase(`${rate} events/s round ${r + 1} ${who}`, round[who], latency[who]);
         await checkOutput(run, n);
       }
       mode.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, latency });
@@ -160,6 +162,12 @@ try {
   }
   await admin.disconnect();
   redis.disconnect();
+}
+
+/** One line per finished phase on stderr, so a run cut short still shows what it measured. */
+function logPhase(what: string, p: PhaseResult, l?: LatencySummary): void {
+  const cpu = ((p.cpuSeconds / p.events) * 1e6).toFixed(1);
+  log(`  ${what}: ${p.events} events, ${Math.round(p.events / p.steadySeconds)} events/s, ${cpu} CPU us/event${l ? `, latency ms p50 ${l.p50} p99 ${l.p99} p99.9 ${l.p999}` : ''}`);
 }
 
 /** Which contender goes first alternates from round to round. */
