@@ -2,12 +2,15 @@
  * Phase of bench/pipeline.ts (run in its own process): the stack's ceiling, a bare kafkajs
  * consume -> produce of the input messages to another topic, with the pipeline's consumer and
  * producer settings (fetch limits, eachBatch concurrency, idempotent producer, acks, requests of
- * at most 512 KiB) and nothing in between: no decoding, no model, no Redis.
+ * at most 512 KiB), the same output headers as the pipeline's (kafka.outputHeaders), and nothing
+ * in between: no decoding, no model, no Redis.
  * Usage: tsx bench/pipeline-ceiling.ts '<BenchRun JSON>'
  */
 import { CompressionTypes, type Message } from 'kafkajs';
 import { consumerOptions, producerOptions } from '../src/kafka/client-options.js';
 import { createKafka } from '../src/kafka/create-kafka.js';
+import { loadModel } from '../src/model/load-model.js';
+import { predictionHeaders } from '../src/records/prediction-headers.js';
 import { benchConfig, OutputClock, type BenchRun } from './pipeline-common.js';
 
 const MAX_REQUEST_BYTES = 512 * 1024;
@@ -15,11 +18,13 @@ const MAX_REQUEST_BYTES = 512 * 1024;
 const run = JSON.parse(process.argv[2]) as BenchRun;
 const { kafka: k } = await benchConfig(run);
 const kafka = createKafka(k);
+const { manifest, version } = await loadModel(run.model);
 // The service's own client settings, so the ceiling differs from the pipeline only in the work done.
 const consumer = kafka.consumer(consumerOptions(k, `${run.groupId}-ceiling`));
 const producer = kafka.producer(producerOptions(k));
 await Promise.all([consumer.connect(), producer.connect()]);
 await consumer.subscribe({ topic: run.inputTopic, fromBeginning: true });
+if (run.signalReady) consumer.on(consumer.events.GROUP_JOIN, () => process.stdout.write('ready\n'));
 const clock = new OutputClock();
 let finish!: () => void;
 const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -30,6 +35,7 @@ await consumer.run({
   eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
     clock.received();
     const messages = batch.messages;
+    const partitionText = String(batch.partition);
     let start = 0;
     while (start < messages.length) {
       let end = start;
@@ -37,10 +43,11 @@ await consumer.run({
       const chunk: Message[] = [];
       while (end < messages.length && (end === start || bytes + size(messages[end]) <= MAX_REQUEST_BYTES)) {
         bytes += size(messages[end]);
-        chunk.push({ key: messages[end].key, value: messages[end].value });
+        const m = messages[end];
+        chunk.push({ key: m.key, value: m.value, headers: predictionHeaders(k.outputHeaders, batch.topic, partitionText, m.offset, manifest.name, version) });
         end++;
       }
-      await producer.send({ topic: run.ceilingTopic, messages: chunk, acks: k.producer.acks, compression: CompressionTypes.None });
+      await producer.send({ topic: run.outputTopic, messages: chunk, acks: k.producer.acks, compression: CompressionTypes.None });
       start = end;
     }
     if (messages.length > 0) resolveOffset(messages[messages.length - 1].offset);

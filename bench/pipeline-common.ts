@@ -1,24 +1,31 @@
 /**
  * What the phases of bench/pipeline.ts share: the run description handed to each child process
- * (as JSON in argv) and the result each child prints (one JSON line on stdout).
+ * (as JSON in argv) and the result each child prints (one JSON line on stdout; a fixed-rate
+ * child first prints `ready` once it is assigned its partitions).
  */
 import { loadConfig } from '../src/config/index.js';
 import type { ServiceConfig } from '../src/config/service-config.js';
+import type { PredictionHeaderMode } from '../src/records/prediction-headers.js';
 
-/** One benchmark run: where everything lives. */
+/** One phase of a benchmark run: where everything lives. */
 export interface BenchRun {
   readonly brokers: string[];
   readonly redisUrl: string;
   readonly inputTopic: string;
+  /** Where the phase produces: predictions, or the bare client's copies. */
   readonly outputTopic: string;
   readonly deadLetterTopic: string;
-  /** Output topic of the bare consume -> produce. */
-  readonly ceilingTopic: string;
   readonly keyPrefix: string;
   readonly groupId: string;
   readonly partitions: number;
   readonly events: number;
   readonly model: string;
+  /** Headers on each output record (the bare client writes the same ones). */
+  readonly headers: PredictionHeaderMode;
+  /** kafka.lingerMs of the run (null: the configured default). */
+  readonly lingerMs: number | null;
+  /** Print `ready` on stdout once partitions are assigned (fixed-rate phases, whose input is produced afterwards). */
+  readonly signalReady: boolean;
 }
 
 /** A phase's measurement. */
@@ -50,6 +57,8 @@ export function benchConfig(run: BenchRun): Promise<ServiceConfig> {
         outputTopic: run.outputTopic,
         deadLetterTopic: run.deadLetterTopic,
         fromBeginning: true,
+        outputHeaders: run.headers,
+        ...(run.lingerMs === null ? {} : { lingerMs: run.lingerMs }),
         topics: { create: false, partitions: run.partitions, replicationFactor: 1 },
       },
       redis: { url: run.redisUrl, keyPrefix: run.keyPrefix },

@@ -2,8 +2,8 @@
  * Phase of bench/pipeline.ts (run in its own process): the rnn-stream pipeline itself
  * (startKafkaPipeline with a RedisStateStore, as `rnn-stream run` wires it) from the input topic
  * until every event has its prediction produced. Progress is read from the pipeline's own
- * metrics, polled every 5 ms: the first batch is received when rnn_stream_batches_in_flight
- * first goes above 0; outputs are rnn_stream_predictions_total.
+ * metrics as they are updated: the first batch is received when rnn_stream_batches_in_flight
+ * first goes up; outputs are rnn_stream_predictions_total.
  * Usage: tsx bench/pipeline-run.ts '<BenchRun JSON>'
  */
 import { pino } from 'pino';
@@ -32,7 +32,26 @@ client.sendCommand = ((command: Command, ...rest: unknown[]) => {
 }) as typeof client.sendCommand;
 const store = new RedisStateStore({ keyPrefix: config.redis.keyPrefix, client });
 const clock = new OutputClock();
+// Progress is taken from the pipeline's own counters as they move (no polling, which would add
+// its own CPU time): a batch entering the pipeline starts the clock, predictions produced stop it.
+let finished!: () => void;
+const allPredicted = new Promise<void>((resolve) => (finished = resolve));
+const batchesInFlight = metrics.batchesInFlight as unknown as { inc(n?: number): void };
+const enter = batchesInFlight.inc.bind(batchesInFlight);
+batchesInFlight.inc = (n?: number) => {
+  clock.received();
+  enter(n);
+};
+const predicted = metrics.predictions.inc.bind(metrics.predictions);
+metrics.predictions.inc = (n?: number) => {
+  predicted(n);
+  if (clock.acked(n ?? 1) >= run.events) finished();
+};
 const pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger: pino({ level: config.logging.level }) });
+if (run.signalReady) {
+  while (pipeline.assigned().length < run.partitions) await new Promise((r) => setTimeout(r, 20));
+  process.stdout.write('ready\n');
+}
 
 async function counter(name: string, labels: Record<string, string> = {}): Promise<number> {
   const metric = await registry.getSingleMetric(name)?.get();
@@ -40,17 +59,7 @@ async function counter(name: string, labels: Record<string, string> = {}): Promi
   return value?.value ?? 0;
 }
 
-let seen = 0;
-while (seen < run.events) {
-  const failed = await Promise.race([pipeline.done.then(() => 'stopped'), new Promise<null>((r) => setTimeout(() => r(null), 5))]);
-  if (failed !== null) throw new Error(`the pipeline ${failed} before every event was predicted (${seen} of ${run.events})`);
-  if ((await counter('rnn_stream_batches_in_flight')) > 0) clock.received();
-  const now = await counter('rnn_stream_predictions_total');
-  if (now > seen) {
-    clock.acked(now - seen);
-    seen = now;
-  }
-}
+await Promise.race([allPredicted, pipeline.done.then(() => Promise.reject(new Error('the pipeline stopped before every event was predicted')))]);
 const result = clock.result();
 await pipeline.stop();
 await store.close();
@@ -59,4 +68,11 @@ await client.quit();
 const rejected = await counter('rnn_stream_events_total', { outcome: 'rejected' });
 const batchMetric = await registry.getSingleMetric('rnn_stream_batch_duration_seconds')?.get();
 const batches = batchMetric?.values.find((v) => (v as { metricName?: string }).metricName === 'rnn_stream_batch_duration_seconds_count')?.value ?? 0;
-process.stdout.write(`${JSON.stringify({ ...result, batches, rejected, redisSent: sent })}\n`);
+const mean = async (name: string, labels = ''): Promise<number> => {
+  const text = await registry.getSingleMetricAsString(name);
+  const value = (suffix: string): number => Number(new RegExp(`^${name}_${suffix}${labels.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return (value('sum') / value('count')) * 1000;
+};
+const meanMs = { batch: await mean('rnn_stream_batch_duration_seconds'), apply: await mean('rnn_stream_state_io_duration_seconds', '{op="apply"}') };
+process.stderr.write(`pipeline phase: mean batch ${meanMs.batch.toFixed(1)} ms, mean Redis apply ${meanMs.apply.toFixed(1)} ms\n`);
+process.stdout.write(`${JSON.stringify({ ...result, batches, rejected, redisSent: sent, meanMs })}\n`);

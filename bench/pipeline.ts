@@ -1,135 +1,222 @@
 /**
- * Pipeline benchmark: `npm run bench:pipeline [-- --events N --symbols N --partitions N --json]`.
+ * Pipeline benchmark: `npm run bench:pipeline [-- --events N --symbols N --partitions N --rounds N
+ *   --rates 1000,half --seconds S --headers none|source|full --linger MS --json --profile DIR]`.
  *
- * On real Kafka and Redis (KAFKA_BROKERS, REDIS_URL: `eval "$(deploy/local/services.sh env)"`):
- * 1. produces --events simulated ticks of --symbols symbols (key = symbol) to a fresh input topic
- *    with --partitions partitions (not timed);
- * 2. ceiling: a bare kafkajs consume -> produce of those messages to another topic, with the
- *    pipeline's consumer/producer settings, in its own process (bench/pipeline-ceiling.ts);
- * 3. pipeline: the rnn-stream pipeline (startKafkaPipeline + RedisStateStore, GRU hidden 32 by
- *    default: examples/models/demo-gru.json) over the same messages until every event has its
- *    prediction, in its own process (bench/pipeline-run.ts), with Redis INFO commandstats read
- *    before and after it.
- * events/s is measured from the first input batch received to the last output acknowledged (the
- * same window for both; connecting and the group join are excluded, and shown in the wall time).
- * events per CPU-second divides by the phase process's CPU time (user + system) in that window,
- * which a busy machine disturbs much less than wall time (Kafka's and Redis' CPU is not in it). Peak RSS is the phase process's
- * ru_maxrss. Redis commands per event is given twice: the commands the pipeline's client sent
- * (round trips), and every command Redis executed meanwhile (INFO commandstats, the bench's own
- * INFO excluded), which also counts the calls made inside the Lua scripts: for the second, use a
- * Redis nobody else uses while it runs.
+ * On real Kafka and Redis (KAFKA_BROKERS, REDIS_URL: `eval "$(deploy/local/services.sh env)"`),
+ * two contenders, each phase in a fresh process, alternating which goes first from round to round:
+ * - pipeline: the rnn-stream pipeline (startKafkaPipeline + RedisStateStore, GRU hidden 32 by
+ *   default: examples/models/demo-gru.json) until every event has its prediction
+ *   (bench/pipeline-run.ts);
+ * - bare client: a kafkajs consume -> produce of the same messages with the pipeline's client
+ *   settings and the same output headers, nothing in between (bench/pipeline-ceiling.ts).
+ * Saturation (skipped with --events 0): --events simulated ticks of --symbols symbols are produced to an input topic first
+ * (untimed); each phase consumes the whole backlog. Fixed rate (--rates, events/s; `half` = half of
+ * the pipeline's median saturated rate of this run): each phase gets a fresh input topic, produced
+ * at that rate for --seconds once the phase has joined its group; end-to-end latency is read back
+ * from Kafka's log-append timestamps (input and output topics use LogAppendTime).
+ * CPU per event: the phase process's CPU time (user + system) from its first input batch to its
+ * last output acknowledged, divided by the events; a busy machine disturbs it much less than the
+ * wall clock (Kafka's and Redis' CPU is not in it). Ratios (bare client CPU / pipeline CPU) pair
+ * the two phases of one round. Redis commands per event: sent by the pipeline (round trips), and
+ * executed by Redis (INFO commandstats, Lua-internal calls included; use a Redis nobody else uses).
  * Topics and Redis keys of the run are deleted afterwards (unless --keep).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { newSimTick, SyntheticMarket, tickToJson } from '../src/simulator/index.js';
+import { loadConfig } from '../src/config/index.js';
 import { loadModel } from '../src/model/load-model.js';
+import { PREDICTION_HEADER_MODES, type PredictionHeaderMode } from '../src/records/prediction-headers.js';
 import type { BenchRun, PhaseResult } from './pipeline-common.js';
+import { endToEndLatency, produceAtRate, tickSource, type LatencySummary } from './pipeline-rate.js';
+import { printReport, type Contender, type Mode, type Report } from './pipeline-report.js';
 
 const { values: opts } = parseArgs({
   options: {
     events: { type: 'string', default: '200000' },
     symbols: { type: 'string', default: '1000' },
     partitions: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+    rates: { type: 'string', default: '' },
+    seconds: { type: 'string', default: '20' },
+    headers: { type: 'string' },
+    linger: { type: 'string' },
     model: { type: 'string', default: fileURLToPath(new URL('../examples/models/demo-gru.json', import.meta.url)) },
     json: { type: 'boolean' },
     keep: { type: 'boolean' },
+    profile: { type: 'string' },
   },
 });
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter((b) => b.trim() !== '');
-const redisUrl = process.env.REDIS_URL;
-if (brokers.length === 0 || !redisUrl) {
+const redisUrl = process.env.REDIS_URL ?? '';
+if (brokers.length === 0 || redisUrl === '') {
   process.stderr.write('bench:pipeline needs KAFKA_BROKERS and REDIS_URL: deploy/local/services.sh up && eval "$(deploy/local/services.sh env)"\n');
   process.exit(2);
 }
+const defaults = (await loadConfig({ env: {}, overrides: { model: { manifest: opts.model } } })).kafka;
+const headers = (opts.headers ?? defaults.outputHeaders) as PredictionHeaderMode;
+if (!PREDICTION_HEADER_MODES.includes(headers)) throw new Error(`--headers must be one of ${PREDICTION_HEADER_MODES.join(', ')}`);
 const id = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-const run: BenchRun = {
-  brokers, redisUrl, events: Number(opts.events), partitions: Number(opts.partitions), model: opts.model,
-  inputTopic: `bench-${id}-ticks`, outputTopic: `bench-${id}-predictions`, deadLetterTopic: `bench-${id}-dlq`,
-  ceilingTopic: `bench-${id}-ceiling`, keyPrefix: `bench-${id}`, groupId: `bench-${id}`,
-};
 const symbols = Number(opts.symbols);
-const loaded = await loadModel(run.model);
+const partitions = Number(opts.partitions);
+const rounds = Number(opts.rounds);
+const loaded = await loadModel(opts.model);
 const log = (line: string): void => void (opts.json || process.stderr.write(`${line}\n`));
 
 const kafka = new Kafka({ clientId: 'rnn-stream-bench', brokers, logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();
-const topics = [run.inputTopic, run.outputTopic, run.deadLetterTopic, run.ceilingTopic];
-await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: run.partitions, replicationFactor: 1 })), waitForLeaders: true });
 const redis = new Redis(redisUrl);
+const created: string[] = [];
+let phases = 0;
+
+/** A phase's run description with fresh topics, group and key prefix. */
+function phaseRun(inputTopic: string, events: number, signalReady: boolean): BenchRun {
+  const p = `bench-${id}-${++phases}`;
+  return {
+    brokers, redisUrl, inputTopic, events, partitions, model: opts.model, headers, signalReady,
+    lingerMs: opts.linger === undefined ? null : Number(opts.linger),
+    outputTopic: `${p}-out`, deadLetterTopic: `${p}-dlq`, keyPrefix: p, groupId: p,
+  };
+}
+
+async function createTopics(names: string[], appendTime: boolean): Promise<void> {
+  const configEntries = appendTime ? [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] : [];
+  await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries })), waitForLeaders: true });
+  created.push(...names);
+}
 
 try {
-  log(`producing ${run.events} ticks of ${symbols} symbols to ${run.inputTopic} (${run.partitions} partitions)...`);
-  await preload();
-  log('ceiling: bare kafkajs consume -> produce...');
-  const ceiling = phase('pipeline-ceiling.ts');
-  const before = await commandCalls();
-  log('pipeline: rnn-stream operators, RedisStateStore...');
-  const { redisSent, ...pipeline } = phase('pipeline-run.ts') as PhaseResult & { rejected: number; redisSent: Record<string, number> };
-  const sentTotal = Object.values(redisSent).reduce((a, b) => a + b, 0);
-  const after = await commandCalls();
-  const redisCommands = after.total - before.total - 1; // the second INFO counts itself
-  const byCommand = Object.fromEntries(
-    Object.entries(after.byCommand).map(([c, n]) => [c, n - (before.byCommand[c] ?? 0) - (c === 'info' ? 1 : 0)]).filter(([, n]) => (n as number) > 0),
-  );
-  const produced = { predictions: await topicSize(run.outputTopic), ceiling: await topicSize(run.ceilingTopic), deadLetters: await topicSize(run.deadLetterTopic) };
-  const rate = (r: PhaseResult): number => r.events / r.steadySeconds;
-  const report = {
-    events: run.events, symbols, partitions: run.partitions,
+  const saturationTopic = `bench-${id}-ticks`;
+  const events = Number(opts.events);
+  const modes: Mode[] = [];
+  const saturation: Mode = { name: 'saturation', rate: null, rounds: [] };
+  if (events > 0) {
+    await createTopics([saturationTopic], false);
+    log(`producing ${events} ticks of ${symbols} symbols to ${saturationTopic} (${partitions} partitions)...`);
+    await preload(saturationTopic, events);
+    modes.push(saturation);
+  }
+  const redisBefore = await commandCalls();
+  let redisSent: Record<string, number> = {};
+  for (let r = 0; r < (events > 0 ? rounds : 0); r++) {
+    const round: Partial<Record<Contender, PhaseResult>> = {};
+    for (const who of order(r)) {
+      const run = phaseRun(saturationTopic, events, false);
+      await createTopics([run.outputTopic, run.deadLetterTopic], false);
+      log(`saturation round ${r + 1}/${rounds}: ${who}...`);
+      const { redisSent: sent, ...result } = (await phase(who, run)) as PhaseResult & { redisSent?: Record<string, number> };
+      if (sent) redisSent = sent;
+      logPhase(`saturation round ${r + 1} ${who}`, result);
+      await checkOutput(run, events);
+      round[who] = result;
+    }
+    saturation.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, latency: {} });
+  }
+  const redisAfter = await commandCalls();
+  const rateOf = (p: PhaseResult): number => p.events / p.steadySeconds;
+  const saturated = events > 0 ? median(saturation.rounds.map((x) => rateOf(x.pipeline))) : NaN;
+  for (const spec of opts.rates.split(',').filter((s) => s !== '')) {
+    const rate = spec === 'half' && events > 0 ? Math.round(saturated / 2) : Number(spec);
+    if (!(rate > 0)) throw new Error(`--rates: ${spec} is not a rate (events/s) or "half"`);
+    const n = Math.round(rate * Number(opts.seconds));
+    const mode: Mode = { name: `${rate} events/s${spec === 'half' ? ' (half the saturated rate)' : ''}`, rate, rounds: [] };
+    modes.push(mode);
+    for (let r = 0; r < rounds; r++) {
+      const round: Partial<Record<Contender, PhaseResult>> = {};
+      const latency: Partial<Record<Contender, LatencySummary>> = {};
+      for (const who of order(r)) {
+        const input = `bench-${id}-${phases + 1}-ticks`;
+        const run = phaseRun(input, n, true);
+        await createTopics([input, run.outputTopic], true);
+        await createTopics([run.deadLetterTopic], false);
+        log(`${rate} events/s round ${r + 1}/${rounds}: ${who}...`);
+        round[who] = await phase(who, run, () => produceAtRate(kafka, input, n, rate, tickSource(symbols)));
+        latency[who] = await endToEndLatency(kafka, input, run.outputTopic, n, who === 'pipeline');
+        logPhase(`${rate} events/s round ${r + 1} ${who}`, round[who], latency[who]);
+        await checkOutput(run, n);
+      }
+      mode.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, latency });
+    }
+  }
+  const executed = Object.fromEntries(
+    Object.entries(redisAfter.byCommand).map(([c, k]) => [c, k - (redisBefore.byCommand[c] ?? 0) - (c === 'info' ? 1 : 0)]).filter(([, k]) => (k as number) > 0),
+  ) as Record<string, number>;
+  const report: Report = {
+    events, symbols, partitions, rounds, headers, lingerMs: opts.linger === undefined ? defaults.lingerMs : Number(opts.linger),
     model: { name: loaded.manifest.name, cell: loaded.manifest.cell, hidden: loaded.manifest.hiddenSize, layers: loaded.manifest.numLayers },
-    pipeline: { ...pipeline, eventsPerSecond: rate(pipeline), eventsPerCpuSecond: pipeline.events / pipeline.cpuSeconds },
-    ceiling: { ...ceiling, eventsPerSecond: rate(ceiling), eventsPerCpuSecond: ceiling.events / ceiling.cpuSeconds },
-    ratio: rate(pipeline) / rate(ceiling),
-    cpuRatio: ceiling.cpuSeconds / pipeline.cpuSeconds,
-    redis: {
-      sent: { commands: sentTotal, perEvent: sentTotal / run.events, byCommand: redisSent },
-      executed: { commands: redisCommands, perEvent: redisCommands / run.events, byCommand },
-    },
-    produced,
+    modes,
+    redis: { sentPerEvent: events > 0 ? sum(redisSent) / events : NaN, sent: redisSent, executedPerEvent: events > 0 ? sum(executed) / (events * rounds) : NaN, executed },
     machine: { cpus: cpus().length, loadavg1: loadavg()[0], node: process.version },
   };
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else printReport(report);
-  if (produced.predictions < run.events || produced.deadLetters > 0) throw new Error(`expected ${run.events} predictions and no dead letters, got ${JSON.stringify(produced)}`);
 } finally {
   if (!opts.keep) {
-    await admin.deleteTopics({ topics });
-    await deleteKeys(`${run.keyPrefix}*`);
+    await admin.deleteTopics({ topics: created }).catch(() => undefined);
+    await deleteKeys(`bench-${id}*`);
   }
   await admin.disconnect();
   redis.disconnect();
 }
 
-async function preload(): Promise<void> {
+/** One line per finished phase on stderr, so a run cut short still shows what it measured. */
+function logPhase(what: string, p: PhaseResult, l?: LatencySummary): void {
+  const cpu = ((p.cpuSeconds / p.events) * 1e6).toFixed(1);
+  log(`  ${what}: ${p.events} events, ${Math.round(p.events / p.steadySeconds)} events/s, ${cpu} CPU us/event${l ? `, latency ms p50 ${l.p50} p99 ${l.p99} p99.9 ${l.p999}` : ''}`);
+}
+
+/** Which contender goes first alternates from round to round. */
+function order(round: number): Contender[] {
+  return round % 2 === 0 ? ['pipeline', 'bare'] : ['bare', 'pipeline'];
+}
+
+async function preload(topic: string, events: number): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const market = new SyntheticMarket({ symbols, seed: 1, rate: 10_000, startTs: Date.now() });
-  const tick = newSimTick();
-  for (let sent = 0; sent < run.events; ) {
-    const n = Math.min(5000, run.events - sent);
-    const messages: Message[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      market.next(tick);
-      messages[i] = { key: tick.symbol, value: tickToJson(tick) };
-    }
-    await producer.send({ topic: run.inputTopic, messages, acks: -1 });
-    sent += n;
+  const next = tickSource(symbols);
+  for (let sent = 0; sent < events; ) {
+    const messages: Message[] = [];
+    for (const n = Math.min(5000, events - sent); messages.length < n; ) messages.push(next());
+    await producer.send({ topic, messages, acks: -1 });
+    sent += messages.length;
   }
   await producer.disconnect();
 }
 
-/** Runs one phase in a fresh process and returns the JSON line it prints. */
-function phase(script: string): PhaseResult {
-  const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = spawnSync(process.execPath, ['--import', 'tsx', path, JSON.stringify(run)], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
-  if (child.status !== 0) throw new Error(`${script} exited with ${child.status ?? child.signal}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as PhaseResult;
+/**
+ * Runs one phase in a fresh process and returns the JSON line it prints last. With `feed`, waits
+ * for the child's `ready` line, then runs `feed` (the fixed-rate producer) while the child consumes.
+ */
+function phase(who: Contender, run: BenchRun, feed?: () => Promise<unknown>): Promise<PhaseResult> {
+  const path = fileURLToPath(new URL(who === 'pipeline' ? 'pipeline-run.ts' : 'pipeline-ceiling.ts', import.meta.url));
+  const prof = opts.profile && who === 'pipeline' ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path, JSON.stringify(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  let fed: Promise<unknown> = Promise.resolve();
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const before = out;
+    out += chunk;
+    if (feed && !before.includes('ready\n') && out.includes('ready\n')) fed = feed();
+  });
+  return new Promise<PhaseResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code !== 0) return reject(new Error(`${path} exited with ${code ?? signal}`));
+      fed.then(() => resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as PhaseResult), reject);
+    });
+  });
+}
+
+/** Every event reached the output and nothing was dead-lettered. */
+async function checkOutput(run: BenchRun, events: number): Promise<void> {
+  const out = await topicSize(run.outputTopic);
+  const dlq = await topicSize(run.deadLetterTopic);
+  if (out < events || dlq > 0) throw new Error(`expected ${events} records on ${run.outputTopic} and no dead letters, got ${out} and ${dlq}`);
 }
 
 /** Calls per command from INFO commandstats, and their sum. */
@@ -137,12 +224,12 @@ async function commandCalls(): Promise<{ total: number; byCommand: Record<string
   const info = await redis.info('commandstats');
   const byCommand: Record<string, number> = {};
   for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) byCommand[m[1]] = Number(m[2]);
-  return { total: Object.values(byCommand).reduce((a, b) => a + b, 0), byCommand };
+  return { total: sum(byCommand), byCommand };
 }
 
 async function topicSize(topic: string): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  return offsets.reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
 }
 
 async function deleteKeys(pattern: string): Promise<void> {
@@ -154,30 +241,11 @@ async function deleteKeys(pattern: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-type Phase = PhaseResult & { eventsPerSecond: number; eventsPerCpuSecond: number };
+function sum(o: Record<string, number>): number {
+  return Object.values(o).reduce((a, b) => a + b, 0);
+}
 
-function printReport(r: {
-  events: number; symbols: number; partitions: number; model: { name: string; cell: string; hidden: number };
-  pipeline: Phase; ceiling: Phase; ratio: number; cpuRatio: number;
-  redis: Record<'sent' | 'executed', { commands: number; perEvent: number; byCommand: Record<string, number> }>; machine: { cpus: number; loadavg1: number; node: string };
-}): void {
-  const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-  const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
-  const row = (name: string, p: Phase): string =>
-    `${name.padEnd(26)}${int(p.eventsPerSecond).padStart(12)}${int(p.eventsPerCpuSecond).padStart(14)}${p.wallSeconds.toFixed(2).padStart(10)}` +
-    `${mib(p.peakRssBytes).padStart(12)}${int(p.batches).padStart(10)}`;
-  const lines = [
-    `rnn-stream pipeline benchmark: ${int(r.events)} events, ${int(r.symbols)} symbols, ${r.partitions} partitions, model ${r.model.name} (${r.model.cell}, hidden ${r.model.hidden})`,
-    `${''.padEnd(26)}${'events/s'.padStart(12)}${'events/CPU-s'.padStart(14)}${'wall s'.padStart(10)}${'peak RSS'.padStart(12)}${'batches'.padStart(10)}`,
-    row('pipeline (Kafka+Redis)', r.pipeline),
-    row('bare kafkajs ceiling', r.ceiling),
-    `pipeline / ceiling: ${r.ratio.toFixed(2)} by events/s, ${r.cpuRatio.toFixed(2)} by CPU time of the process`,
-    ...(['sent', 'executed'] as const).map((k) => {
-      const s = r.redis[k];
-      const what = k === 'sent' ? 'sent by the pipeline (round trips)' : 'executed by Redis, Lua-internal calls included (INFO commandstats)';
-      return `Redis commands per event, ${what}: ${s.perEvent.toFixed(4)} (${int(s.commands)}: ${Object.entries(s.byCommand).map(([c, n]) => `${c} ${n}`).join(', ')})`;
-    }),
-    `machine: ${r.machine.cpus} CPUs, load average ${r.machine.loadavg1.toFixed(2)} at the end, Node ${r.machine.node}`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }

@@ -4,6 +4,7 @@
  * their documentation: config/default.yaml.
  */
 import { z } from 'zod';
+import { PREDICTION_HEADER_MODES } from '../records/prediction-headers.js';
 
 const positiveInt = z.number().int().positive();
 const topicName = z
@@ -70,6 +71,8 @@ export const kafkaConfigSchema = z.strictObject({
   maxBytes: positiveInt,
   maxDecompressedBatchBytes: positiveInt.max(4_294_967_296),
   fetchMaxWaitMs: positiveInt,
+  lingerMs: z.number().int().min(0).max(1000),
+  outputHeaders: z.enum(PREDICTION_HEADER_MODES),
   /** The consumer's retry back-off: it bounds how long recovery after a broker outage waits. */
   retry: z
     .strictObject({ initialRetryTimeMs: positiveInt, maxRetryTimeMs: positiveInt, retries: z.number().int().min(0) })

@@ -12,6 +12,12 @@ export interface KafkaBatchSourceOptions {
   readonly fromBeginning: boolean;
   /** Partitions whose batches may be in the pipeline at once (eachBatch concurrency). */
   readonly partitionsConsumedConcurrently: number;
+  /**
+   * Longest batch delay, ms: eachBatch returns no sooner than this after its batch arrived, so
+   * kafkajs fetches the partition again at most once per `lingerMs` and a batch at a low input
+   * rate gathers what arrived meanwhile (0: no delay). A batch that took longer is not delayed.
+   */
+  readonly lingerMs?: number;
   /** Called on every group (re)join with the partitions of `topic` now assigned to this member. */
   readonly onAssignment?: (partitions: readonly number[]) => void;
 }
@@ -43,6 +49,7 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
 
     const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
       if (subscriber.closed) return;
+      const receivedAt = performance.now();
       const outcome = await new Promise<BatchOutcome>((resolve) => {
         waiting.add(resolve);
         subscriber.next(toStreamBatch(payload, consumer, (o) => {
@@ -50,7 +57,11 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
           resolve(o);
         }));
       });
-      if (outcome.status !== 'failed') return;
+      if (outcome.status !== 'failed') {
+        const wait = (opts.lingerMs ?? 0) - (performance.now() - receivedAt);
+        if (wait >= 1 && !subscriber.closed) await new Promise((resolve) => setTimeout(resolve, wait));
+        return;
+      }
       const error = outcome.error ?? new RnnStreamError('batch failed without an error');
       if (!isRetriable(error)) subscriber.error(error);
       throw error;

@@ -61,6 +61,7 @@ export class KafkaRecordSink implements RecordSink {
 /** Approximate wire size of a record: key, value, headers, plus per-record overhead. */
 function recordBytes(r: SinkRecord): number {
   let n = 24 + (r.key === null ? 0 : r.key.length) + (r.value === null ? 0 : r.value.length);
+  if (r.headers === undefined) return n;
   for (const [k, v] of Object.entries(r.headers)) {
     if (v === undefined) continue;
     for (const part of Array.isArray(v) ? v : [v]) n += k.length + part.length + 4;

@@ -1,36 +1,63 @@
 import type { LoadedModel } from '../model/load-model.js';
 import type { OutboxMessage } from '../state/state-store.js';
-import { buildPrediction } from './prediction.js';
-import { HEADERS } from './record-headers.js';
+import { predictionHeaders, type PredictionHeaderMode } from './prediction-headers.js';
+import { PredictionWriter } from './prediction-writer.js';
+
+/** Bytes reserved per prediction when a batch's value buffer is sized (grown when a value needs more). */
+const BYTES_PER_PREDICTION = 320;
 
 /**
- * The prediction message of one applied event: key = entity key; value = JSON {key, ts, model,
- * modelVersion, step, output, [decoded], source: {topic, partition, offset}}; headers with the
- * source topic/partition/offset and the model. Deterministic: the same event, step and output give
- * the same bytes, so a repeated prediction is identical. `out` is copied; `partitionText` is
- * `String(partition)`, passed in so a batch converts it once.
+ * Builds the prediction messages of one model: key = entity key; value = JSON {key, ts, model,
+ * modelVersion, step, output, [decoded], source: {topic, partition, offset}} written by the
+ * model's PredictionWriter (byte for byte what JSON.stringify of the Prediction object writes);
+ * headers as `headers` says (prediction-headers.ts). Deterministic: the same event, step and
+ * output give the same bytes, so a repeated prediction is identical.
+ *
+ * Use: `begin` a batch of one input partition, then `record` each applied event in order. The
+ * values of a batch are views of one buffer, never reused, so records stay valid after the batch.
  */
-export function predictionRecord(
-  loaded: LoadedModel,
-  event: { readonly key: string; readonly ts: number },
-  step: number,
-  out: Float32Array,
-  topic: string,
-  partition: number,
-  partitionText: string,
-  offset: string,
-): OutboxMessage {
-  const { manifest, version } = loaded;
-  const prediction = buildPrediction(manifest, version, event, step, out, { topic, partition, offset });
-  return {
-    key: event.key,
-    value: Buffer.from(JSON.stringify(prediction)),
-    headers: {
-      [HEADERS.sourceTopic]: topic,
-      [HEADERS.sourcePartition]: partitionText,
-      [HEADERS.sourceOffset]: offset,
-      [HEADERS.model]: manifest.name,
-      [HEADERS.modelVersion]: version,
-    },
-  };
+export class PredictionRecords {
+  private readonly writer: PredictionWriter;
+  private readonly model: string;
+  private readonly version: string;
+  private topic = '';
+  private partitionText = '';
+  private sourceHead = '';
+  private bytes = Buffer.alloc(0);
+  private at = 0;
+  private left = 0;
+
+  constructor(
+    loaded: LoadedModel,
+    private readonly headers: PredictionHeaderMode,
+  ) {
+    this.writer = new PredictionWriter(loaded.manifest, loaded.version);
+    this.model = loaded.manifest.name;
+    this.version = loaded.version;
+  }
+
+  /** Starts a batch of `count` predictions for events of `topic`/`partition`. */
+  begin(topic: string, partition: number, count: number): void {
+    this.topic = topic;
+    this.partitionText = String(partition);
+    this.sourceHead = `,"source":{"topic":${JSON.stringify(topic)},"partition":${this.partitionText},"offset":`;
+    this.bytes = Buffer.allocUnsafe(count * BYTES_PER_PREDICTION);
+    this.at = 0;
+    this.left = count;
+  }
+
+  /** The message of one applied event at input `offset`; `out` (the head output) is read, not kept. */
+  record(event: { readonly key: string; readonly ts: number }, step: number, out: Float32Array, offset: string): OutboxMessage {
+    const text = this.writer.write(event.key, event.ts, step, out, `${this.sourceHead}${JSON.stringify(offset)}}`);
+    if (this.bytes.length - this.at < text.length * 3) {
+      this.bytes = Buffer.allocUnsafe(Math.max(this.left * BYTES_PER_PREDICTION, text.length * 3));
+      this.at = 0;
+    }
+    const length = this.bytes.write(text, this.at, 'utf8');
+    const value = this.bytes.subarray(this.at, this.at + length);
+    this.at += length;
+    this.left--;
+    const headers = predictionHeaders(this.headers, this.topic, this.partitionText, offset, this.model, this.version);
+    return headers === undefined ? { key: event.key, value } : { key: event.key, value, headers };
+  }
 }

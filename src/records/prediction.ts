@@ -32,6 +32,19 @@ export function decodeOutput(manifest: ModelManifest, out: Float32Array): Record
   const spec = manifest.output;
   if (!spec) return undefined;
   const values: number[] = new Array<number>(out.length);
+  decodeValues(spec, out, values);
+  if (!spec.names) return values;
+  const named: Record<string, number> = {};
+  spec.names.forEach((name, i) => (named[name] = values[i]));
+  return named;
+}
+
+/**
+ * The decoded values of `out`, written into `values` (at least `out.length` long; the prediction
+ * writer passes a reused Float64Array): softmax probabilities, or each output through
+ * {@link decodeRegression}.
+ */
+export function decodeValues(spec: NonNullable<ModelManifest['output']>, out: Float32Array, values: { [i: number]: number }): void {
   if (spec.decode === 'softmax') {
     let max = -Infinity;
     for (let i = 0; i < out.length; i++) max = Math.max(max, out[i]);
@@ -41,10 +54,6 @@ export function decodeOutput(manifest: ModelManifest, out: Float32Array): Record
   } else {
     for (let i = 0; i < out.length; i++) values[i] = decodeRegression(spec, out[i], i);
   }
-  if (!spec.names) return values;
-  const named: Record<string, number> = {};
-  spec.names.forEach((name, i) => (named[name] = values[i]));
-  return named;
 }
 
 /** Output `i` of a regression head read as `spec` says (identity or log_variance; see decodeOutput). */

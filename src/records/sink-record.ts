@@ -4,5 +4,6 @@ import type { RecordHeaders } from './record-headers.js';
 export interface SinkRecord {
   readonly key: Buffer | string | null;
   readonly value: Buffer | null;
-  readonly headers: RecordHeaders;
+  /** None on predictions by default (`kafka.outputHeaders`); dead letters always have them. */
+  readonly headers?: RecordHeaders;
 }

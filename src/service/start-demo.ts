@@ -93,7 +93,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   const pipeline = input.pipe(
     streamPipeline({
       runtime, store: new MemoryStateStore(), sink, table: new PartitionTable(), metrics,
-      outputTopic: DEMO_TOPICS.output, deadLetterTopic: DEMO_TOPICS.deadLetter,
+      outputTopic: DEMO_TOPICS.output, outputHeaders: 'none', deadLetterTopic: DEMO_TOPICS.deadLetter,
       decode: decodeOptionsForModel(runtime.loaded.manifest, DEFAULT_DECODE_LIMITS), timestampPolicy: 'apply',
       maxBatchesInFlight: opts.partitions, now: () => Date.now(), budget: new WorkBudget(DEFAULT_WORK_BUDGET),
     }),

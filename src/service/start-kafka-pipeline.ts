@@ -133,6 +133,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     topic: k.inputTopic,
     fromBeginning: k.fromBeginning,
     partitionsConsumedConcurrently: k.partitionsConsumedConcurrently,
+    lingerMs: k.lingerMs,
     onAssignment,
   })
     .pipe(
@@ -143,6 +144,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         table,
         metrics,
         outputTopic: k.outputTopic,
+        outputHeaders: k.outputHeaders,
         deadLetterTopic: k.deadLetterTopic,
         decode: decodeOptionsForModel(runtime.loaded.manifest, events),
         timestampPolicy: events.timestampPolicy,

@@ -94,7 +94,7 @@ function partitionId(ref: PartitionRef): string {
 }
 
 function copyMessage(m: OutboxMessage): OutboxMessage {
-  return { key: m.key, value: Buffer.from(m.value), headers: { ...m.headers } };
+  return { key: m.key, value: Buffer.from(m.value) };
 }
 
 function unproducedOutbox(outbox: StoredOutbox | null): Outbox | null {

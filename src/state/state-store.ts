@@ -6,11 +6,15 @@ export interface PartitionRef {
   readonly partition: number;
 }
 
-/** A prediction message kept in the outbox until it is known to be produced. */
+/**
+ * A prediction message kept in the outbox until it is known to be produced. Headers are not
+ * stored (they are rebuilt from the value): a message read back has none, unless an older build
+ * stored them.
+ */
 export interface OutboxMessage {
   readonly key: string;
   readonly value: Buffer;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** The predictions of a partition's last applied batch, and whether they reached Kafka. */

@@ -4,6 +4,7 @@ import { RnnStreamError } from '../errors/index.js';
 import { StateFencedError } from '../errors/state-fenced-error.js';
 import { StateLostError } from '../errors/state-lost-error.js';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
+import { rebuildPredictionHeaders, type PredictionHeaderMode } from '../records/prediction-headers.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ClaimedBatch } from './batch-stages.js';
 import { PartitionContext } from './partition-context.js';
@@ -20,6 +21,8 @@ export interface ClaimPartitionDeps {
   readonly sink: RecordSink;
   /** Topic the re-produced outbox goes to. */
   readonly outputTopic: string;
+  /** Headers of re-produced predictions, rebuilt from their values (an outbox stores none). */
+  readonly outputHeaders: PredictionHeaderMode;
   readonly metrics: PipelineMetrics;
   /** Monotonic milliseconds (performance.now), for durations. */
   readonly clock: () => number;
@@ -37,7 +40,7 @@ export interface ClaimPartitionDeps {
  * Makes sure the worker holds the batch's partition before anything is computed. On the first
  * batch after an assignment (or after the context was dropped) it reads the partition's
  * snapshot from the store once, re-produces an outbox that was not marked produced (identical
- * bytes) and marks it. Redis, not Kafka's committed offset, says where to resume: when that
+ * keys and values; headers rebuilt from the values as `outputHeaders` says) and marks it. Redis, not Kafka's committed offset, says where to resume: when that
  * first batch starts after watermark + 1 (Kafka's position is ahead of the stored state, e.g.
  * after Redis lost recent writes, or a new consumer group over existing state), the source is
  * sought to watermark + 1 and the batch skipped, once per load. When the log ends at or below the
@@ -137,7 +140,9 @@ async function loadContext(batch: StreamBatch, deps: ClaimPartitionDeps): Promis
   const outbox = snapshot.outbox;
   if (outbox && !outbox.produced) {
     if (outbox.messages.length > 0) {
-      await deps.sink.send(deps.outputTopic, outbox.messages);
+      const context = { key: 'outbox', ...ref };
+      const records = outbox.messages.map((m) => (m.headers !== undefined ? m : { ...m, headers: rebuildPredictionHeaders(deps.outputHeaders, m.value, context) }));
+      await deps.sink.send(deps.outputTopic, records);
       deps.metrics.predictions.inc(outbox.messages.length);
     }
     const t1 = deps.clock();

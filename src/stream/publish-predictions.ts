@@ -1,4 +1,5 @@
 import { concatMap, type OperatorFunction } from 'rxjs';
+import type { Logger } from 'pino';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { StateStore } from '../state/state-store.js';
 import type { AppliedBatch } from './batch-stages.js';
@@ -14,13 +15,37 @@ export interface PublishPredictionsDeps {
   readonly now: () => number;
   /** Monotonic milliseconds (performance.now), for durations. */
   readonly clock: () => number;
+  readonly logger?: Logger;
+  /** Observes the end-to-end latency of a sample of the batch's predictions ({@link latencySampler}). */
+  readonly observeLatency: (applied: AppliedBatch['applied'], producedAt: number) => void;
+}
+
+/**
+ * One prediction in this many has its end-to-end latency observed (every 16th, counted over all
+ * batches): a histogram observation per event would cost more than the rest of the metrics, and
+ * a fixed 1-in-N sample keeps the distribution's shape (each event equally likely to be picked).
+ */
+export const LATENCY_SAMPLE_EVERY = 16;
+
+/**
+ * Observes the end-to-end latency (`producedAt` - event ts) of one prediction in `every`, counted
+ * across calls, so each event is equally likely to be observed whatever the batch sizes. Create
+ * one per pipeline.
+ */
+export function latencySampler(histogram: { observe(seconds: number): void }, every = LATENCY_SAMPLE_EVERY): PublishPredictionsDeps['observeLatency'] {
+  let seen = 0;
+  return (applied, producedAt) => {
+    for (let i = (every - seen) % every; i < applied.length; i += every) histogram.observe(Math.max(0, producedAt - applied[i].event.ts) / 1000);
+    seen = (seen + applied.length) % every;
+  };
 }
 
 /**
  * Produces an applied batch's predictions (the outbox just written), then marks the outbox
  * produced. A crash between the two only means the next owner produces them again: the same
  * bytes, with the same source offsets, which consumers can de-duplicate. Observes the
- * end-to-end latency (event ts to prediction acknowledged) of each.
+ * end-to-end latency (event ts to prediction acknowledged) of one prediction in
+ * {@link LATENCY_SAMPLE_EVERY}.
  *
  * Order and concurrency: one output per input, in input order (concatMap); predictions of a
  * key are produced in offset order.
@@ -31,10 +56,16 @@ export function publishPredictions(deps: PublishPredictionsDeps): OperatorFuncti
     await deps.sink.send(deps.outputTopic, batch.predictions);
     const producedAt = deps.now();
     deps.metrics.predictions.inc(batch.predictions.length);
-    for (const { event } of batch.applied) deps.metrics.endToEndLatency.observe(Math.max(0, producedAt - event.ts) / 1000);
+    deps.observeLatency(batch.applied, producedAt);
+    // Not awaited: the batch is done once its predictions are acknowledged. The mark only spares
+    // the next owner a re-produce of this batch (the next batch's write replaces the outbox
+    // anyway), and it reaches Redis before the partition's next write (one connection, in order).
+    const ref = batch.context.ref;
     const t0 = deps.clock();
-    await deps.store.markProduced(batch.context.ref, batch.watermark);
-    deps.metrics.stateIo.mark_produced.observe((deps.clock() - t0) / 1000);
+    deps.store.markProduced(ref, batch.watermark).then(
+      () => deps.metrics.stateIo.mark_produced.observe((deps.clock() - t0) / 1000),
+      (error: unknown) => deps.logger?.warn({ topic: ref.topic, partition: ref.partition, err: error }, 'cannot mark the outbox produced; the next owner will produce it again'),
+    );
     return batch;
   });
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DecodeOptions } from '../events/decode-event.js';
 import { StateStoreError } from '../errors/state-store-error.js';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
+import type { PredictionHeaderMode } from '../records/prediction-headers.js';
 import type { StateStore } from '../state/state-store.js';
 import { advanceStates } from './advance-states.js';
 import { applyToStore } from './apply-to-store.js';
@@ -15,7 +16,7 @@ import type { ModelRuntime } from '../runtime/model-runtime.js';
 import type { PartitionCheck } from './partition-check.js';
 import type { PartitionTable } from './partition-table.js';
 import { publishDeadLetters } from './publish-dead-letters.js';
-import { publishPredictions } from './publish-predictions.js';
+import { latencySampler, publishPredictions } from './publish-predictions.js';
 import type { RecordSink } from './record-sink.js';
 import { runSubBatches } from './run-sub-batches.js';
 import type { BatchOutcome, StreamBatch } from './stream-batch.js';
@@ -29,6 +30,8 @@ export interface StreamPipelineDeps {
   readonly table: PartitionTable;
   readonly metrics: PipelineMetrics;
   readonly outputTopic: string;
+  /** Headers on each prediction (records/prediction-headers.ts). */
+  readonly outputHeaders: PredictionHeaderMode;
   readonly deadLetterTopic: string;
   /** Decode limits; `kind` and `inputSize` must be the model's (see events/decode-options-for-model.ts). */
   readonly decode: DecodeOptions;
@@ -71,6 +74,7 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
   const { table, metrics, now } = deps;
   const clock = deps.clock ?? (() => performance.now());
   metrics.setBatchSlots(deps.maxBatchesInFlight);
+  const observeLatency = latencySampler(metrics.endToEndLatency);
   return (batches) =>
     batches.pipe(
       mergeMap((batch) => {
@@ -79,7 +83,7 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
         const stages = (sub: StreamBatch) =>
           of(sub).pipe(
             claimPartition({
-              table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, metrics, clock, logger: deps.logger,
+              table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, outputHeaders: deps.outputHeaders, metrics, clock, logger: deps.logger,
               logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy,
             }),
             decodeMessages(deps.decode, {
@@ -87,10 +91,10 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
               time: { now: deps.now, maxFutureSkewMs: deps.maxFutureSkewMs ?? DEFAULT_DECODE_TIME.maxFutureSkewMs },
             }),
             advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset, budget: deps.budget }),
-            buildPredictions(deps.runtime.loaded),
+            buildPredictions(deps.runtime.loaded, deps.outputHeaders),
             publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
             applyToStore({ store: deps.store, table, metrics, clock, logger: deps.logger }),
-            publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock }),
+            publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock, observeLatency, logger: deps.logger }),
             commitBatch(table, metrics, clock),
             catchError((error: unknown) => {
               if (error instanceof StateStoreError) metrics.stateIoErrors.inc();

@@ -218,6 +218,12 @@ export function predictionOf(r: OutRecord): Prediction {
   return JSON.parse(String(r.value)) as Prediction;
 }
 
+/** `partition:offset` of the input event a prediction answers, read from its body (predictions carry no headers by default). */
+export function bodySourceOf(r: OutRecord): string {
+  const { source } = predictionOf(r);
+  return `${source?.partition}:${source?.offset}`;
+}
+
 /** Reads one key's state from Redis through a fresh store (the contract's readKey). */
 export async function storedState(config: ServiceConfig, topic: string, partition: number, key: string): Promise<KeyState | null> {
   const store = new RedisStateStore({ connection: { url: config.redis.url }, keyPrefix: config.redis.keyPrefix });

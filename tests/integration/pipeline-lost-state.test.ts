@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StateLostError } from '../../src/errors/state-lost-error.js';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
 import { RedisKeys } from '../../src/state/redis-keys.js';
-import { HEADERS } from '../../src/records/record-headers.js';
 import {
-  backtest, createTopics, createWorld, drained, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
+  backtest, bodySourceOf, createTopics, createWorld, drained, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
 } from './pipeline-fixture.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 
@@ -64,7 +63,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: Redis loses 
     try {
       await produceInput(world, input.slice(firstHalf.length));
       await waitFor('every event applied', () => drained(world, config));
-      await waitFor('a prediction for every event', () => new Set(out.records.map((r) => `${String(r.headers[HEADERS.sourcePartition])}:${String(r.headers[HEADERS.sourceOffset])}`)).size === input.length);
+      await waitFor('a prediction for every event', () => new Set(out.records.map(bodySourceOf)).size === input.length);
     } finally {
       await second.stop();
       await out.stop();
@@ -72,7 +71,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: Redis loses 
 
     const bySource = new Map<string, Buffer[]>();
     for (const r of out.records) {
-      const source = `${String(r.headers[HEADERS.sourcePartition])}:${String(r.headers[HEADERS.sourceOffset])}`;
+      const source = bodySourceOf(r);
       bySource.set(source, [...(bySource.get(source) ?? []), r.value ?? Buffer.alloc(0)]);
     }
     expect(bySource.size).toBe(input.length);

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { SeededRandom } from '../../src/model/random.js';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
-import { HEADERS } from '../../src/records/record-headers.js';
-import { backtest, createWorld, predictionOf, produceInput, saveTestModel, startInProcess, storedState, tail, waitFor, worldConfig, type TestWorld } from './pipeline-fixture.js';
+import { backtest, bodySourceOf, createWorld, predictionOf, produceInput, saveTestModel, startInProcess, storedState, tail, waitFor, worldConfig, type TestWorld } from './pipeline-fixture.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 
 const EVENTS = 3000;
@@ -50,7 +49,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: parity with 
     const reference = await backtest(loaded, input.map((e) => e.value));
 
     // Exactly one prediction per valid event: distinct source offsets, as many as valid events.
-    const sources = new Set(out.records.map((r) => `${String(r.headers[HEADERS.sourcePartition])}:${String(r.headers[HEADERS.sourceOffset])}`));
+    const sources = new Set(out.records.map(bodySourceOf));
     expect(out.records).toHaveLength(valid);
     expect(sources.size).toBe(valid);
     expect(dlq.records).toHaveLength(input.length - valid);

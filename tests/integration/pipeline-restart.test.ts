@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
-import { HEADERS } from '../../src/records/record-headers.js';
 import {
-  backtest, createTopics, createWorld, drained, predictionOf, produceSlowly, saveTestModel, sameState, startInProcess, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
+  backtest, bodySourceOf, createTopics, createWorld, drained, predictionOf, produceSlowly, saveTestModel, sameState, startInProcess, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
 } from './pipeline-fixture.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 
@@ -46,7 +45,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: graceful res
     }
     expect(stoppedAt).toBeLessThan(EVENTS);
 
-    const sources = out.records.map((r) => `${String(r.headers[HEADERS.sourcePartition])}:${String(r.headers[HEADERS.sourceOffset])}`);
+    const sources = out.records.map(bodySourceOf);
     expect(out.records).toHaveLength(EVENTS);
     expect(new Set(sources).size).toBe(EVENTS);
 

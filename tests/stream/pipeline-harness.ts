@@ -153,6 +153,7 @@ export function startHarness(over: Partial<StreamPipelineDeps> & { loaded?: Load
       table,
       metrics,
       outputTopic: OUT,
+      outputHeaders: over.outputHeaders ?? 'none',
       deadLetterTopic: DLQ,
       decode: decodeOptionsForModel(runtime.loaded.manifest, { maxBytes: 1024, maxKeyLength: 32, maxAbsValue: 1e6 }),
       timestampPolicy: 'apply',

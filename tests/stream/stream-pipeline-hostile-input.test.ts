@@ -16,7 +16,7 @@ describe('streamPipeline: hostile keys and timestamps', () => {
     const outcome = await h.feed(makeBatch(0, 0, [...keys.map((k) => ({ key: k, value: value(k) })), vec('ok', NOW, [1, 2, 3])]));
     expect(outcome).toMatchObject({ status: 'committed', applied: 1, rejected: 16 });
     const letters = h.sink.records(DLQ);
-    expect(letters.map((l) => l.headers[HEADERS.reason])).toEqual(Array(16).fill('invalid_key'));
+    expect(letters.map((l) => l.headers?.[HEADERS.reason])).toEqual(Array(16).fill('invalid_key'));
     // The dead letters keep the exact original key bytes.
     expect(letters.map((l) => Buffer.from(l.key as Buffer).toString('hex'))).toEqual(keys.map((k) => k.toString('hex')));
     expect(await h.store.readKey({ topic: TOPIC, partition: 0 }, 'k\uFFFD')).toBeNull();
@@ -45,7 +45,7 @@ describe('streamPipeline: hostile keys and timestamps', () => {
     );
     expect(outcome).toMatchObject({ status: 'committed', applied: 2, rejected: 2 });
     const letters = h.sink.records(DLQ);
-    expect(letters.map((l) => l.headers[HEADERS.reason])).toEqual(['timestamp_out_of_range', 'timestamp_out_of_range']);
+    expect(letters.map((l) => l.headers?.[HEADERS.reason])).toEqual(['timestamp_out_of_range', 'timestamp_out_of_range']);
     const state = await h.store.readKey({ topic: TOPIC, partition: 0 }, 'a');
     // The key's last time is the accepted event at the edge of the bound, not the far-future one.
     expect(state?.memory[MEM_PREV_TS]).toBe(NOW + DAY);
@@ -55,7 +55,7 @@ describe('streamPipeline: hostile keys and timestamps', () => {
   it('keeps processing a key normally after a far-future event under timestampPolicy reject', async () => {
     const h = startHarness({ now: () => NOW, timestampPolicy: 'reject' });
     await h.feed(makeBatch(0, 0, [vec('a', NOW, [1, 1, 1]), vec('a', 8.64e15, [1, 1, 1]), vec('a', NOW + 1, [1, 1, 1])]));
-    expect(h.sink.records(DLQ).map((l) => l.headers[HEADERS.reason])).toEqual(['timestamp_out_of_range']);
+    expect(h.sink.records(DLQ).map((l) => l.headers?.[HEADERS.reason])).toEqual(['timestamp_out_of_range']);
     expect(h.sink.records(OUT)).toHaveLength(2);
   });
 });

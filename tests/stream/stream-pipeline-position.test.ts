@@ -60,8 +60,8 @@ describe('streamPipeline with a diverging model', () => {
     expect(outcome.status).toBe('committed');
     const letters = h.sink.records(DLQ);
     expect(letters).toHaveLength(1);
-    expect(letters[0].headers[HEADERS.reason]).toBe('non_finite_output');
-    expect(letters[0].headers[HEADERS.sourceOffset]).toBe('2');
+    expect(letters[0].headers?.[HEADERS.reason]).toBe('non_finite_output');
+    expect(letters[0].headers?.[HEADERS.sourceOffset]).toBe('2');
     // The next event continues from the state before the diverging one, as if it never came.
     const expected = replay(loaded, [...good, vec('a', 4, [0, 0, 0])], DECODE);
     const after = await h.store.readKey({ topic: TOPIC, partition: 0 }, 'a');
@@ -79,9 +79,9 @@ describe('deadLetterRecord', () => {
     const message = { key: Buffer.from('k'), value, headers: {}, offset: '5', timestamp: '1' };
     const letter = deadLetterRecord(TOPIC, 0, message as never, { reason: 'oversized', detail: 'too big' });
     expect(letter.value?.length).toBe(MAX_OVERSIZED_VALUE_BYTES);
-    expect(letter.headers[HEADERS.originalSize]).toBe(String(value.length));
+    expect(letter.headers?.[HEADERS.originalSize]).toBe(String(value.length));
     const small = deadLetterRecord(TOPIC, 0, { ...message, value: Buffer.from('{') } as never, { reason: 'malformed_json', detail: 'x' });
     expect(small.value?.toString()).toBe('{');
-    expect(small.headers[HEADERS.originalSize]).toBeUndefined();
+    expect(small.headers?.[HEADERS.originalSize]).toBeUndefined();
   });
 });

@@ -35,21 +35,47 @@ describe('streamPipeline', () => {
     }
   });
 
-  it('writes prediction headers with the source and the model, and hands the last offset to the source', async () => {
+  it('writes no prediction headers by default, and hands the last offset to the source', async () => {
     const h = startHarness();
     const b = makeBatch(2, 100, [vec('a', 1, [1, 2, 3]), vec('a', 2, [1, 2, 3])]);
     await h.feed(b);
     const [p0, p1] = h.sink.records(OUT);
     expect(p1.key).toBe('a');
-    expect(p1.headers).toEqual({
+    expect(p1.headers).toBeUndefined();
+    expect(parse(p0.value as Buffer)).toMatchObject({ key: 'a', ts: 1, model: 'test-model', modelVersion: 'v1', step: 1, source: { topic: TOPIC, partition: 2, offset: '100' } });
+    expect(b.commits).toEqual(['101']);
+  });
+
+  it('writes the five source and model headers with outputHeaders full', async () => {
+    const h = startHarness({ outputHeaders: 'full' });
+    await h.feed(makeBatch(2, 100, [vec('a', 1, [1, 2, 3]), vec('a', 2, [1, 2, 3])]));
+    expect(h.sink.records(OUT)[1].headers).toEqual({
       [HEADERS.sourceTopic]: TOPIC,
       [HEADERS.sourcePartition]: '2',
       [HEADERS.sourceOffset]: '101',
       [HEADERS.model]: 'test-model',
       [HEADERS.modelVersion]: 'v1',
     });
-    expect(parse(p0.value as Buffer)).toMatchObject({ key: 'a', ts: 1, model: 'test-model', modelVersion: 'v1', step: 1 });
-    expect(b.commits).toEqual(['101']);
+  });
+
+  it('writes one compact source header with outputHeaders source', async () => {
+    const h = startHarness({ outputHeaders: 'source' });
+    await h.feed(makeBatch(2, 100, [vec('a', 1, [1, 2, 3]), vec('b', 2, [1, 2, 3])]));
+    expect(h.sink.records(OUT).map((r) => r.headers)).toEqual([{ 'rnn-stream-source': `${TOPIC}:2:100` }, { 'rnn-stream-source': `${TOPIC}:2:101` }]);
+  });
+
+  it('writes the same value bytes whatever the headers, equal to JSON.stringify of the prediction', async () => {
+    const values = await Promise.all(
+      (['none', 'source', 'full'] as const).map(async (outputHeaders) => {
+        const h = startHarness({ outputHeaders });
+        await h.feed(makeBatch(1, 7, [vec('a', 1, [1, 2, 3]), vec('é"\\', 2, [-0, 1e-30, 3])]));
+        return h.sink.records(OUT).map((r) => String(r.value));
+      }),
+    );
+    expect(values[1]).toEqual(values[0]);
+    expect(values[2]).toEqual(values[0]);
+    // Independent of the writer: parse and serialise again with JSON.stringify.
+    for (const v of values[0]) expect(JSON.stringify(JSON.parse(v))).toBe(v);
   });
 
   it('dead-letters every kind of bad input with the original bytes and leaves the keys untouched', async () => {
@@ -70,7 +96,7 @@ describe('streamPipeline', () => {
     const outcome = await h.feed(b);
     expect(outcome).toMatchObject({ status: 'committed', applied: 1, rejected: bad.length });
     const letters = h.sink.records(DLQ);
-    expect(letters.map((l) => l.headers[HEADERS.reason])).toEqual([
+    expect(letters.map((l) => l.headers?.[HEADERS.reason])).toEqual([
       'malformed_json', 'missing_field', 'wrong_type', 'feature_count', 'non_finite', 'oversized', 'null_key', 'malformed_json',
     ]);
     letters.forEach((l, i) => {
@@ -114,7 +140,7 @@ describe('streamPipeline', () => {
     const h = startHarness({ timestampPolicy: 'reject' });
     await h.feed(makeBatch(0, 0, [vec('a', 10, [1, 1, 1]), vec('a', 5, [1, 1, 1]), vec('a', 11, [1, 1, 1])]));
     expect(h.sink.records(OUT).map((r) => parse(r.value as Buffer).step)).toEqual([1, 2]);
-    expect(h.sink.records(DLQ).map((r) => r.headers[HEADERS.reason])).toEqual(['timestamp_regression']);
+    expect(h.sink.records(DLQ).map((r) => r.headers?.[HEADERS.reason])).toEqual(['timestamp_regression']);
   });
 
   it('works on at most maxBatchesInFlight batches at once, across partitions', async () => {

@@ -1,0 +1,83 @@
+/** The printed report of bench/pipeline.ts: per mode, per round, medians and ranges, and the targets. */
+import type { PhaseResult } from './pipeline-common.js';
+import type { LatencySummary } from './pipeline-rate.js';
+
+/** The two contenders of every round. */
+export type Contender = 'pipeline' | 'bare';
+
+/** Saturation (the whole backlog) or a fixed input rate, over the rounds. */
+export interface Mode {
+  readonly name: string;
+  /** Events per second; null at saturation. */
+  readonly rate: number | null;
+  readonly rounds: { pipeline: PhaseResult; bare: PhaseResult; latency: Partial<Record<Contender, LatencySummary>> }[];
+}
+
+/** Everything bench/pipeline.ts measured. */
+export interface Report {
+  readonly events: number;
+  readonly symbols: number;
+  readonly partitions: number;
+  readonly rounds: number;
+  readonly headers: string;
+  readonly lingerMs: number;
+  readonly model: { name: string; cell: string; hidden: number; layers: number };
+  readonly modes: Mode[];
+  readonly redis: { sentPerEvent: number; sent: Record<string, number>; executedPerEvent: number; executed: Record<string, number> };
+  readonly machine: { cpus: number; loadavg1: number; node: string };
+}
+
+/** CPU microseconds per event of a phase. */
+export function cpuPerEvent(p: PhaseResult): number {
+  return (p.cpuSeconds / p.events) * 1e6;
+}
+
+function range(xs: number[], digits: number): string {
+  const s = [...xs].sort((a, b) => a - b);
+  const med = s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return `${med.toFixed(digits)} (${s[0].toFixed(digits)}-${s[s.length - 1].toFixed(digits)})`;
+}
+
+/** Prints the report for a reader: per round, then median (range) per mode, then the targets. */
+export function printReport(r: Report): void {
+  const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+  const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const lines = [
+    `rnn-stream pipeline benchmark: ${int(r.events)} events, ${int(r.symbols)} symbols, ${r.partitions} partitions, model ${r.model.name} (${r.model.cell}, hidden ${r.model.hidden}), ` +
+      `output headers: ${r.headers}, linger ${r.lingerMs} ms, ${r.rounds} rounds`,
+  ];
+  const head = `${'round'.padEnd(7)}${'contender'.padEnd(13)}${'events'.padStart(9)}${'events/s'.padStart(10)}${'CPU us/ev'.padStart(11)}${'peak RSS'.padStart(10)}${'batches'.padStart(9)}${'latency ms p50/p99/p99.9'.padStart(27)}`;
+  for (const mode of r.modes) {
+    lines.push('', `${mode.name}:`, head);
+    mode.rounds.forEach((round, i) => {
+      for (const who of ['pipeline', 'bare'] as const) {
+        const p = round[who];
+        const l = round.latency[who];
+        lines.push(
+          `${String(i + 1).padEnd(7)}${(who === 'bare' ? 'bare kafkajs' : who).padEnd(13)}${int(p.events).padStart(9)}${int(p.events / p.steadySeconds).padStart(10)}` +
+            `${cpuPerEvent(p).toFixed(1).padStart(11)}${mib(p.peakRssBytes).padStart(10)}${int(p.batches).padStart(9)}${(l ? `${l.p50}/${l.p99}/${l.p999}` : '-').padStart(27)}`,
+        );
+      }
+    });
+    const pipe = mode.rounds.map((x) => cpuPerEvent(x.pipeline));
+    const bare = mode.rounds.map((x) => cpuPerEvent(x.bare));
+    const ratio = mode.rounds.map((x) => cpuPerEvent(x.bare) / cpuPerEvent(x.pipeline));
+    lines.push(
+      `  CPU us/event, median (min-max): pipeline ${range(pipe, 1)}, bare kafkajs ${range(bare, 1)}; bare / pipeline (same round) ${range(ratio, 2)}`,
+      `  events/s: pipeline ${range(mode.rounds.map((x) => x.pipeline.events / x.pipeline.steadySeconds), 0)}, bare kafkajs ${range(mode.rounds.map((x) => x.bare.events / x.bare.steadySeconds), 0)}`,
+    );
+    for (const who of ['pipeline', 'bare'] as const) {
+      const ls = mode.rounds.map((x) => x.latency[who]).filter((l): l is LatencySummary => l !== undefined);
+      if (ls.length > 0) {
+        lines.push(`  end-to-end latency (append to append), ms, median (min-max) of rounds: ${who === 'bare' ? 'bare kafkajs' : who} p50 ${range(ls.map((l) => l.p50), 0)}, p99 ${range(ls.map((l) => l.p99), 0)}, p99.9 ${range(ls.map((l) => l.p999), 0)}`);
+      }
+    }
+  }
+  lines.push(
+    '',
+    `Redis commands per event (saturation): sent by the pipeline ${r.redis.sentPerEvent.toFixed(5)} (${Object.entries(r.redis.sent).map(([c, n]) => `${c} ${n}`).join(', ')}); ` +
+      `executed by Redis, Lua-internal calls included ${r.redis.executedPerEvent.toFixed(5)}`,
+    `machine: ${r.machine.cpus} CPUs, load average ${r.machine.loadavg1.toFixed(2)} at the end, Node ${r.machine.node}`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
