@@ -29,8 +29,15 @@ export interface RowSpec {
 
 const sel = 'job="$job", instance=~"$instance"';
 const rate = (metric: string, extra = ''): string => `rate(${metric}{${sel}${extra}}[$__rate_interval])`;
-const quantile = (q: number, metric: string, by = ''): string =>
-  `histogram_quantile(${q}, sum by (le${by}) (${rate(`${metric}_bucket`)}))`;
+/**
+ * A quantile of a histogram over the rate window, shown only for the label sets that had
+ * observations in it (a partition load happens once per assignment: its quantile would be NaN
+ * in most windows, drawn as a gap at best).
+ */
+const quantile = (q: number, metric: string, by = ''): string => {
+  const labels = by.replace(/^,\s*/, '');
+  return `histogram_quantile(${q}, sum by (le${by}) (${rate(`${metric}_bucket`)})) and on(${labels}) sum by (${labels}) (${rate(`${metric}_count`)}) > 0`;
+};
 const t = (refId: string, expr: string, legend: string): TargetSpec => ({ refId, expr, legend });
 
 /** Every row and panel of the dashboard, top to bottom. */
