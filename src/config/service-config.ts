@@ -22,6 +22,12 @@ export const serviceConfigSchema = z.strictObject({
   kafka: kafkaConfigSchema,
   redis: redisConfigSchema,
   model: z.strictObject({ manifest: z.string().min(1).nullable() }),
+  registry: z.strictObject({
+    store: z.enum(['filesystem', 'redis']),
+    directory: z.string().min(1),
+    keyPrefix: z.string().min(1),
+    promoteMargin: z.number().min(0).max(1),
+  }),
   events: eventsConfigSchema,
   metrics: z.strictObject({
     host: z.string().min(1),
@@ -35,6 +41,8 @@ export const serviceConfigSchema = z.strictObject({
 
 /** The validated, frozen configuration of the service. */
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+/** The `registry` section: where model versions live and when retrain promotes. */
+export type RegistryConfig = ServiceConfig['registry'];
 /** The `events` section: decode limits and the timestamp-regression policy. */
 export type EventsConfig = ServiceConfig['events'];
 /** The `metrics` section: where /metrics, /healthz and /readyz listen. */
