@@ -11,6 +11,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTrain } from './commands/train.js';
 import { registerRetrain } from './commands/retrain.js';
+import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerConfig } from './commands/config.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerTrain(program);
   registerRetrain(program);
+  registerModels(program);
   registerRun(program);
   registerInspect(program);
   registerConfig(program);

@@ -17,6 +17,7 @@ export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/default.y
 /** Keys holding file paths: relative values are resolved against the file that set them. */
 const PATH_KEYS = [
   ['model', 'manifest'],
+  ['registry', 'directory'],
   ['kafka', 'ssl', 'ca'],
   ['kafka', 'ssl', 'cert'],
   ['kafka', 'ssl', 'key'],

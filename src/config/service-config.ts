@@ -36,6 +36,12 @@ export const serviceConfigSchema = z.strictObject({
     /** Largest accepted weights file, bytes. */
     maxWeightsBytes: z.number().int().positive(),
   }),
+  registry: z.strictObject({
+    store: z.enum(['filesystem', 'redis']),
+    directory: z.string().min(1),
+    keyPrefix: z.string().min(1),
+    promoteMargin: z.number().min(0).max(1),
+  }),
   events: eventsConfigSchema,
   pipeline: pipelineConfigSchema,
   metrics: z.strictObject({
@@ -54,6 +60,8 @@ export const serviceConfigSchema = z.strictObject({
 
 /** The validated, frozen configuration of the service. */
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+/** The `registry` section: where model versions live and when retrain promotes. */
+export type RegistryConfig = ServiceConfig['registry'];
 /** The `events` section: decode limits and the timestamp-regression policy. */
 export type EventsConfig = ServiceConfig['events'];
 /** The `pipeline` section: model-work slices and sub-batch sizes (stream/work-budget.ts). */

@@ -36,7 +36,7 @@ describe.skipIf(skipIntegration)('rnn-stream retrain on a real Kafka topic', () 
     await producer.disconnect();
     dir = await mkdtemp(join(tmpdir(), 'rnn-stream-retrain-'));
     configFile = join(dir, 'config.yaml');
-    await writeFile(configFile, `kafka:\n  brokers: ["${services.kafkaBrokers.join('","')}"]\n  inputTopic: ${topic}\n  groupId: ${uniqueName('retrain-live')}\n`);
+    await writeFile(configFile, `kafka:\n  brokers: ["${services.kafkaBrokers.join('","')}"]\n  inputTopic: ${topic}\n  groupId: ${uniqueName('retrain-live')}\nregistry:\n  directory: registry\n`);
     first = await retrain('first');
   }, 240_000);
 
@@ -91,6 +91,31 @@ describe.skipIf(skipIntegration)('rnn-stream retrain on a real Kafka topic', () 
     expect(Buffer.compare(a, b)).toBe(0);
     const [ma, mb] = await Promise.all(['first', 'second'].map(async (d) => JSON.parse(await readFile(join(dir, d, `${name}.json`), 'utf-8')).provenance.inputSha256));
     expect(ma).toBe(mb);
+  }, 240_000);
+
+  it('registers each candidate; promotes the first (no champion), not an equal one; models list/promote/rollback', async () => {
+    expect(first.stderr).toMatch(/^registry: candidate [0-9a-f]{16}; promoted: no comparable champion$/m);
+    const second = await readFile(join(dir, 'second', `${topic}-next_abs_logret.json`), 'utf-8').then(() => retrain('third'));
+    expect(second.code).toBe(0);
+    // The champion (the first candidate) is in the table; the same training is no better by the margin.
+    expect(second.stdout).toMatch(/^champion +registry champion [0-9a-f]{16}/m);
+    expect(second.stderr).toMatch(/^registry: candidate [0-9a-f]{16}; not promoted: validation qlike \S+ vs champion \S+: does not beat it by the margin 0.01/m);
+    const list = await runCli(['models', 'list', '--config', configFile]);
+    expect(list.code).toBe(0);
+    const rows = list.stdout.trim().split('\n').slice(2);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    const championRow = rows.find((r) => r.startsWith('*'))!;
+    const champion = championRow.split(/\s+/)[1];
+    const other = rows.find((r) => !r.startsWith('*'))!.trim().split(/\s+/)[0];
+    expect(championRow).toContain(`${topic} ${at(100)}..${at(1400)} (3900 events)`);
+    expect(championRow).toMatch(/qlike -?\d/);
+    const show = await runCli(['models', 'show', champion.slice(0, 8), '--config', configFile]);
+    expect(JSON.parse(show.stdout)).toMatchObject({ version: champion, champion: true, provenance: { topic, codeVersion: '0.1.0', seed: 7 } });
+    expect((await runCli(['models', 'promote', other, '--config', configFile])).stdout).toContain(`champion: ${other} (was ${champion})`);
+    expect((await runCli(['models', 'rollback', '--config', configFile])).stdout).toContain(`champion: ${champion} (was ${other})`);
+    const none = await runCli(['models', 'rollback', '--config', configFile]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no earlier champion to roll back to');
   }, 240_000);
 
   it('refuses a --validate-from outside the range before reading anything', async () => {

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
+import { ConfigError } from '../../errors/index.js';
+import { promotionDecision, type PromoteMode } from '../../replay/promotion-decision.js';
+import { openRegistry } from '../../service/open-registry.js';
+import { CODE_VERSION } from '../code-version.js';
 import { createKafka } from '../../kafka/create-kafka.js';
 import { loadModel } from '../../model/load-model.js';
 import { parseRetrainWindow } from '../../replay/retrain-window.js';
@@ -24,11 +28,13 @@ export function registerRetrain(program: Command): void {
     .option('--test-from <time>', 'test window from here to --to (default: none)')
     .requiredOption('-t, --target <kind>', `what to predict: ${TARGET_KINDS.join(', ')}`)
     .requiredOption('-o, --out <dir>', 'directory for the candidate: <name>.json, <name>.safetensors, validation-predictions.jsonl')
-    .option('--name <name>', 'model name (default: <input topic>-<target>)');
+    .option('--name <name>', 'model name (default: <input topic>-<target>)')
+    .option('--promote <mode>', 'auto (beats the champion on validation by registry.promoteMargin), force, never', 'auto');
   addTrainingOptions(command)
     .addHelpText('after', '\nSee docs/training.md ("Retraining from Kafka") for the range, the splits, the baselines and the table.')
     .action(async (raw: Record<string, string | boolean | undefined>) => {
-      const { config: configFile, from, to, validateFrom, testFrom, sequenceGap, quiet, allowContinuousClass, ...rest } = raw;
+      const { config: configFile, from, to, validateFrom, testFrom, sequenceGap, quiet, allowContinuousClass, promote, ...rest } = raw;
+      if (!['auto', 'force', 'never'].includes(promote as string)) throw new ConfigError(`--promote must be one of auto, force, never; got ${JSON.stringify(promote)}`, { key: '--promote' });
       const window = parseRetrainWindow({ from: from as string, to: to as string, validateFrom: validateFrom as string | undefined, testFrom: testFrom as string | undefined });
       const config = await loadConfig({ file: configFile as string });
       const training = parseTrainingOptions({
@@ -39,7 +45,14 @@ export function registerRetrain(program: Command): void {
         allowContinuousClass: allowContinuousClass === true ? 'true' : undefined,
       });
       await checkOutputDirectory(training.out);
-      const champion = config.model.manifest === null ? undefined : { label: `model.manifest ${config.model.manifest}`, loaded: await loadModel(config.model.manifest) };
+      const registry = openRegistry(config);
+      const championVersion = await registry.champion();
+      const champion =
+        championVersion !== null
+          ? { label: `registry champion ${championVersion}`, loaded: await loadModel(await registry.open(championVersion)) }
+          : config.model.manifest === null
+            ? undefined
+            : { label: `model.manifest ${config.model.manifest}`, loaded: await loadModel(config.model.manifest) };
       const kafka = createKafka(config.kafka);
       const admin = kafka.admin();
       const display = trainingProgress(training.epochs, true);
@@ -68,9 +81,14 @@ export function registerRetrain(program: Command): void {
             `${t.loop.epochsRun} epochs, best epoch ${t.loop.bestEpoch}; wrote ${t.manifestPath}\n`,
         );
         await writeLine(process.stdout, comparisonTable(result.rows).trimEnd());
+        const { info, created } = await registry.register(t.manifestPath, { codeVersion: CODE_VERSION, registeredBy: 'retrain' });
+        const decision = promotionDecision(promote as PromoteMode, config.registry.promoteMargin, t.validation.model, result.champion?.validation);
+        process.stderr.write(`registry: candidate ${info.version}${created ? '' : ' (already registered)'}; ${decision.promote ? 'promoted' : 'not promoted'}: ${decision.reason}\n`);
+        if (decision.promote) await registry.promote(info.version, `retrain: ${decision.reason}`);
       } finally {
         display.stop();
         await admin.disconnect();
+        await registry.close();
       }
     });
 }
