@@ -31,6 +31,8 @@ interface Plausible {
   readonly positive?: boolean;
   /** Exactly this many series. */
   readonly series?: number;
+  /** At least this many series. */
+  readonly seriesAtLeast?: number;
 }
 
 /** Plausible results under this test's load, by `panel title/refId`. Every dashboard query must be listed. */
@@ -43,7 +45,8 @@ const PLAUSIBLE: Record<string, Plausible> = {
   'End-to-end latency/B': { min: 0.0001, max: 100 },
   'Batch duration/A': { min: 0.00001, max: 10 },
   'Batch duration/B': { min: 0.00001, max: 10 },
-  'State I/O latency (p99)/A': { min: 0.00001, max: 10, series: 3 },
+  // A partition load happens once per assignment: its series is there only when a load fell in the window.
+  'State I/O latency (p99)/A': { min: 0.00001, max: 10, seriesAtLeast: 2 },
   'Model step time per event/A': { min: 1e-8, max: 0.01 },
   'Batch size/A': { min: 1, max: 100_000 },
   'Batch size/B': { min: 1, max: 100_000 },
@@ -178,6 +181,7 @@ describe.skipIf(skipIntegration || skipWithoutTool('prometheus'))('dashboard que
           rows.push(`| ${row.title} | ${panel.title} | ${samples.map((s) => `${seriesName(target.legend, s.labels)}${formatValue(s.value, panel.unit)}`).join(', ')} |`);
           expect(samples.length, `${id}: empty result`).toBeGreaterThan(0);
           if (rule.series !== undefined) expect(samples.length, `${id}: series`).toBe(rule.series);
+          if (rule.seriesAtLeast !== undefined) expect(samples.length, `${id}: series`).toBeGreaterThanOrEqual(rule.seriesAtLeast);
           for (const s of samples) {
             expect(Number.isFinite(s.value), `${id} ${JSON.stringify(s.labels)} = ${s.value}`).toBe(true);
             expect(s.value, `${id} ${JSON.stringify(s.labels)}`).toBeGreaterThanOrEqual(rule.min);
