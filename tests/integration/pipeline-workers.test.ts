@@ -3,16 +3,14 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
-import { HEADERS } from '../../src/records/record-headers.js';
 import {
-  backtest, createTopics, createWorld, drained, predictionOf, produceSlowly, saveTestModel, sameState, storedState, tail, ticks, waitFor, worldConfig, type OutRecord, type TestWorld,
+  backtest, bodySourceOf, createTopics, createWorld, drained, predictionOf, produceSlowly, saveTestModel, sameState, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
 } from './pipeline-fixture.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 
 const EVENTS = 3000;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const sourceOf = (r: OutRecord): string => `${String(r.headers[HEADERS.sourcePartition])}:${String(r.headers[HEADERS.sourceOffset])}`;
 
 describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: `run --workers 2`', () => {
   let services: IntegrationServices;
@@ -53,7 +51,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: `run --worke
         return latest.size === 2 && [...latest.values()].every((p) => p.length > 0);
       }, 180_000);
       await produceSlowly(world, input, 200, 50);
-      await waitFor('a prediction for every event', () => new Set(out.records.map(sourceOf)).size >= EVENTS, 180_000);
+      await waitFor('a prediction for every event', () => new Set(out.records.map(bodySourceOf)).size >= EVENTS, 180_000);
       await waitFor('the state watermarks to reach the end of the input', () => drained(world, config));
       child.kill('SIGTERM');
       [code] = await exited;
@@ -72,7 +70,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: `run --worke
 
     // Every event has its prediction, each equal to the offline replay's for that key and step.
     const reference = await backtest(loaded, input.map((e) => e.value));
-    expect(new Set(out.records.map(sourceOf)).size).toBe(EVENTS);
+    expect(new Set(out.records.map(bodySourceOf)).size).toBe(EVENTS);
     for (const record of out.records) {
       const p = predictionOf(record);
       expect(p.output).toEqual(reference.predictions.get(p.key)?.[p.step - 1]?.output);
