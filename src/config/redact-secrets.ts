@@ -9,8 +9,11 @@ export const REDACTED = '<redacted>';
 /** `scheme://userinfo@`: the password (or, without a colon, the whole userinfo) is masked. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@"'<>]*)@/gi;
 const PEM_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
-/** Keys whose values are secrets wherever they appear (`sasl` may be written as one string). */
-const SECRET_KEYS = new Set(['password', 'passphrase', 'secret', 'token', 'sasl', 'pfx']);
+/**
+ * Keys whose values are secrets wherever they appear (`sasl` may be written as one string; `key`
+ * is a TLS private key or its path).
+ */
+const SECRET_KEYS = new Set(['password', 'passphrase', 'secret', 'token', 'sasl', 'pfx', 'key']);
 
 /** `text` with URL passwords and PEM private keys masked. */
 export function redactSecrets(text: string): string {
@@ -31,13 +34,18 @@ export function isSecretPath(path: readonly string[]): boolean {
   return !(path[i] === 'sasl' && rest.length === 1 && (rest[0] === 'mechanism' || rest[0] === 'username'));
 }
 
-/** A copy of a configuration value safe to print: secret keys masked, strings redacted. */
+/**
+ * A copy of a configuration value safe to print (`config check`, config errors): secret keys
+ * masked, strings redacted. Null and undefined stay as they are, so an unset secret shows as unset.
+ */
 export function redactValue(value: unknown, path: readonly string[] = []): unknown {
-  if (isSecretPath(path)) return REDACTED;
-  if (typeof value === 'string') return redactSecrets(value);
+  if (value === null || value === undefined) return value;
+  // Objects are walked, so that inside `sasl` the mechanism and user name still show.
   if (Array.isArray(value)) return value.map((v, i) => redactValue(v, [...path, String(i)]));
-  if (typeof value === 'object' && value !== null) {
+  if (typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, [...path, k])]));
   }
+  if (isSecretPath(path)) return REDACTED;
+  if (typeof value === 'string') return redactSecrets(value);
   return value;
 }

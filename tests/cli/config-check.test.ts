@@ -23,8 +23,8 @@ describe('rnn-stream config check', () => {
     expect(result.stdout).not.toMatch(/hunter2|s3cret/);
     const printed = parse(result.stdout) as { kafka: { groupId: string; sasl: { password: string } }; redis: { url: string } };
     expect(printed.kafka.groupId).toBe('checked');
-    expect(printed.kafka.sasl.password).toBe('********');
-    expect(printed.redis.url).toBe('redis://app:********@127.0.0.1:1/0');
+    expect(printed.kafka.sasl.password).toBe('<redacted>');
+    expect(printed.redis.url).toBe('redis://app:<redacted>@127.0.0.1:1/0');
   });
 
   it('exits 2 naming every problem', async () => {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { expandEnvRefs } from '../../src/config/expand-env-refs.js';
-import { MASK, maskSecrets } from '../../src/config/mask-secrets.js';
+import { REDACTED, redactValue } from '../../src/config/redact-secrets.js';
 import { parseSetOption } from '../../src/config/parse-set-option.js';
 import { ConfigError } from '../../src/errors/index.js';
 
@@ -110,18 +110,20 @@ describe('${ENV_VAR} references in YAML', () => {
   });
 });
 
-describe('maskSecrets', () => {
-  it('masks passwords, TLS keys and URL passwords, and nothing else', () => {
-    const masked = maskSecrets({
+describe('redactValue on a configuration', () => {
+  it('masks passwords, TLS keys, URL passwords and a SASL string, and nothing else', () => {
+    const masked = redactValue({
       kafka: { sasl: { mechanism: 'plain', username: 'svc', password: 'hunter2' }, ssl: { ca: '/etc/ca.pem', key: '/etc/client.key' } },
       redis: { url: 'rediss://app:s3cr%40t@redis.internal:6380/2', password: null, username: 'app' },
       other: { url: 'redis://127.0.0.1:6379', brokers: ['a:9092'] },
+      fleet: { sasl: 'plain:svc:hunter3' },
     });
     expect(masked).toEqual({
-      kafka: { sasl: { mechanism: 'plain', username: 'svc', password: MASK }, ssl: { ca: '/etc/ca.pem', key: MASK } },
-      redis: { url: `rediss://app:${MASK}@redis.internal:6380/2`, password: null, username: 'app' },
+      kafka: { sasl: { mechanism: 'plain', username: 'svc', password: REDACTED }, ssl: { ca: '/etc/ca.pem', key: REDACTED } },
+      redis: { url: `rediss://app:${REDACTED}@redis.internal:6380/2`, password: null, username: 'app' },
       other: { url: 'redis://127.0.0.1:6379', brokers: ['a:9092'] },
+      fleet: { sasl: REDACTED },
     });
-    expect(JSON.stringify(masked)).not.toMatch(/hunter2|s3cr|client\.key/);
+    expect(JSON.stringify(masked)).not.toMatch(/hunter2|hunter3|s3cr|client\.key/);
   });
 });

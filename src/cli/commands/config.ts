@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../config/load-config.js';
-import { maskSecrets } from '../../config/mask-secrets.js';
+import { redactValue } from '../../config/redact-secrets.js';
 import { loadModel } from '../../model/load-model.js';
 import { collectSetOption } from '../set-option.js';
 
@@ -23,6 +23,6 @@ loaded. Passwords (SASL, Redis, in URLs) and TLS private keys are printed as ***
     .action(async (opts: { config?: string; set: string[] }) => {
       const effective = await loadConfig({ file: opts.config, sets: opts.set });
       if (effective.model.manifest !== null) await loadModel(effective.model.manifest);
-      process.stdout.write(`# effective configuration (valid)\n${stringify(maskSecrets(effective))}`);
+      process.stdout.write(`# effective configuration (valid)\n${stringify(redactValue(effective))}`);
     });
 }
