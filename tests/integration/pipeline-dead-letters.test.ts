@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
 import { HEADERS } from '../../src/records/record-headers.js';
 import {
-  backtest, createWorld, predictionOf, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, waitFor, worldConfig, type TestWorld,
+  backtest, worldsOfDescribe, predictionOf, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, waitFor, worldConfig,
 } from './pipeline-fixture.js';
-import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
+import { skipIntegration } from './services.js';
 
 const T0 = 1_764_000_000_000;
 const tick = (symbol: string, i: number, price: number): string => JSON.stringify({ symbol, ts: T0 + i * 1000, price, volume: 10 * i });
@@ -28,19 +28,10 @@ const BAD_TICKS: readonly { key: string | null; value: string | null; reason: st
 ];
 
 describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: bad input (8b)', () => {
-  let services: IntegrationServices;
-  const worlds: TestWorld[] = [];
-  beforeAll(async () => {
-    services = await integrationServices();
-  });
-  afterAll(async () => {
-    for (const w of worlds) await w.cleanup();
-    await services?.stop();
-  });
+  const newWorld = worldsOfDescribe();
 
   it('dead-letters every kind of bad tick with its reason and original bytes; the key state is unchanged', async () => {
-    const world = await createWorld(services, 'dlq-tick');
-    worlds.push(world);
+    const world = await newWorld('dlq-tick');
     const loaded = await saveTestModel(world.dir, 'tick');
     const { config } = await worldConfig(world, loaded.manifestPath, { events: { maxBytes: 512 } });
     const good = [1, 2, 3, 4, 5].map((i) => tick('AAA', i, 100 + i));
@@ -84,8 +75,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: bad input (8
   }, 180_000);
 
   it('dead-letters vectors with the wrong feature count or non-finite features', async () => {
-    const world = await createWorld(services, 'dlq-vec');
-    worlds.push(world);
+    const world = await newWorld('dlq-vec');
     const loaded = await saveTestModel(world.dir, 'vector');
     const { config } = await worldConfig(world, loaded.manifestPath);
     const bad = [

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { Kafka, logLevel, type Consumer, type IHeaders } from 'kafkajs';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -27,7 +28,7 @@ import { RnnModel } from '../../src/model/rnn-model.js';
 import { saveModel } from '../../src/model/save-model.js';
 import type { KeyState } from '../../src/state/key-state.js';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
-import { uniqueName, type IntegrationServices } from './services.js';
+import { integrationServices, uniqueName, type IntegrationServices } from './services.js';
 
 /** Everything one test owns: names, a temp dir, and clients for checking. */
 export interface TestWorld {
@@ -42,6 +43,28 @@ export interface TestWorld {
   readonly redis: Redis;
   readonly services: IntegrationServices;
   cleanup(): Promise<void>;
+}
+
+/**
+ * For the calling `describe`: connects the services before its tests and returns a maker of
+ * worlds; every world made is cleaned up, and the services stopped, after its tests.
+ */
+export function worldsOfDescribe(): (label: string) => Promise<TestWorld> {
+  let services: IntegrationServices | undefined;
+  const worlds: TestWorld[] = [];
+  beforeAll(async () => {
+    services = await integrationServices();
+  });
+  afterAll(async () => {
+    for (const w of worlds) await w.cleanup();
+    await services?.stop();
+  });
+  return async (label) => {
+    if (services === undefined) throw new Error('worldsOfDescribe: services are not connected (called outside a test?)');
+    const world = await createWorld(services, label);
+    worlds.push(world);
+    return world;
+  };
 }
 
 /** Fresh topic names, group and key prefix for one test. */

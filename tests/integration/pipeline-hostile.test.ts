@@ -1,12 +1,12 @@
 import { CompressionTypes, type Message } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
 import { HEADERS } from '../../src/records/record-headers.js';
 import {
-  backtest, createTopics, createWorld, drained, predictionOf, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, waitFor, worldConfig, type TestWorld,
+  backtest, createTopics, worldsOfDescribe, drained, predictionOf, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, waitFor, worldConfig, type TestWorld,
 } from './pipeline-fixture.js';
-import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
+import { skipIntegration } from './services.js';
 
 const T0 = 1_764_000_000_000;
 const tick = (symbol: string, i: number): string => JSON.stringify({ symbol, ts: T0 + i * 1000, price: 100 + (i % 7), volume: 10 * i });
@@ -47,19 +47,10 @@ async function counterValue(registry: Registry, name: string, labels: Record<str
 }
 
 describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: hostile messages', () => {
-  let services: IntegrationServices;
-  const worlds: TestWorld[] = [];
-  beforeAll(async () => {
-    services = await integrationServices();
-  });
-  afterAll(async () => {
-    for (const w of worlds) await w.cleanup();
-    await services?.stop();
-  });
+  const newWorld = worldsOfDescribe();
 
   it('applies a tick carrying 10,000 headers like any other and dead-letters a bad one; every partition keeps flowing', async () => {
-    const world = await createWorld(services, 'hostile-headers');
-    worlds.push(world);
+    const world = await newWorld('hostile-headers');
     const loaded = await saveTestModel(world.dir, 'tick');
     const { config } = await worldConfig(world, loaded.manifestPath);
     const [victim] = SYMBOLS;
@@ -98,8 +89,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: hostile mess
   });
 
   it('skips a gzip bomb batch unread, counts it, and goes on past it; every partition keeps flowing', async () => {
-    const world = await createWorld(services, 'hostile-gzip');
-    worlds.push(world);
+    const world = await newWorld('hostile-gzip');
     const loaded = await saveTestModel(world.dir, 'tick');
     const limit = 4 << 20;
     const { config } = await worldConfig(world, loaded.manifestPath, { kafka: { maxDecompressedBatchBytes: limit } });
@@ -132,8 +122,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: hostile mess
   });
 
   it('dead-letters records that fill the broker size limit with a value or a key (far over the fetch size per partition) behind a backlog; nothing stalls', async () => {
-    const world = await createWorld(services, 'hostile-max');
-    worlds.push(world);
+    const world = await newWorld('hostile-max');
     const loaded = await saveTestModel(world.dir, 'tick');
     const { config } = await worldConfig(world, loaded.manifestPath, { kafka: { maxBytesPerPartition: 16384 } });
     const [, , victim] = SYMBOLS;

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StateLostError } from '../../src/errors/state-lost-error.js';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
 import { RedisKeys } from '../../src/state/redis-keys.js';
 import {
-  backtest, bodySourceOf, createTopics, createWorld, drained, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
+  backtest, bodySourceOf, createTopics, worldsOfDescribe, drained, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
 } from './pipeline-fixture.js';
-import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
+import { skipIntegration } from './services.js';
 
 /** Whether the group's committed offset of every input partition reached the log end. */
 async function committedToEnd(world: TestWorld): Promise<boolean> {
@@ -28,19 +28,10 @@ async function loseState(world: TestWorld, partition: number): Promise<void> {
 }
 
 describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: Redis loses a partition after Kafka committed past it', () => {
-  let services: IntegrationServices;
-  const worlds: TestWorld[] = [];
-  beforeAll(async () => {
-    services = await integrationServices();
-  });
-  afterAll(async () => {
-    for (const w of worlds) await w.cleanup();
-    await services?.stop();
-  });
+  const newWorld = worldsOfDescribe();
 
   it('replays the partition from the log start: states equal the replay, repeats are identical', async () => {
-    const world = await createWorld(services, 'lost-replay');
-    worlds.push(world);
+    const world = await newWorld('lost-replay');
     const loaded = await saveTestModel(world.dir, 'tick');
     const { config } = await worldConfig(world, loaded.manifestPath);
     const firstHalf = ticks(3000, 30, 17);
@@ -90,8 +81,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: Redis loses 
   }, 240_000);
 
   it('refuses with StateLostError under lostStatePolicy refuse', async () => {
-    const world = await createWorld(services, 'lost-refuse');
-    worlds.push(world);
+    const world = await newWorld('lost-refuse');
     const loaded = await saveTestModel(world.dir, 'tick');
     const { config } = await worldConfig(world, loaded.manifestPath, { redis: { lostStatePolicy: 'refuse' } });
     await produceInput(world, ticks(600, 30, 19));

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
 import { HEADERS } from '../../src/records/record-headers.js';
-import { createTopics, createWorld, drained, saveTestModel, startInProcess, tail, ticks, waitFor, worldConfig, type TestWorld } from './pipeline-fixture.js';
-import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
+import { createTopics, worldsOfDescribe, drained, saveTestModel, startInProcess, tail, ticks, waitFor, worldConfig, type TestWorld } from './pipeline-fixture.js';
+import { skipIntegration } from './services.js';
 
 const SYMBOLS = 40;
 const EVENTS = 800;
@@ -63,19 +63,10 @@ async function runOver(world: TestWorld, extra: Record<string, unknown>): Promis
 }
 
 describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: keys placed by another partitioner (wrong_partition)', () => {
-  let services: IntegrationServices;
-  const worlds: TestWorld[] = [];
-  beforeAll(async () => {
-    services = await integrationServices();
-  });
-  afterAll(async () => {
-    for (const w of worlds) await w.cleanup();
-    await services?.stop();
-  });
+  const newWorld = worldsOfDescribe();
 
   it('dead-letters the librdkafka-placed events whose key belongs elsewhere under murmur2 (default)', async () => {
-    const world = await createWorld(services, 'wrongpart-murmur2');
-    worlds.push(world);
+    const world = await newWorld('wrongpart-murmur2');
     const { predictions, dead, placed, counted } = await runOver(world, {});
     const misplaced = placed.filter((m) => partitionForKey(m.key, 3) !== m.partition);
     expect(misplaced.length).toBeGreaterThan(EVENTS / 8);
@@ -87,8 +78,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: keys placed 
   }, 180_000);
 
   it('under partitioner consistent_random, dead-letters the murmur2-placed ones instead', async () => {
-    const world = await createWorld(services, 'wrongpart-crc32');
-    worlds.push(world);
+    const world = await newWorld('wrongpart-crc32');
     const { predictions, dead, placed } = await runOver(world, { events: { partitioner: 'consistent_random' } });
     const misplaced = placed.filter((m) => librdkafkaPartition(m.key) !== m.partition);
     expect(dead).toHaveLength(misplaced.length);
@@ -97,8 +87,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: keys placed 
   }, 180_000);
 
   it('applies and counts them under wrongPartitionPolicy count', async () => {
-    const world = await createWorld(services, 'wrongpart-count');
-    worlds.push(world);
+    const world = await newWorld('wrongpart-count');
     const { predictions, dead, placed, counted } = await runOver(world, { events: { wrongPartitionPolicy: 'count' } });
     expect(dead).toHaveLength(0);
     expect(counted).toBe(placed.filter((m) => partitionForKey(m.key, 3) !== m.partition).length);
