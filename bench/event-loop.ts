@@ -38,6 +38,7 @@ import { initParams } from '../src/model/init-params.js';
 import { SeededRandom } from '../src/model/random.js';
 import { RnnModel } from '../src/model/rnn-model.js';
 import { saveModel } from '../src/model/save-model.js';
+import { createTopicsReady } from '../src/kafka/create-topics-ready.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -85,7 +86,7 @@ try {
       normalisation: { mean: [0, 5, 0.5], std: [0.01, 2, 0.5] },
     }, model);
   await admin.connect();
-  await admin.createTopics({ topics: [names.input, names.output, names.dlq].map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+  await createTopicsReady(admin, [names.input, names.output, names.dlq].map((topic) => ({ topic, numPartitions: partitions })));
   await produceBacklog();
 
   const port = await freePort();

@@ -17,6 +17,7 @@ import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { boundedGzipCodec } from '../src/kafka/bounded-gzip-codec.js';
 import { registerGzipCodec } from '../src/kafka/kafkajs-codecs.js';
 import { streamMessages } from '../src/kafka/stream-messages.js';
+import { createTopicsReady } from '../src/kafka/create-topics-ready.js';
 
 const { values } = parseArgs({
   options: {
@@ -88,7 +89,7 @@ async function parent(): Promise<void> {
   const topic = `bench-hostile-gzip-${Date.now()}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await createTopicsReady(admin, [{ topic, numPartitions: 1 }]);
   // Produced by a child: Linux keeps a process's peak RSS across fork and exec, so the 720 MiB
   // the producer needs would show up as every later child's peak.
   execFileSync(process.execPath, ['--import', 'tsx', 'bench/hostile-gzip.ts', '--child', 'produce', '--topic', topic, '--records', values.records], { env: process.env });

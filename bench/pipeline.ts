@@ -34,6 +34,7 @@ import { PREDICTION_HEADER_MODES, type PredictionHeaderMode } from '../src/recor
 import type { BenchRun, PhaseResult } from './pipeline-common.js';
 import { endToEndLatency, produceAtRate, tickSource, type LatencySummary } from './pipeline-rate.js';
 import { printReport, type Contender, type Mode, type Report } from './pipeline-report.js';
+import { createTopicsReady } from '../src/kafka/create-topics-ready.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -86,7 +87,7 @@ function phaseRun(inputTopic: string, events: number, signalReady: boolean): Ben
 
 async function createTopics(names: string[], appendTime: boolean): Promise<void> {
   const configEntries = appendTime ? [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] : [];
-  await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries })), waitForLeaders: true });
+  await createTopicsReady(admin, names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries })));
   created.push(...names);
 }
 

@@ -19,6 +19,7 @@ import { SeededRandom } from './seeded-random.js';
 import type { TcpProxy } from './tcp-proxy.js';
 import { passed, verifyRun, type VerifyResult } from './verify-run.js';
 import { WorkerPool } from './worker-pool.js';
+import { createTopicsReady } from '../src/kafka/create-topics-ready.js';
 
 const PARTITIONS = 6;
 const LAG_THRESHOLD = 1000;
@@ -66,7 +67,7 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
   const kafka = new Kafka({ clientId: 'chaos-runner', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: Object.values(topics).map((topic) => ({ topic, numPartitions: PARTITIONS })) });
+  await createTopicsReady(admin, Object.values(topics).map((topic) => ({ topic, numPartitions: PARTITIONS })));
   await admin.disconnect();
 
   const manifestPath = writeChaosModel(dir, seed);

@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { createTopicsReady } from './create-topics-ready.js';
 import type { KafkaAdmin, PartitionOffsets, TopicSpec } from './kafka-client.js';
 
 /** {@link KafkaAdmin} on a kafkajs admin client. */
@@ -22,7 +23,7 @@ export class KafkajsAdmin implements KafkaAdmin {
   }
 
   async createTopics(topics: readonly TopicSpec[]): Promise<void> {
-    await this.admin.createTopics({ topics: topics.map((t) => ({ ...t })), waitForLeaders: true });
+    await createTopicsReady(this.admin, topics);
   }
 
   async partitionCount(topic: string): Promise<number> {

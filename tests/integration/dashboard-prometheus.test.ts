@@ -16,6 +16,7 @@ import { createWorld, waitFor, worldConfig, type TestWorld } from './pipeline-fi
 import { freePort, startPrometheus, type PrometheusServer, type PromSample } from './prometheus-server.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 import { skipWithoutTool } from '../deploy/system-tool.js';
+import { createTopicsReady } from '../../src/kafka/create-topics-ready.js';
 
 const JOB = 'rnn-stream-it';
 const RATE = 300;
@@ -94,15 +95,12 @@ describe.skipIf(skipIntegration || skipWithoutTool('prometheus'))('dashboard que
     const admin = world.kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          { topic: world.input, numPartitions: 3 },
-          { topic: world.dlq, numPartitions: 3 },
-          // The broker stamps each prediction when it appends it: the truth for the latency check.
-          { topic: world.output, numPartitions: 3, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] },
-        ],
-      });
+      await createTopicsReady(admin, [
+        { topic: world.input, numPartitions: 3 },
+        { topic: world.dlq, numPartitions: 3 },
+        // The broker stamps each prediction when it appends it: the truth for the latency check.
+        { topic: world.output, numPartitions: 3, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] },
+      ]);
     } finally {
       await admin.disconnect();
     }

@@ -29,6 +29,7 @@ import { saveModel } from '../../src/model/save-model.js';
 import type { KeyState } from '../../src/state/key-state.js';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
 import { integrationServices, uniqueName, type IntegrationServices } from './services.js';
+import { createTopicsReady } from '../../src/kafka/create-topics-ready.js';
 
 /** Everything one test owns: names, a temp dir, and clients for checking. */
 export interface TestWorld {
@@ -152,7 +153,7 @@ export async function createTopics(world: TestWorld): Promise<void> {
   try {
     const existing = new Set(await admin.listTopics());
     const topics = [world.input, world.output, world.dlq].filter((t) => !existing.has(t)).map((topic) => ({ topic, numPartitions: 3 }));
-    if (topics.length > 0) await admin.createTopics({ topics, waitForLeaders: true });
+    if (topics.length > 0) await createTopicsReady(admin, topics);
   } finally {
     await admin.disconnect();
   }

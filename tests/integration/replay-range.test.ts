@@ -5,6 +5,7 @@ import { readTopicRange } from '../../src/kafka/read-topic-range.js';
 import { topicTimeRange } from '../../src/kafka/topic-time-range.js';
 import { readTopicEvents } from '../../src/replay/read-topic-events.js';
 import { integrationServices, skipIntegration, uniqueName, type IntegrationServices } from './services.js';
+import { createTopicsReady } from '../../src/kafka/create-topics-ready.js';
 
 const T0 = Date.parse('2025-03-03T00:00:00Z');
 const consumerConfig = { groupId: 'unused', maxWaitTimeInMs: 100, sessionTimeout: 10_000, allowAutoTopicCreation: false };
@@ -28,7 +29,7 @@ describe.skipIf(skipIntegration)('Kafka range replay on a real broker', () => {
     kafka = new Kafka({ clientId: 'replay-test', brokers: services.kafkaBrokers, logLevel: logLevel.NOTHING });
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    await createTopicsReady(admin, [{ topic, numPartitions: 3 }]);
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     // 60 seconds of ticks of 4 symbols, one bad message (price 0) and one without a key.

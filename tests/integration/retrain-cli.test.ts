@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { garchTicks } from '../../examples/data/gen-garch.js';
 import { runCli, type CliResult } from '../cli/run-cli.js';
 import { integrationServices, skipIntegration, uniqueName, type IntegrationServices } from './services.js';
+import { createTopicsReady } from '../../src/kafka/create-topics-ready.js';
 
 const T0 = Date.UTC(2025, 0, 2);
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -23,7 +24,7 @@ describe.skipIf(skipIntegration)('rnn-stream retrain on a real Kafka topic', () 
     const kafka = new Kafka({ clientId: 'retrain-test', brokers: services.kafkaBrokers, logLevel: logLevel.NOTHING });
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await createTopicsReady(admin, [{ topic, numPartitions: 2 }]);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     // 3 keys x 1,500 GARCH ticks, one a second (the record timestamp is the event's ts).

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integrationServices, skipIntegration, uniqueName, type IntegrationServices } from './services.js';
+import { createTopicsReady } from '../../src/kafka/create-topics-ready.js';
 
 describe.skipIf(skipIntegration)('integration services', () => {
   let services: IntegrationServices;
@@ -31,10 +32,7 @@ describe.skipIf(skipIntegration)('integration services', () => {
     const topic = uniqueName('it-services');
     await admin.connect();
     try {
-      const created = await admin.createTopics({
-        topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
-        waitForLeaders: true,
-      });
+      const created = await createTopicsReady(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
       expect(created).toBe(true);
       expect(await admin.listTopics()).toContain(topic);
 
