@@ -7,6 +7,7 @@
  * `rnn-stream run` processes, faults at seeded random times, then the independent verifier.
  * Prints one table row per run and exits 1 when any run failed. See docs/reliability.md.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -41,11 +42,12 @@ const program = new Command('chaos')
   .option('--proxy-port <n>', 'port of the TCP proxy in front of Redis (0: any free)', int, 0)
   .option('--dir <path>', 'state folder of the private services and run logs', '/tmp/rnn-stream-chaos')
   .option('--keep-services', 'leave the private services running afterwards')
+  .option('--no-build', 'use dist/ as it is instead of compiling src/ first (`npm run build`)')
   .parse();
 
 const o = program.opts<{
   scenario?: string; all?: boolean; smoke?: boolean; seed: number; seeds: number; events: number; keys: number; rate: number; invalidRate: number;
-  kafkaRetry?: string; kafkaPort: number; controllerPort: number; redisPort: number; proxyPort: number; dir: string; keepServices?: boolean;
+  kafkaRetry?: string; kafkaPort: number; controllerPort: number; redisPort: number; proxyPort: number; dir: string; keepServices?: boolean; build: boolean;
 }>();
 if (o.kafkaPort === 19092 || o.redisPort === 16379) throw new Error('the chaos runner kills its services: never point it at the shared ports 19092/16379');
 
@@ -59,6 +61,12 @@ const retry = o.kafkaRetry === undefined ? undefined : (() => {
   return { initialRetryTimeMs, maxRetryTimeMs, retries };
 })();
 
+if (o.build) {
+  // The processes run the compiled service, as users run it: start-up in a second, not the
+  // many seconds tsx needs to transpile the sources of every restarted process on a busy machine.
+  console.log('chaos: npm run build');
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
 mkdirSync(o.dir, { recursive: true });
 const services = new ChaosServices(root, { kafkaPort: o.kafkaPort, controllerPort: o.controllerPort, redisPort: o.redisPort, dir: `${o.dir}/services` });
 console.log(`chaos: services on Kafka :${o.kafkaPort}, Redis :${o.redisPort} (state in ${o.dir}/services)`);

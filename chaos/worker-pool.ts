@@ -1,6 +1,6 @@
 /**
- * The `rnn-stream run` processes of a chaos run, all in one consumer group: started from the
- * TypeScript sources (tsx), signalled (SIGKILL, SIGTERM, SIGSTOP/SIGCONT) and restarted. Their
+ * The `rnn-stream run` processes of a chaos run, all in one consumer group: started as a user
+ * starts them (`bin/rnn-stream.js`, the compiled dist/ the runner builds first), signalled (SIGKILL, SIGTERM, SIGSTOP/SIGCONT) and restarted. Their
  * environment has no RNN_STREAM_* variable, so only the run's config file says where they
  * connect. Output goes to one log file per process start.
  */
@@ -29,7 +29,7 @@ export class WorkerPool {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('RNN_STREAM_')) env[k] = v;
     const log = openSync(join(this.logDir, `worker-${slot}-${++this.starts}.log`), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(this.root, 'src/cli/bin.ts'), 'run', '--config', this.configFile], {
+    const child = spawn(process.execPath, [join(this.root, 'bin/rnn-stream.js'), 'run', '--config', this.configFile], {
       cwd: this.root,
       env,
       stdio: ['ignore', log, log],
