@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { CompressionTypes } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecompressionLimitError } from '../../src/errors/index.js';
@@ -84,5 +85,34 @@ describe('kafkajs as patched: unreadable record batches', () => {
 
   it('is the kafkajs the service checks for at start', () => {
     expect(() => assertKafkajsPatched()).not.toThrow();
+  });
+});
+
+describe('kafkajs as patched: produce request timestamps', () => {
+  interface ProduceRequest { encode(): Promise<{ buffer: Buffer }> }
+  const produceV3 = createRequire(import.meta.url)('kafkajs/src/protocol/requests/produce/v3/request') as (r: unknown) => ProduceRequest;
+
+  /** The first and max timestamps of the one record batch of a one-topic, one-partition request, read by hand. */
+  async function batchTimestamps(messages: readonly { value: string; timestamp?: string }[]): Promise<{ first: bigint; max: bigint }> {
+    const request = produceV3({ acks: -1, timeout: 1000, topicData: [{ topic: 't', partitions: [{ partition: 0, firstSequence: 0, messages }] }] });
+    const bytes = (await request.encode()).buffer;
+    let at = 2 + 2 + 4 + 4; // transactional id (null: int16 -1), acks, timeout, topics array length
+    at += 2 + bytes.readInt16BE(at) + 4; // topic name, partitions array length
+    at += 4 + 4; // partition, record batch size
+    at += 8 + 4 + 4 + 1 + 4 + 2 + 4; // first offset, length, leader epoch, magic, crc, attributes, last offset delta
+    return { first: bytes.readBigInt64BE(at), max: bytes.readBigInt64BE(at + 8) };
+  }
+
+  it('takes the smallest timestamp as the first and the largest as the max, by number', async () => {
+    // As published, the timestamps are sorted as strings: '1000' < '2000' < '999'.
+    const stamps = await batchTimestamps([{ value: 'a', timestamp: '999' }, { value: 'b', timestamp: '1000' }, { value: 'c', timestamp: '2000' }, { value: 'd' }]);
+    expect(stamps).toEqual({ first: 999n, max: 2000n });
+  });
+
+  it('uses the time of encoding when no message has a timestamp', async () => {
+    const before = BigInt(Date.now());
+    const stamps = await batchTimestamps([{ value: 'a' }, { value: 'b' }]);
+    expect(stamps.first).toBe(stamps.max);
+    expect(stamps.first >= before && stamps.first <= BigInt(Date.now())).toBe(true);
   });
 });
