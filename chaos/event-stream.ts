@@ -16,6 +16,8 @@ export interface PlannedMessage {
   readonly value: Buffer;
   /** Null: a valid tick; else the dead-letter reason expected. */
   readonly reason: string | null;
+  /** The message key's bytes when they are not a string's UTF-8 (an `invalid_key` message); else `key` is sent. */
+  readonly rawKey?: Buffer;
   /** For valid ticks: the event as sent. */
   readonly tick: { readonly ts: number; readonly price: number; readonly volume: number } | null;
 }
@@ -23,8 +25,11 @@ export interface PlannedMessage {
 /** Kinds of invalid message generated, by expected reason. */
 export const INVALID_KINDS = [
   'malformed_json', 'not_an_object', 'null_key', 'key_mismatch', 'missing_field', 'wrong_type', 'bad_timestamp',
-  'non_finite', 'non_positive_price', 'negative_volume', 'oversized', 'wrong_partition',
+  'non_finite', 'non_positive_price', 'negative_volume', 'oversized', 'wrong_partition', 'invalid_key', 'timestamp_out_of_range',
 ] as const;
+
+/** The first ts after 9999-12-31T23:59:59.999Z: out of range whatever the clock says. */
+const AFTER_YEAR_9999 = 253_402_300_800_000;
 
 const javaPartitioner = Partitioners.DefaultPartitioner();
 
@@ -111,6 +116,11 @@ export class EventStream {
       case 'wrong_partition':
         // Valid tick, but in the partition a crc32 (librdkafka) producer might pick: never its own.
         return m(body({ symbol: key, ts, price, volume: 1 }), (partition + 1 + this.rng.int(this.partitions - 1)) % this.partitions);
+      case 'invalid_key':
+        // The key's bytes with a byte that never occurs in UTF-8 appended: no state may ever be kept for it.
+        return { ...m(body({ symbol: key, ts, price, volume: 1 })), rawKey: Buffer.concat([Buffer.from(key), Buffer.from([0xff])]) };
+      case 'timestamp_out_of_range':
+        return m(body({ symbol: key, ts: AFTER_YEAR_9999 + this.rng.int(1_000_000), price, volume: 1 }));
     }
   }
 }

@@ -228,7 +228,7 @@ async function produce(
   const perChunk = Math.max(1, Math.round(opts.rate / 10));
   let sent = 0;
   const send = async (chunk: PlannedMessage[], firstId: number): Promise<void> => {
-    const messages = chunk.map((m, i) => ({ key: m.key, value: m.value, partition: m.partition, headers: { 'chaos-id': String(firstId + i) } }));
+    const messages = chunk.map((m, i) => ({ key: m.rawKey ?? m.key, value: m.value, partition: m.partition, headers: { 'chaos-id': String(firstId + i) } }));
     for (let attempt = 1; ; attempt++) {
       try {
         await producer.send({ topic, acks: -1, messages });
