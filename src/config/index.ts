@@ -10,4 +10,5 @@ export {
 } from './service-config.js';
 export { kafkaConfigSchema, type KafkaConfig, type KafkaConnectionConfig, type TlsFiles } from './kafka-config.js';
 export { redisConfigSchema, type RedisConfig } from './redis-config.js';
+export { outputConfigSchema, OUTPUT_GUARANTEES, type OutputConfig, type OutputGuarantee } from './output-config.js';
 export { tlsOptions } from './tls-options.js';

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { kafkaConfigSchema } from './kafka-config.js';
+import { outputConfigSchema } from './output-config.js';
 import { redisConfigSchema } from './redis-config.js';
 
 const eventsConfigSchema = z.strictObject({
@@ -26,37 +27,43 @@ const pipelineConfigSchema = z.strictObject({
   maxSubBatchEvents: z.number().int().positive(),
 });
 
-export const serviceConfigSchema = z.strictObject({
-  kafka: kafkaConfigSchema,
-  redis: redisConfigSchema,
-  model: z.strictObject({
-    manifest: z.string().min(1).nullable(),
-    /** Accept a weights path that is absolute or leaves the manifest's folder. */
-    allowWeightsOutsideManifestDir: z.boolean(),
-    /** Largest accepted weights file, bytes. */
-    maxWeightsBytes: z.number().int().positive(),
-  }),
-  registry: z.strictObject({
-    store: z.enum(['filesystem', 'redis']),
-    directory: z.string().min(1),
-    keyPrefix: z.string().min(1),
-    promoteMargin: z.number().min(0).max(1),
-  }),
-  events: eventsConfigSchema,
-  pipeline: pipelineConfigSchema,
-  metrics: z.strictObject({
-    host: z.string().min(1),
-    port: z.number().int().min(0).max(65535),
-    /** How often the consumer lag gauge is refreshed from the broker's offsets. */
-    lagRefreshMs: z.number().int().min(100),
-    /** Open connections accepted at once; more are closed on accept. */
-    maxConnections: z.number().int().positive(),
-    /** Milliseconds a /readyz answer is reused before the checks run again. */
-    readinessCacheMs: z.number().int().min(0),
-  }),
-  shutdown: z.strictObject({ gracefulTimeoutMs: z.number().int().positive() }),
-  logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
-});
+export const serviceConfigSchema = z
+  .strictObject({
+    kafka: kafkaConfigSchema,
+    output: outputConfigSchema,
+    redis: redisConfigSchema,
+    model: z.strictObject({
+      manifest: z.string().min(1).nullable(),
+      /** Accept a weights path that is absolute or leaves the manifest's folder. */
+      allowWeightsOutsideManifestDir: z.boolean(),
+      /** Largest accepted weights file, bytes. */
+      maxWeightsBytes: z.number().int().positive(),
+    }),
+    registry: z.strictObject({
+      store: z.enum(['filesystem', 'redis']),
+      directory: z.string().min(1),
+      keyPrefix: z.string().min(1),
+      promoteMargin: z.number().min(0).max(1),
+    }),
+    events: eventsConfigSchema,
+    pipeline: pipelineConfigSchema,
+    metrics: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(0).max(65535),
+      /** How often the consumer lag gauge is refreshed from the broker's offsets. */
+      lagRefreshMs: z.number().int().min(100),
+      /** Open connections accepted at once; more are closed on accept. */
+      maxConnections: z.number().int().positive(),
+      /** Milliseconds a /readyz answer is reused before the checks run again. */
+      readinessCacheMs: z.number().int().min(0),
+    }),
+    shutdown: z.strictObject({ gracefulTimeoutMs: z.number().int().positive() }),
+    logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  })
+  .refine((c) => c.output.guarantee !== 'exactly_once' || (c.kafka.producer.idempotent && c.kafka.producer.acks === -1), {
+    message: 'exactly_once needs an idempotent producer with acks -1 (Kafka transactions require both)',
+    path: ['output', 'guarantee'],
+  });
 
 /** The validated, frozen configuration of the service. */
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;

@@ -8,3 +8,4 @@ export { StateFencedError } from './state-fenced-error.js';
 export { StateStoreError } from './state-store-error.js';
 export { StateLostError } from './state-lost-error.js';
 export { DecompressionLimitError } from './decompression-limit-error.js';
+export { OutputTransactionError, type OutputTransactionContext, type OutputTransactionPhase } from './output-transaction-error.js';

@@ -20,6 +20,11 @@ export interface KafkaBatchSourceOptions {
   readonly lingerMs?: number;
   /** Called on every group (re)join with the partitions of `topic` now assigned to this member. */
   readonly onAssignment?: (partitions: readonly number[]) => void;
+  /**
+   * Whether kafkajs commits the resolved offsets (default true). False under exactly_once: the
+   * output transactions commit them, and a commit outside them could run ahead of the output.
+   */
+  readonly autoCommit?: boolean;
 }
 
 /**
@@ -28,7 +33,8 @@ export interface KafkaBatchSourceOptions {
  * all of its previous ones are done. So at most `partitionsConsumedConcurrently` batches (each
  * at most maxBytesPerPartition) are in memory, and a partition's next batch is emitted only
  * after the previous one settled (per-key order). Offsets are resolved only for what the
- * pipeline committed (eachBatchAutoResolve off); kafkajs commits them after each batch.
+ * pipeline committed (eachBatchAutoResolve off); kafkajs commits them after each batch, unless
+ * `autoCommit` is off (exactly_once: the output transactions commit them).
  *
  * A failed batch with a retriable error is thrown back to kafkajs (which refetches it, or
  * restarts the consumer); a non-retriable one (corrupt state, a bug) also errors this
@@ -71,7 +77,7 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
       .subscribe({ topic, fromBeginning: opts.fromBeginning })
       .then(() =>
         consumer.run({
-          autoCommit: true,
+          autoCommit: opts.autoCommit ?? true,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently,
           eachBatch,

@@ -5,6 +5,7 @@
  * client decision".
  */
 import type { Observable } from 'rxjs';
+import type { OutputTransactions } from '../stream/output-transactions.js';
 import type { RecordSink } from '../stream/record-sink.js';
 import type { StreamBatch } from '../stream/stream-batch.js';
 
@@ -49,6 +50,11 @@ export interface ConsumerSourceOptions {
   readonly partitionsConsumedConcurrently: number;
   /** Called on every group (re)join with the partitions of `topic` now assigned to this member. */
   readonly onAssignment?: (partitions: readonly number[]) => void;
+  /**
+   * Whether the member commits the offsets the pipeline resolved (default true). False under
+   * exactly_once, where offsets are committed only inside output transactions.
+   */
+  readonly autoCommit?: boolean;
 }
 
 /**
@@ -71,11 +77,35 @@ export interface ProducerSink extends RecordSink {
   disconnect(): Promise<void>;
 }
 
+/** What became of one output transaction (for the transactions counter). */
+export type OutputTransactionResult = 'committed' | 'aborted' | 'fenced';
+
+/** What {@link KafkaClient.outputTransactions} needs. */
+export interface OutputTransactionsOptions {
+  /** The consumer group whose offsets the transactions commit. */
+  readonly groupId: string;
+  /** Transactional ids are `<prefix>-<input topic>-<partition>`. */
+  readonly transactionalIdPrefix: string;
+  readonly transactionTimeoutMs: number;
+  /** Called once per transaction that ended, with how it ended. */
+  readonly onTransaction?: (result: OutputTransactionResult) => void;
+  /** Called for each produce request that failed inside a transaction. */
+  readonly onProduceError?: (error: unknown) => void;
+}
+
+/** The exactly_once output (`stream/`'s port) plus connect and disconnect (which lets every partition go). */
+export interface OutputTransactionsClient extends OutputTransactions {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
 /** A Kafka client library behind the project's interfaces. */
 export interface KafkaClient {
   admin(): KafkaAdmin;
   consumerSource(options: ConsumerSourceOptions): ConsumerSource;
   producerSink(): ProducerSink;
+  /** Transactional producers, one per input partition held (output.guarantee exactly_once). */
+  outputTransactions(options: OutputTransactionsOptions): OutputTransactionsClient;
   /** Whether trying again after `error` (thrown by one of this client's objects) may succeed. */
   isRetriable(error: unknown): boolean;
 }

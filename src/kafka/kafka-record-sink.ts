@@ -1,4 +1,7 @@
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';
+
+/** What the sink sends through: a producer, or one of its transactions. */
+type Sender = Pick<Producer, 'send'>;
 import type { SinkRecord } from '../records/sink-record.js';
 import type { RecordSink } from '../stream/record-sink.js';
 
@@ -14,18 +17,19 @@ export interface KafkaRecordSinkOptions {
 }
 
 /**
- * The pipeline's sink on a kafkajs producer (idempotent, acks -1 by configuration). A large
+ * The pipeline's sink on a kafkajs producer (idempotent, acks -1 by configuration) or on one of
+ * its transactions (exactly_once). A large
  * batch of records is split into requests under `maxRequestBytes`, sent one after the other so
  * that per-key order holds; `send` resolves when every request is acknowledged.
  */
 export class KafkaRecordSink implements RecordSink {
-  private readonly producer: Producer;
+  private readonly producer: Sender;
   private readonly acks: -1 | 1;
   private readonly compression: CompressionTypes;
   private readonly maxRequestBytes: number;
   private readonly onError: ((error: unknown) => void) | undefined;
 
-  constructor(producer: Producer, options: KafkaRecordSinkOptions) {
+  constructor(producer: Sender, options: KafkaRecordSinkOptions) {
     this.producer = producer;
     this.acks = options.acks;
     this.compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;

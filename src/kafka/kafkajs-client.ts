@@ -10,6 +10,7 @@ import type { ConsumerSource, ConsumerSourceOptions, KafkaAdmin, KafkaClient, Pr
 import { isRetriable, kafkaBatchSource } from './kafka-batch-source.js';
 import { KafkaRecordSink } from './kafka-record-sink.js';
 import { KafkajsAdmin } from './kafkajs-admin.js';
+import { kafkajsOutputTransactions } from './kafkajs-output-transactions.js';
 
 /**
  * The project's Kafka interfaces on kafkajs, from the `kafka` configuration slice: a client
@@ -22,6 +23,7 @@ export function createKafkajsClient(config: KafkaConfig, logger?: Logger): Kafka
     admin: (): KafkaAdmin => new KafkajsAdmin(kafka.admin()),
     consumerSource: (options) => new KafkajsConsumerSource(kafka.consumer(consumerOptions(config, options.groupId)), options),
     producerSink: () => new KafkajsProducerSink(kafka.producer(producerOptions(config)), config),
+    outputTransactions: (options) => kafkajsOutputTransactions({ kafka, config, logger, ...options }),
     isRetriable,
   };
 }
@@ -40,8 +42,8 @@ class KafkajsConsumerSource implements ConsumerSource {
   }
 
   batches(): Observable<StreamBatch> {
-    const { topic, fromBeginning, partitionsConsumedConcurrently, onAssignment } = this.options;
-    return kafkaBatchSource({ consumer: this.consumer, topic, fromBeginning, partitionsConsumedConcurrently, onAssignment });
+    const { topic, fromBeginning, partitionsConsumedConcurrently, onAssignment, autoCommit } = this.options;
+    return kafkaBatchSource({ consumer: this.consumer, topic, fromBeginning, partitionsConsumedConcurrently, onAssignment, autoCommit });
   }
 
   stop(): Promise<void> {

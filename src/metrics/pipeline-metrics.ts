@@ -73,6 +73,8 @@ export interface PipelineMetrics {
   readonly produceErrors: Counter.Internal;
   /** rnn_stream_offset_commits_total: offset commits acknowledged by the group coordinator. */
   readonly offsetCommits: Counter.Internal;
+  /** rnn_stream_output_transactions_total by result (output.guarantee exactly_once). */
+  readonly outputTransactions: Readonly<Record<'committed' | 'aborted' | 'fenced', Counter.Internal>>;
   /** Per-partition consumer lag (rnn_stream_consumer_lag_messages). */
   readonly consumerLag: ConsumerLag;
   /** Sets how many batches the pipeline works on at once (for back-pressure time). */
@@ -130,6 +132,12 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
   new Gauge({ name: 'rnn_stream_build_info', help: 'The running build (value 1): rnn-stream and Node.js versions.', labelNames: ['version', 'node_version'] as const, registers })
     .labels(PROJECT_VERSION, process.versions.node)
     .set(1);
+  const transactions = new Counter({
+    name: 'rnn_stream_output_transactions_total',
+    help: 'Output transactions (exactly_once) by how they ended: committed, aborted, fenced.',
+    labelNames: ['result'] as const,
+    registers,
+  });
   const batches = new Counter({ name: 'rnn_stream_batches_total', help: 'Input batches by what became of them.', labelNames: ['status'] as const, registers });
   const lastEvent = new Gauge({ name: 'rnn_stream_last_event_timestamp_seconds', help: 'Timestamp of the newest applied event (epoch seconds).', registers });
   let readinessCheck: (() => Promise<boolean>) | undefined;
@@ -209,6 +217,7 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     rebalances: counter('rnn_stream_rebalances_total', 'Consumer group (re)joins with a new partition assignment.'),
     produceErrors: counter('rnn_stream_produce_errors_total', 'Produce requests (predictions, dead letters) that failed.'),
     offsetCommits: counter('rnn_stream_offset_commits_total', 'Offset commits acknowledged by the group coordinator.'),
+    outputTransactions: { committed: transactions.labels('committed'), aborted: transactions.labels('aborted'), fenced: transactions.labels('fenced') },
     consumerLag: new ConsumerLag(lag),
     setBatchSlots(slots) {
       activity.setSlots(slots);

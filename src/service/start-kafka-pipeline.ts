@@ -14,6 +14,8 @@ import { streamPipeline } from '../stream/stream-pipeline.js';
 import { checkPartitionCount } from '../kafka/check-partition-count.js';
 import { consumerOptions, producerOptions } from '../kafka/client-options.js';
 import { createKafka } from '../kafka/create-kafka.js';
+import type { KafkaClient, OutputTransactionsClient } from '../kafka/kafka-client.js';
+import { createKafkajsClient } from '../kafka/kafkajs-client.js';
 import { ensureTopics, topicPartitionCount } from '../kafka/ensure-topics.js';
 import { KafkajsAdmin } from '../kafka/kafkajs-admin.js';
 import { isRetriable, kafkaBatchSource } from '../kafka/kafka-batch-source.js';
@@ -27,11 +29,13 @@ import { WorkBudget } from '../stream/work-budget.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {
-  readonly config: Pick<ServiceConfig, 'kafka' | 'events' | 'metrics' | 'pipeline'> & { readonly redis: Pick<ServiceConfig['redis'], 'lostStatePolicy'> };
+  readonly config: Pick<ServiceConfig, 'kafka' | 'events' | 'metrics' | 'pipeline' | 'output'> & { readonly redis: Pick<ServiceConfig['redis'], 'lostStatePolicy'> };
   readonly loaded: LoadedModel;
   readonly store: StateStore;
   readonly metrics: PipelineMetrics;
   readonly logger: Logger;
+  /** Where exactly_once's output transactions come from (default: kafkajs on `config.kafka`). */
+  readonly kafkaClient?: Pick<KafkaClient, 'outputTransactions'>;
 }
 
 /** A running pipeline. */
@@ -49,7 +53,9 @@ export interface KafkaPipeline {
 /**
  * Connects to Kafka, creates missing topics, refuses to run when the input topic's partition
  * count differs from the one the state was built with, and runs the stream pipeline from the
- * input topic to the output and dead-letter topics.
+ * input topic to the output and dead-letter topics. Under `output.guarantee: exactly_once` the
+ * output goes through transactions (one transactional producer per assigned input partition)
+ * that also commit the consumer offsets; the consumer then commits nothing itself.
  */
 export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<KafkaPipeline> {
   const { kafka: k, events } = opts.config;
@@ -58,6 +64,18 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   const admin = kafka.admin();
   const producer = kafka.producer(producerOptions(k));
   const consumer = kafka.consumer(consumerOptions(k, k.groupId));
+  const { output } = opts.config;
+  const { metrics } = opts;
+  const transactions: OutputTransactionsClient | undefined =
+    output.guarantee === 'exactly_once'
+      ? (opts.kafkaClient ?? createKafkajsClient(k, log)).outputTransactions({
+          groupId: k.groupId,
+          transactionalIdPrefix: output.transactionalIdPrefix ?? k.groupId,
+          transactionTimeoutMs: output.transactionTimeoutMs,
+          onTransaction: (result) => metrics.outputTransactions[result].inc(),
+          onProduceError: () => metrics.produceErrors.inc(),
+        })
+      : undefined;
   await admin.connect();
   let partitionCount: number;
   try {
@@ -67,14 +85,15 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     await checkPartitionCount(opts.store, k.inputTopic, partitionCount);
     await producer.connect();
     await consumer.connect();
+    await transactions?.connect();
   } catch (error) {
-    await disconnectAll(admin, producer, consumer);
+    await disconnectAll(admin, producer, consumer, transactions);
     throw error;
   }
+  log.info({ guarantee: output.guarantee }, 'output guarantee');
 
   const runtime = new ModelRuntime(opts.loaded);
   const table = new PartitionTable();
-  const { metrics } = opts;
   metrics.setModelInfo({ model: opts.loaded.manifest.name, version: opts.loaded.version, cell: opts.loaded.manifest.cell });
   let assigned: readonly number[] = [];
   let fail!: (error: Error) => void;
@@ -95,6 +114,11 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     metrics.consumerLag.assign(k.inputTopic, partitions);
     assigned = [...partitions].sort((a, b) => a - b);
     log.info({ topic: k.inputTopic, partitions: assigned }, 'partitions assigned');
+    if (transactions) {
+      // The transactional producers of partitions that moved away: their next owner fences them anyway.
+      const gone = transactions.held().filter((ref) => !partitions.includes(ref.partition));
+      void transactions.release(gone);
+    }
     refreshLag();
     // Checked before any batch of the new generation is applied: a partition beyond the count the
     // state was built with means keys moved (the admin re-check below catches a lower count).
@@ -135,6 +159,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     partitionsConsumedConcurrently: k.partitionsConsumedConcurrently,
     lingerMs: k.lingerMs,
     onAssignment,
+    autoCommit: transactions === undefined,
   })
     .pipe(
       streamPipeline({
@@ -162,6 +187,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
           partitionCount,
           expected: (key) => partitionOfKey(events.partitioner, key, partitionCount),
         },
+        transactions,
       }),
     )
     .subscribe({
@@ -200,7 +226,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         await consumer.stop();
         await lagRefresh;
         subscription.unsubscribe();
-        await disconnectAll(admin, producer, consumer);
+        await disconnectAll(admin, producer, consumer, transactions);
         finish();
       })();
       return stopping;
@@ -208,8 +234,8 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   };
 }
 
-async function disconnectAll(admin: Admin, producer: Producer, consumer: Consumer): Promise<void> {
-  const results = await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
+async function disconnectAll(admin: Admin, producer: Producer, consumer: Consumer, transactions?: OutputTransactionsClient): Promise<void> {
+  const results = await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect(), transactions?.disconnect()]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw new RnnStreamError('cannot disconnect from Kafka cleanly', { cause: failed.reason });
 }

@@ -3,13 +3,14 @@ import { StateStoreError } from '../errors/state-store-error.js';
 import { checkBatchWrite, checkPartitionRef } from './check-batch-write.js';
 import { decodeKeyState, encodeKeyState } from './key-state-codec.js';
 import type { KeyState } from './key-state.js';
-import type { BatchWrite, Outbox, OutboxMessage, PartitionRef, PartitionSnapshot, StateStore } from './state-store.js';
+import type { BatchWrite, Outbox, OutboxMessage, OutboxRecord, PartitionRef, PartitionSnapshot, StateStore } from './state-store.js';
 
 interface StoredOutbox {
   readonly watermark: number;
   /** The expectedWatermark of the batch that wrote it: identifies the batch for idempotent retries. */
   readonly fromWatermark: number;
   messages: readonly OutboxMessage[];
+  deadLetters: readonly OutboxRecord[];
   produced: boolean;
 }
 
@@ -55,7 +56,8 @@ export class MemoryStateStore implements StateStore {
       watermark: write.watermark,
       fromWatermark: write.expectedWatermark,
       messages: write.outbox.map(copyMessage),
-      produced: write.outbox.length === 0,
+      deadLetters: (write.deadLetters ?? []).map(copyRecord),
+      produced: write.outbox.length === 0 && (write.deadLetters?.length ?? 0) === 0,
     };
     stored.watermark = write.watermark;
     this.partitions.set(partitionId(write.partition), stored);
@@ -66,6 +68,7 @@ export class MemoryStateStore implements StateStore {
     if (!outbox || outbox.watermark !== watermark) return;
     outbox.produced = true;
     outbox.messages = [];
+    outbox.deadLetters = [];
   }
 
   async readKey(partition: PartitionRef, key: string): Promise<KeyState | null> {
@@ -99,5 +102,15 @@ function copyMessage(m: OutboxMessage): OutboxMessage {
 
 function unproducedOutbox(outbox: StoredOutbox | null): Outbox | null {
   if (!outbox || outbox.produced) return null;
-  return { watermark: outbox.watermark, messages: outbox.messages.map(copyMessage), produced: false };
+  return { watermark: outbox.watermark, messages: outbox.messages.map(copyMessage), deadLetters: outbox.deadLetters.map(copyRecord), produced: false };
+}
+
+function copyRecord(r: OutboxRecord): OutboxRecord {
+  const copy = (v: Buffer | string): Buffer | string => (typeof v === 'string' ? v : Buffer.from(v));
+  const headers: Record<string, Buffer | string | (Buffer | string)[]> = {};
+  for (const name in r.headers) {
+    const v = r.headers[name];
+    if (v !== undefined) headers[name] = Array.isArray(v) ? v.map(copy) : copy(v);
+  }
+  return { key: r.key === null ? null : copy(r.key), value: r.value === null ? null : Buffer.from(r.value), headers };
 }

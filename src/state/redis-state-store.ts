@@ -7,7 +7,7 @@ import { createRedisClient, type RedisConnectionOptions } from './create-redis-c
 import { decodeKeyState, encodedKeyStateLength, encodeKeyStateInto } from './key-state-codec.js';
 import type { KeyState } from './key-state.js';
 import { defineStateCommands, type StateCommands } from './lua-scripts.js';
-import { decodeOutboxMessages, encodeOutboxMessages } from './outbox-codec.js';
+import { decodeOutbox, encodeOutboxMessages } from './outbox-codec.js';
 import { DEFAULT_KEY_PREFIX, RedisKeys, type PartitionKeys } from './redis-keys.js';
 import type { BatchWrite, Outbox, PartitionRef, PartitionSnapshot, StateStore } from './state-store.js';
 import { toStateStoreError } from './to-state-store-error.js';
@@ -141,8 +141,8 @@ export class RedisStateStore implements StateStore {
       keys.outbox,
       String(write.expectedWatermark),
       String(write.watermark),
-      encodeOutboxMessages(write.outbox),
-      write.outbox.length === 0 ? '1' : '0',
+      encodeOutboxMessages(write.outbox, write.deadLetters),
+      write.outbox.length === 0 && (write.deadLetters?.length ?? 0) === 0 ? '1' : '0',
     ];
     let at = 0;
     for (const [key, state] of write.states) {
@@ -175,8 +175,8 @@ export class RedisStateStore implements StateStore {
 
 function outboxOf(wm: Buffer, msgs: Buffer, partition: PartitionRef): Outbox | null {
   if (wm.length === 0) return null;
-  const messages = decodeOutboxMessages(msgs, { key: 'outbox', ...partition });
-  return { watermark: Number(wm.toString()), messages, produced: false };
+  const { messages, deadLetters } = decodeOutbox(msgs, { key: 'outbox', ...partition });
+  return { watermark: Number(wm.toString()), messages, deadLetters, produced: false };
 }
 
 function positiveInteger(value: number, name: string, min: number): number {

@@ -17,11 +17,23 @@ export interface OutboxMessage {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** The predictions of a partition's last applied batch, and whether they reached Kafka. */
+/**
+ * A dead letter kept in the outbox (output.guarantee exactly_once): the record as produced, key,
+ * value and headers byte for byte (a header value read back is a Buffer).
+ */
+export interface OutboxRecord {
+  readonly key: Buffer | string | null;
+  readonly value: Buffer | null;
+  readonly headers?: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
+}
+
+/** The predictions (and, under exactly_once, the dead letters) of a partition's last applied batch, and whether they reached Kafka. */
 export interface Outbox {
   /** Watermark of the batch these messages belong to. */
   readonly watermark: number;
   readonly messages: readonly OutboxMessage[];
+  /** Empty unless the batch was written with dead letters (exactly_once). */
+  readonly deadLetters: readonly OutboxRecord[];
   readonly produced: boolean;
 }
 
@@ -45,6 +57,11 @@ export interface BatchWrite {
   /** States of the keys this batch touched, after the batch. */
   readonly states: ReadonlyMap<string, KeyState>;
   readonly outbox: readonly OutboxMessage[];
+  /**
+   * Dead letters kept with the outbox, to be produced with the predictions in one transaction
+   * (exactly_once); absent under at_least_once, which produces them before the write.
+   */
+  readonly deadLetters?: readonly OutboxRecord[];
 }
 
 /**

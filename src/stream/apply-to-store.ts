@@ -14,11 +14,14 @@ export interface ApplyToStoreDeps {
   /** Monotonic milliseconds (performance.now), for durations. */
   readonly clock: () => number;
   readonly logger?: Logger;
+  /** exactly_once: the dead letters are kept in the outbox too, to be produced in the batch's transaction. */
+  readonly deadLettersInOutbox?: boolean;
 }
 
 /**
  * Writes the batch's effect in one atomic store call (one Redis round trip): the states of the
- * touched keys, the predictions as the outbox, and the batch's last offset as the new
+ * touched keys, the predictions as the outbox (with the dead letters under exactly_once), and
+ * the batch's last offset as the new
  * watermark, on condition that the stored watermark is still the one this worker read. A
  * fencing error means another worker wrote the partition since: the in-memory state is
  * dropped, the batch ends as `fenced` (not published, not committed), and the partition's
@@ -40,6 +43,7 @@ export function applyToStore(deps: ApplyToStoreDeps): OperatorFunction<Predicted
         watermark,
         states: batch.touched,
         outbox: batch.predictions,
+        deadLetters: deps.deadLettersInOutbox ? batch.deadLetters.map((l) => l.record) : undefined,
       });
     } catch (error) {
       if (!(error instanceof StateFencedError)) throw error;

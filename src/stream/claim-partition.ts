@@ -1,6 +1,7 @@
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
 import { RnnStreamError } from '../errors/index.js';
+import { OutputTransactionError } from '../errors/output-transaction-error.js';
 import { StateFencedError } from '../errors/state-fenced-error.js';
 import { StateLostError } from '../errors/state-lost-error.js';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
@@ -10,6 +11,7 @@ import type { ClaimedBatch } from './batch-stages.js';
 import { PartitionContext } from './partition-context.js';
 import type { PartitionTable } from './partition-table.js';
 import type { LogPositions, LostStatePolicy } from './log-positions.js';
+import type { OutputTransactions } from './output-transactions.js';
 import type { RecordSink } from './record-sink.js';
 import type { StreamMessage } from '../records/stream-message.js';
 import type { StreamBatch } from './stream-batch.js';
@@ -34,6 +36,18 @@ export interface ClaimPartitionDeps {
   readonly logPositions?: LogPositions;
   /** What to do when the store lost a partition's state (default `replay`). */
   readonly lostStatePolicy?: LostStatePolicy;
+  /**
+   * exactly_once: the output transactions. The partition's transactional id is taken before its
+   * state is read, and an unmarked outbox is produced in a transaction, or only marked when the
+   * group's committed offset shows its transaction committed. Absent: at_least_once.
+   */
+  readonly exactlyOnce?: ExactlyOnceOutput;
+}
+
+/** The exactly_once output: its transactions and where dead letters go. */
+export interface ExactlyOnceOutput {
+  readonly transactions: OutputTransactions;
+  readonly deadLetterTopic: string;
 }
 
 /**
@@ -55,6 +69,13 @@ export interface ClaimPartitionDeps {
  * (repeated predictions and dead letters are identical); under `refuse` a StateLostError stops the
  * service. Either way the keys never silently restart from zero state.
  *
+ * Under exactly_once (`exactlyOnce`), the partition's transactional id is taken first, which
+ * fences its previous owner and settles a transaction that owner left open; the group's
+ * committed offset read then says whether the unmarked outbox's transaction committed (offset
+ * past the outbox: only mark it) or not (produce it, dead letters included, in a new
+ * transaction with the offset). A claim fenced in turn (the partition moved again) ends the
+ * batch as `fenced`.
+ *
  * Order and concurrency: one output per input, in input order (concatMap). Used by the
  * pipeline on one batch at a time per partition.
  */
@@ -69,8 +90,9 @@ export function claimPartition(deps: ClaimPartitionDeps): OperatorFunction<Strea
       try {
         context = await loadContext(batch, deps);
       } catch (error) {
-        // The store could not read a consistent snapshot because another writer kept moving it.
-        if (error instanceof StateFencedError) return { ...base, disposition: 'fenced' };
+        // The store could not read a consistent snapshot because another writer kept moving it,
+        // or another instance took the partition's transactional id meanwhile.
+        if (error instanceof StateFencedError || (error instanceof OutputTransactionError && error.fenced)) return { ...base, disposition: 'fenced' };
         throw error;
       }
     }
@@ -134,26 +156,38 @@ function firstAbove(messages: readonly StreamMessage[], watermark: number): numb
 
 async function loadContext(batch: StreamBatch, deps: ClaimPartitionDeps): Promise<PartitionContext> {
   const ref = { topic: batch.topic, partition: batch.partition };
+  const eo = deps.exactlyOnce;
+  const committed = eo ? await eo.transactions.claim(ref) : null;
   const t0 = deps.clock();
   const snapshot = await deps.store.loadPartition(ref);
   deps.metrics.stateIo.load.observe((deps.clock() - t0) / 1000);
   const outbox = snapshot.outbox;
+  let reproduced = 0;
   if (outbox && !outbox.produced) {
-    if (outbox.messages.length > 0) {
-      const context = { key: 'outbox', ...ref };
-      const records = outbox.messages.map((m) => (m.headers !== undefined ? m : { ...m, headers: rebuildPredictionHeaders(deps.outputHeaders, m.value, context) }));
-      await deps.sink.send(deps.outputTopic, records);
-      deps.metrics.predictions.inc(outbox.messages.length);
+    const context = { key: 'outbox', ...ref };
+    const records = outbox.messages.map((m) => (m.headers !== undefined ? m : { ...m, headers: rebuildPredictionHeaders(deps.outputHeaders, m.value, context) }));
+    if (!eo) {
+      if (records.length > 0) await deps.sink.send(deps.outputTopic, records);
+      reproduced = records.length;
+    } else if (committed === null || committed <= outbox.watermark) {
+      const outputs = [{ topic: eo.deadLetterTopic, records: outbox.deadLetters }, { topic: deps.outputTopic, records }];
+      await eo.transactions.commit(ref, outputs, outbox.watermark + 1);
+      reproduced = records.length + outbox.deadLetters.length;
+      deps.metrics.deadLetters.inc(outbox.deadLetters.length);
+    } else {
+      deps.logger?.info({ topic: ref.topic, partition: ref.partition, watermark: outbox.watermark, committed }, 'the outbox was committed in Kafka before the last owner stopped; marking it produced');
     }
+    deps.metrics.predictions.inc(reproduced === 0 ? 0 : records.length);
     const t1 = deps.clock();
     await deps.store.markProduced(ref, outbox.watermark);
     deps.metrics.stateIo.mark_produced.observe((deps.clock() - t1) / 1000);
   }
   deps.logger?.info(
-    { topic: ref.topic, partition: ref.partition, watermark: snapshot.watermark, keys: snapshot.states.size, reproduced: outbox?.messages.length ?? 0 },
+    { topic: ref.topic, partition: ref.partition, watermark: snapshot.watermark, keys: snapshot.states.size, reproduced },
     'partition state loaded',
   );
   const context = new PartitionContext(ref, snapshot.watermark, snapshot.states);
+  if (committed !== null) context.outputFrom = committed;
   deps.table.set(context);
   return context;
 }

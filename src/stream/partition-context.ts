@@ -12,6 +12,13 @@ export class PartitionContext {
   watermark: number;
   /** Whether the first batch after the load was checked against the watermark (see claimPartition). */
   positionChecked = false;
+  /**
+   * exactly_once: the input offset the consumer group had committed when the partition was
+   * claimed. The output of every offset below it is committed in Kafka already (offsets commit
+   * in the same transaction as the output), so replaying those offsets (after Redis lost writes)
+   * rebuilds states without producing again. -1: none.
+   */
+  outputFrom = -1;
 
   constructor(ref: PartitionRef, watermark: number, states: Map<string, KeyState>) {
     this.ref = ref;

@@ -8,7 +8,8 @@ import type { StateStore } from '../state/state-store.js';
 import { advanceStates } from './advance-states.js';
 import { applyToStore } from './apply-to-store.js';
 import { buildPredictions } from './build-predictions.js';
-import { claimPartition } from './claim-partition.js';
+import { claimPartition, type ExactlyOnceOutput } from './claim-partition.js';
+import { dropCommittedOutput } from './drop-committed-output.js';
 import { commitBatch } from './commit-batch.js';
 import { DEFAULT_DECODE_TIME, decodeMessages } from './decode-messages.js';
 import type { LogPositions, LostStatePolicy } from './log-positions.js';
@@ -17,6 +18,8 @@ import type { PartitionCheck } from './partition-check.js';
 import type { PartitionTable } from './partition-table.js';
 import { publishDeadLetters } from './publish-dead-letters.js';
 import { latencySampler, publishPredictions } from './publish-predictions.js';
+import { publishTransaction } from './publish-transaction.js';
+import type { OutputTransactions } from './output-transactions.js';
 import type { RecordSink } from './record-sink.js';
 import { runSubBatches } from './run-sub-batches.js';
 import type { BatchOutcome, StreamBatch } from './stream-batch.js';
@@ -53,6 +56,8 @@ export interface StreamPipelineDeps {
   readonly lostStatePolicy?: LostStatePolicy;
   /** Checks each key against its partition (events.partitioner); absent in the embedded demo. */
   readonly partitionCheck?: PartitionCheck;
+  /** output.guarantee exactly_once: the output transactions. Absent: at_least_once. */
+  readonly transactions?: OutputTransactions;
 }
 
 /**
@@ -66,6 +71,10 @@ export interface StreamPipelineDeps {
  * is settled exactly once through its control; a failed batch drops its partition's in-memory
  * state, so a retry starts from the store. Outcomes are emitted in completion order.
  *
+ * Output: under at_least_once, dead letters are produced before the state write and predictions
+ * after it; under exactly_once (`transactions`), both are kept in the outbox and produced after
+ * the write in one transaction with the offset commit (publish-transaction.ts).
+ *
  * A fetched batch is worked through in sub-batches sized by the model's measured cost
  * (run-sub-batches.ts), each claimed, applied, published and committed on its own; the model
  * work inside one is sliced so the event loop and the group heartbeat keep running.
@@ -75,6 +84,8 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
   const clock = deps.clock ?? (() => performance.now());
   metrics.setBatchSlots(deps.maxBatchesInFlight);
   const observeLatency = latencySampler(metrics.endToEndLatency);
+  const eo: ExactlyOnceOutput | undefined = deps.transactions && { transactions: deps.transactions, deadLetterTopic: deps.deadLetterTopic };
+  const applyOptions = { store: deps.store, table, metrics, clock, logger: deps.logger };
   return (batches) =>
     batches.pipe(
       mergeMap((batch) => {
@@ -84,7 +95,7 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
           of(sub).pipe(
             claimPartition({
               table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, outputHeaders: deps.outputHeaders, metrics, clock, logger: deps.logger,
-              logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy,
+              logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy, exactlyOnce: eo,
             }),
             decodeMessages(deps.decode, {
               metrics, logger: deps.logger, check: deps.partitionCheck, onWrongPartition: (n) => metrics.wrongPartition.inc(n),
@@ -92,9 +103,21 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
             }),
             advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset, budget: deps.budget }),
             buildPredictions(deps.runtime.loaded, deps.outputHeaders),
-            publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
-            applyToStore({ store: deps.store, table, metrics, clock, logger: deps.logger }),
-            publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock, observeLatency, logger: deps.logger }),
+            (predicted) =>
+              eo
+                ? predicted.pipe(
+                    dropCommittedOutput(),
+                    applyToStore({ ...applyOptions, deadLettersInOutbox: true }),
+                    publishTransaction({
+                      transactions: eo.transactions, store: deps.store, table, outputTopic: deps.outputTopic, deadLetterTopic: eo.deadLetterTopic,
+                      metrics, now, clock, observeLatency, logger: deps.logger,
+                    }),
+                  )
+                : predicted.pipe(
+                    publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
+                    applyToStore(applyOptions),
+                    publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock, observeLatency, logger: deps.logger }),
+                  ),
             commitBatch(table, metrics, clock),
             catchError((error: unknown) => {
               if (error instanceof StateStoreError) metrics.stateIoErrors.inc();

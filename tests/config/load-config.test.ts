@@ -151,6 +151,19 @@ describe('loadConfig errors', () => {
     expect(err.message).toContain('an idempotent producer needs acks -1');
   });
 
+  it('defaults output.guarantee to at_least_once and accepts exactly_once', async () => {
+    expect((await loadConfig({ env: {} })).output).toEqual({ guarantee: 'at_least_once', transactionalIdPrefix: null, transactionTimeoutMs: 30000 });
+    expect((await loadConfig({ env: {}, overrides: { output: { guarantee: 'exactly_once' } } })).output.guarantee).toBe('exactly_once');
+  });
+
+  it('rejects an unknown output.guarantee, and exactly_once without an idempotent producer', async () => {
+    const unknown = await configError(loadConfig({ env: {}, overrides: { output: { guarantee: 'exactly-once' } } }));
+    expect(unknown.key).toBe('output.guarantee');
+    const err = await configError(loadConfig({ env: {}, overrides: { output: { guarantee: 'exactly_once' }, kafka: { producer: { idempotent: false } } } }));
+    expect(err.key).toBe('output.guarantee');
+    expect(err.message).toContain('exactly_once needs an idempotent producer with acks -1');
+  });
+
   it('rejects a key prefix with braces (reserved for the hash tag)', async () => {
     const err = await configError(loadConfig({ env: {}, overrides: { redis: { keyPrefix: 'a{b}' } } }));
     expect(err.key).toBe('redis.keyPrefix');

@@ -19,7 +19,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { mergeConfig } from '../../src/config/merge-config.js';
 import type { ServiceConfig } from '../../src/config/service-config.js';
 import type { Prediction } from '../../src/records/prediction.js';
-import { startKafkaPipeline, type KafkaPipeline } from '../../src/service/start-kafka-pipeline.js';
+import { startKafkaPipeline, type KafkaPipeline, type KafkaPipelineOptions } from '../../src/service/start-kafka-pipeline.js';
 import { createPipelineMetrics, type PipelineMetrics } from '../../src/metrics/pipeline-metrics.js';
 import { initParams } from '../../src/model/init-params.js';
 import { loadModel, type LoadedModel } from '../../src/model/load-model.js';
@@ -176,21 +176,25 @@ export async function produceInput(world: TestWorld, messages: readonly { key: s
 /** A message read back from an output topic. */
 export interface OutRecord {
   readonly partition: number;
+  readonly offset: string;
   readonly key: string | null;
   readonly value: Buffer | null;
   readonly headers: IHeaders;
 }
 
-/** Reads `topic` (one of the world's, created when missing) from the beginning into `records` (live), until stopped. */
-export async function tail(world: TestWorld, topic: string): Promise<{ records: OutRecord[]; stop: () => Promise<void> }> {
+/**
+ * Reads `topic` (one of the world's, created when missing) from the beginning into `records`
+ * (live), until stopped; read_committed (kafkajs' default) unless `readUncommitted`.
+ */
+export async function tail(world: TestWorld, topic: string, opts: { readUncommitted?: boolean } = {}): Promise<{ records: OutRecord[]; stop: () => Promise<void> }> {
   await createTopics(world);
   const records: OutRecord[] = [];
-  const consumer: Consumer = world.kafka.consumer({ groupId: uniqueName(`${world.name}-reader`), maxWaitTimeInMs: 100 });
+  const consumer: Consumer = world.kafka.consumer({ groupId: uniqueName(`${world.name}-reader`), maxWaitTimeInMs: 100, readUncommitted: opts.readUncommitted ?? false });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
-      records.push({ partition, key: message.key?.toString() ?? null, value: message.value, headers: message.headers ?? {} });
+      records.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value, headers: message.headers ?? {} });
     },
   });
   return { records, stop: () => consumer.disconnect() };
@@ -205,11 +209,15 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
   }
 }
 
-/** The pipeline in this process, on a RedisStateStore and its own metrics registry. */
-export async function startInProcess(config: ServiceConfig, loaded: LoadedModel): Promise<{ pipeline: KafkaPipeline; store: RedisStateStore; metrics: PipelineMetrics; stop: () => Promise<void> }> {
+/** The pipeline in this process, on a RedisStateStore and its own metrics registry (`kafkaClient`: see KafkaPipelineOptions). */
+export async function startInProcess(
+  config: ServiceConfig,
+  loaded: LoadedModel,
+  kafkaClient?: KafkaPipelineOptions['kafkaClient'],
+): Promise<{ pipeline: KafkaPipeline; store: RedisStateStore; metrics: PipelineMetrics; stop: () => Promise<void> }> {
   const store = new RedisStateStore({ connection: { url: config.redis.url }, keyPrefix: config.redis.keyPrefix });
   const metrics = createPipelineMetrics(new Registry(), { defaultMetrics: false });
-  const pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger: pino({ level: config.logging.level }) }).catch(async (error: unknown) => {
+  const pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger: pino({ level: config.logging.level }), kafkaClient }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });

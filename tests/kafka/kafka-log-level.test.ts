@@ -23,6 +23,12 @@ describe('kafkaLogLevel', () => {
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Failed to connect to broker, reconnecting'))).toBe('info');
   });
 
+  it('logs the concurrent-transactions answer a new owner of a transactional id gets at info', () => {
+    const error = 'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+    expect(kafkaLogLevel(entry(logLevel.ERROR, 'Response InitProducerId(key: 22, version: 1)', { error }))).toBe('info');
+    expect(kafkaLogLevel(entry(logLevel.ERROR, 'Response EndTxn(key: 26, version: 0)', { error: 'The producer has been rejected from the broker because it tried to use an old epoch with the transactionalId' }))).toBe('error');
+  });
+
   it('keeps real errors at error and other levels as they are', () => {
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Crash: KafkaJSNumberOfRetriesExceeded: Connection error'))).toBe('error');
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Failed to send messages: This server does not host this topic-partition'))).toBe('error');

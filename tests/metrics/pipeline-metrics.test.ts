@@ -39,6 +39,7 @@ describe('createPipelineMetrics', () => {
       'rnn_stream_model_info',
       'rnn_stream_model_step_duration_seconds',
       'rnn_stream_offset_commits_total',
+      'rnn_stream_output_transactions_total',
       'rnn_stream_predictions_total',
       'rnn_stream_produce_errors_total',
       'rnn_stream_ready',

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { StateCorruptError } from '../../src/errors/state-corrupt-error.js';
-import { decodeOutboxMessages, encodeOutboxMessages, OUTBOX_FORMAT_VERSION } from '../../src/state/outbox-codec.js';
+import {
+  decodeOutbox,
+  decodeOutboxMessages,
+  encodeOutboxMessages,
+  OUTBOX_FORMAT_VERSION,
+  OUTBOX_WITH_DEAD_LETTERS_VERSION,
+} from '../../src/state/outbox-codec.js';
 
 const CONTEXT = { key: 'outbox', topic: 'ticks', partition: 1 };
 
@@ -54,8 +60,29 @@ describe('outbox codec', () => {
 
   it('refuses an unknown version, truncated bytes and trailing bytes with StateCorruptError', () => {
     const good = encodeOutboxMessages([{ key: 'k', value: Buffer.from('v') }]);
-    const bad = [Buffer.concat([Buffer.from([3]), good.subarray(1)]), good.subarray(0, good.length - 1), Buffer.concat([good, Buffer.from([0])])];
+    const bad = [Buffer.concat([Buffer.from([4]), good.subarray(1)]), good.subarray(0, good.length - 1), Buffer.concat([good, Buffer.from([0])])];
     for (const bytes of bad) expect(() => decodeOutboxMessages(bytes, CONTEXT)).toThrow(StateCorruptError);
-    expect(() => decodeOutboxMessages(bad[0], CONTEXT)).toThrow(/version 3/);
+    expect(() => decodeOutboxMessages(bad[0], CONTEXT)).toThrow(/version 4/);
+  });
+
+  it('keeps dead letters whole (version 3): null key or value, binary bytes, repeated headers in order', () => {
+    const messages = [{ key: 'AAPL', value: Buffer.from('{"step":1}') }];
+    const deadLetters = [
+      { key: null, value: Buffer.from([0xff, 0x00, 0x7b]), headers: { 'rnn-stream-reason': 'malformed_json', x: [Buffer.from([1]), 'two'] } },
+      { key: 'MSFT', value: null, headers: {} },
+      { key: Buffer.from('k'), value: Buffer.alloc(0) },
+    ];
+    const bytes = encodeOutboxMessages(messages, deadLetters);
+    expect(bytes[0]).toBe(OUTBOX_WITH_DEAD_LETTERS_VERSION);
+    const decoded = decodeOutbox(bytes, CONTEXT);
+    expect(decoded.messages).toEqual(messages);
+    expect(decoded.deadLetters).toEqual([
+      { key: null, value: Buffer.from([0xff, 0x00, 0x7b]), headers: { 'rnn-stream-reason': Buffer.from('malformed_json'), x: [Buffer.from([1]), Buffer.from('two')] } },
+      { key: Buffer.from('MSFT'), value: null, headers: {} },
+      { key: Buffer.from('k'), value: Buffer.alloc(0), headers: {} },
+    ]);
+    // Written without dead letters, the outbox stays version 2 (at_least_once is unchanged).
+    expect(encodeOutboxMessages(messages, [])[0]).toBe(OUTBOX_FORMAT_VERSION);
+    expect(() => decodeOutbox(bytes.subarray(0, bytes.length - 2), CONTEXT)).toThrow(StateCorruptError);
   });
 });

@@ -84,7 +84,27 @@ export function describeStateStoreContract(name: string, create: () => Promise<S
       expect([...snapshot.states.keys()].sort()).toEqual(['AAPL', 'GOOG', 'MSFT']);
       for (const [key, state] of write.states) expectSameState(snapshot.states.get(key), state);
       // Keys and values come back byte for byte; headers are not stored (they are rebuilt from the value).
-      expect(snapshot.outbox).toEqual({ watermark: 9, messages: write.outbox.map(({ key, value }) => ({ key, value })), produced: false });
+      expect(snapshot.outbox).toEqual({ watermark: 9, messages: write.outbox.map(({ key, value }) => ({ key, value })), deadLetters: [], produced: false });
+    });
+
+    it('keeps dead letters written with the outbox byte for byte until it is marked produced (exactly_once)', async () => {
+      const deadLetters = [
+        { key: Buffer.from([0, 1, 255]), value: null, headers: { 'rnn-stream-reason': 'malformed_json', dup: ['a', 'b'] } },
+        { key: null, value: Buffer.from('{"p":-1}'), headers: { 'rnn-stream-source-offset': '8' } },
+      ];
+      const write = { ...batch(p7, -1, 9, ['AAPL']), outbox: [], deadLetters };
+      await store.applyBatch(write);
+      const snapshot = await store.loadPartition(p7);
+      expect(snapshot.outbox?.messages).toEqual([]);
+      const letters = snapshot.outbox?.deadLetters ?? [];
+      expect(letters.map((l) => [l.key === null ? null : Buffer.from(l.key).toString('hex'), l.value?.toString() ?? null])).toEqual([
+        ['0001ff', null],
+        [null, '{"p":-1}'],
+      ]);
+      const text = (h: unknown): unknown => (Array.isArray(h) ? h.map(String) : String(h));
+      expect(Object.fromEntries(Object.entries(letters[0].headers ?? {}).map(([k, v]) => [k, text(v)]))).toEqual({ 'rnn-stream-reason': 'malformed_json', dup: ['a', 'b'] });
+      await store.markProduced(p7, 9);
+      expect((await store.loadPartition(p7)).outbox).toBeNull();
     });
 
     it('keeps states of keys a later batch did not touch, and replaces those it did', async () => {
