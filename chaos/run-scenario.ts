@@ -41,11 +41,14 @@ export interface RunOptions {
   readonly kafkaOverrides?: Record<string, unknown>;
   /** The smoke run: fewer faults of each kind. */
   readonly smoke?: boolean;
+  /** The service's output.guarantee (default at_least_once). */
+  readonly guarantee?: 'at_least_once' | 'exactly_once';
 }
 
 export interface RunResult {
   readonly scenario: string;
   readonly seed: number;
+  readonly guarantee: 'at_least_once' | 'exactly_once';
   readonly faults: number;
   readonly recoveries: (number | null)[];
   readonly verify: VerifyResult;
@@ -57,6 +60,7 @@ export interface RunResult {
 
 export async function runScenario(scenario: Scenario, seed: number, opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
+  const guarantee = opts.guarantee ?? 'at_least_once';
   const name = `chaos-${scenario.name}-${seed}-${started.toString(36)}`;
   const dir = join(opts.workDir, name);
   mkdirSync(dir, { recursive: true });
@@ -80,6 +84,7 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
       ...opts.kafkaOverrides,
     },
     redis: { url: `redis://127.0.0.1:${opts.proxy.port}`, keyPrefix: name, commandTimeoutMs: 5000 },
+    output: { guarantee },
     model: { manifest: manifestPath },
     metrics: { host: '127.0.0.1', port: 0 },
     shutdown: { gracefulTimeoutMs: 30000 },
@@ -191,7 +196,7 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
     await lag.stop();
   }
   const verify = await verifyRun({
-    brokers, redisUrl: opts.services.redisUrl, keyPrefix: name, ...topics, manifestPath, plan: stream.plan,
+    brokers, redisUrl: opts.services.redisUrl, keyPrefix: name, ...topics, manifestPath, plan: stream.plan, guarantee,
   });
   if (failure !== undefined) verify.problems.unshift(`run failed: ${String(failure)}`);
   for (const p of verify.problems) log(`problem: ${p}`);
@@ -201,7 +206,7 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
   const ok = failure === undefined && passed(verify) && recoveredInTime && pool.unexpectedExits.length === 0;
   log(`result: ${ok ? 'PASS' : 'FAIL'} ${JSON.stringify({ ...verify, problems: undefined })}`);
   for (const e of pool.unexpectedExits) log(`unexpected exit: ${e}`);
-  return { scenario: scenario.name, seed, faults, recoveries, verify, unexpectedExits: pool.unexpectedExits, ok, seconds: (Date.now() - started) / 1000, logFile };
+  return { scenario: scenario.name, seed, guarantee, faults, recoveries, verify, unexpectedExits: pool.unexpectedExits, ok, seconds: (Date.now() - started) / 1000, logFile };
 }
 
 /** Whether every input partition has a stored watermark and the lag is under the threshold. */

@@ -35,6 +35,7 @@ const program = new Command('chaos')
   .option('--keys <n>', 'entity keys', int, 1000)
   .option('--rate <n>', 'events per second produced (events keep coming until the last fault was measured)', int, 1000)
   .option('--invalid-rate <x>', 'share of invalid events', Number, 0.01)
+  .option('--guarantee <g>', "the service's output.guarantee: at_least_once or exactly_once (exactly_once: the verifier reads read_committed and fails on any repeat)", 'at_least_once')
   .option('--kafka-retry <initial,max,retries>', "the service's kafka.retry for the runs, e.g. 300,30000,5 (kafkajs' own defaults); default: config/default.yaml's")
   .option('--kafka-port <n>', 'Kafka port of the private broker', int, 29092)
   .option('--controller-port <n>', 'KRaft controller port of the private broker', int, 29093)
@@ -47,10 +48,11 @@ const program = new Command('chaos')
 
 const o = program.opts<{
   scenario?: string; all?: boolean; smoke?: boolean; seed: number; seeds: number; events: number; keys: number; rate: number; invalidRate: number;
-  kafkaRetry?: string; kafkaPort: number; controllerPort: number; redisPort: number; proxyPort: number; dir: string; keepServices?: boolean; build: boolean;
+  guarantee: string; kafkaRetry?: string; kafkaPort: number; controllerPort: number; redisPort: number; proxyPort: number; dir: string; keepServices?: boolean; build: boolean;
 }>();
 if (o.kafkaPort === 19092 || o.redisPort === 16379) throw new Error('the chaos runner kills its services: never point it at the shared ports 19092/16379');
 
+const guarantee = o.guarantee === 'at_least_once' || o.guarantee === 'exactly_once' ? o.guarantee : program.error(`--guarantee must be at_least_once or exactly_once, not ${o.guarantee}`);
 const names = o.smoke ? [...SMOKE] : o.all ? SCENARIOS.map((s) => s.name) : (o.scenario ?? '').split(',').filter((s) => s.length > 0);
 if (names.length === 0) program.error('give --scenario <name>, --all or --smoke');
 const scenarios = names.map((n) => SCENARIOS.find((s) => s.name === n) ?? program.error(`unknown scenario ${n}`));
@@ -76,10 +78,10 @@ const results: RunResult[] = [];
 try {
   for (const scenario of scenarios) {
     for (let seed = o.seed; seed < o.seed + o.seeds; seed++) {
-      console.log(`chaos: ${scenario.name} seed ${seed}: ${scenario.description}`);
+      console.log(`chaos: ${scenario.name} seed ${seed} (${guarantee}): ${scenario.description}`);
       const result = await runScenario(scenario, seed, {
         root, workDir: `${o.dir}/runs`, services, proxy, events, keys: o.keys, rate: o.rate, invalidRate: o.invalidRate, smoke: o.smoke,
-        kafkaOverrides: retry === undefined ? undefined : { retry },
+        kafkaOverrides: retry === undefined ? undefined : { retry }, guarantee,
       });
       results.push(result);
       console.log(formatTable([result], false));

@@ -7,8 +7,11 @@
  *   feature memory exactly; hidden values within HIDDEN_TOLERANCE);
  * - every valid input offset has >= 1 prediction (its first one matching the replay's output
  *   within OUTPUT_TOLERANCE and step), every invalid one >= 1 dead letter with the planned reason;
- * - repeated predictions and dead letters are byte-identical;
+ * - repeated predictions and dead letters are byte-identical (at_least_once), or there is none
+ *   (exactly_once: the topics are read read_committed, as that guarantee's consumers read them);
  * - per key, first predictions appear in offset order.
+ * Under exactly_once the output topics are also read read_uncommitted, to count the copies that
+ * only aborted transactions hold (what crashes between produce and commit left).
  */
 import { Redis } from 'ioredis';
 import type { PlannedMessage } from './event-stream.js';
@@ -34,6 +37,8 @@ export interface VerifyInput {
   readonly dlq: string;
   readonly manifestPath: string;
   readonly plan: readonly PlannedMessage[];
+  /** The service's output.guarantee in the run. */
+  readonly guarantee: 'at_least_once' | 'exactly_once';
 }
 
 /** What the verifier found; a run passes when every count but the totals and repeats is 0. */
@@ -53,6 +58,10 @@ export interface VerifyResult {
   maxHiddenError: number;
   maxOutputError: number;
   unknownMessages: number;
+  /** exactly_once: output records seen read_uncommitted but not read_committed (aborted transactions). */
+  abortedCopies: number;
+  /** Under exactly_once every repeat seen read_committed is a failure. */
+  exactlyOnce: boolean;
   problems: string[];
 }
 
@@ -62,7 +71,7 @@ export async function verifyRun(input: VerifyInput): Promise<VerifyResult> {
   const r: VerifyResult = {
     events: 0, valid: 0, invalid: 0, lostPredictions: 0, lostDeadLetters: 0, wrongReason: 0, unexpectedPredictions: 0,
     repeatsIdentical: 0, repeatsDiffering: 0, predictionMismatches: 0, orderViolations: 0, stateMismatches: 0,
-    maxHiddenError: 0, maxOutputError: 0, unknownMessages: 0, problems: [],
+    maxHiddenError: 0, maxOutputError: 0, unknownMessages: 0, abortedCopies: 0, exactlyOnce: input.guarantee === 'exactly_once', problems: [],
   };
   const note = (p: string): void => {
     if (r.problems.length < 20) r.problems.push(p);
@@ -71,6 +80,11 @@ export async function verifyRun(input: VerifyInput): Promise<VerifyResult> {
   const [log, outputs, deadLetters] = await Promise.all([
     readTopic(input.brokers, input.input), readTopic(input.brokers, input.output), readTopic(input.brokers, input.dlq),
   ]);
+  if (r.exactlyOnce) {
+    const count = (topics: ReadRecord[][][]): number => topics.reduce((n, t) => n + t.reduce((m, p) => m + p.length, 0), 0);
+    const uncommitted = await Promise.all([readTopic(input.brokers, input.output, { readUncommitted: true }), readTopic(input.brokers, input.dlq, { readUncommitted: true })]);
+    r.abortedCopies = count(uncommitted) - count([outputs, deadLetters]);
+  }
 
   // The replay: every partition in offset order, valid events applied to their key's state.
   const expected = new Map<string, { reason: string | null; output?: Float64Array; step?: number; key: string | null }>();
@@ -112,6 +126,7 @@ export async function verifyRun(input: VerifyInput): Promise<VerifyResult> {
       const at = `${body.source.partition}:${body.source.offset}`;
       const first = seen.get(at);
       if (first) {
+        if (r.exactlyOnce) note(`prediction for ${at} seen twice by a read_committed consumer`);
         if (first.equals(value)) r.repeatsIdentical++;
         else {
           r.repeatsDiffering++;
@@ -152,6 +167,7 @@ export async function verifyRun(input: VerifyInput): Promise<VerifyResult> {
       const fingerprint = `${reason}\u0000${(rec.value ?? Buffer.alloc(0)).toString('base64')}\u0000${rec.key?.toString('base64') ?? ''}`;
       const first = seenDead.get(at);
       if (first !== undefined) {
+        if (r.exactlyOnce) note(`dead letter for ${at} seen twice by a read_committed consumer`);
         if (first === fingerprint) r.repeatsIdentical++;
         else {
           r.repeatsDiffering++;
@@ -211,10 +227,10 @@ export async function verifyRun(input: VerifyInput): Promise<VerifyResult> {
   return r;
 }
 
-/** Whether nothing went wrong. */
+/** Whether nothing went wrong (under exactly_once, a repeat went wrong too). */
 export function passed(r: VerifyResult): boolean {
   return (
     r.lostPredictions + r.lostDeadLetters + r.wrongReason + r.unexpectedPredictions + r.repeatsDiffering +
-      r.predictionMismatches + r.orderViolations + r.stateMismatches + r.unknownMessages === 0 && r.valid > 0
+      r.predictionMismatches + r.orderViolations + r.stateMismatches + r.unknownMessages + (r.exactlyOnce ? r.repeatsIdentical : 0) === 0 && r.valid > 0
   );
 }
