@@ -26,6 +26,8 @@ export interface BenchRun {
   readonly lingerMs: number | null;
   /** Print `ready` on stdout once partitions are assigned (fixed-rate phases, whose input is produced afterwards). */
   readonly signalReady: boolean;
+  /** The pipeline's output.guarantee (the bare client ignores it). */
+  readonly guarantee: 'at_least_once' | 'exactly_once';
 }
 
 /** A phase's measurement. */
@@ -62,6 +64,7 @@ export function benchConfig(run: BenchRun): Promise<ServiceConfig> {
         topics: { create: false, partitions: run.partitions, replicationFactor: 1 },
       },
       redis: { url: run.redisUrl, keyPrefix: run.keyPrefix },
+      output: { guarantee: run.guarantee },
       model: { manifest: run.model },
       logging: { level: 'warn' },
     },

@@ -2,15 +2,20 @@
 import type { PhaseResult } from './pipeline-common.js';
 import type { LatencySummary } from './pipeline-rate.js';
 
-/** The two contenders of every round. */
-export type Contender = 'pipeline' | 'bare';
+/**
+ * The contenders of every round: the pipeline under output.guarantee at_least_once (`pipeline`)
+ * and exactly_once (`exactly_once`, when the run includes it), and the bare client.
+ */
+export type Contender = 'pipeline' | 'exactly_once' | 'bare';
+
+const LABEL: Readonly<Record<Contender, string>> = { pipeline: 'pipeline', exactly_once: 'pipeline EO', bare: 'bare kafkajs' };
 
 /** Saturation (the whole backlog) or a fixed input rate, over the rounds. */
 export interface Mode {
   readonly name: string;
   /** Events per second; null at saturation. */
   readonly rate: number | null;
-  readonly rounds: { pipeline: PhaseResult; bare: PhaseResult; latency: Partial<Record<Contender, LatencySummary>> }[];
+  readonly rounds: { pipeline: PhaseResult; bare: PhaseResult; exactly_once?: PhaseResult; latency: Partial<Record<Contender, LatencySummary>> }[];
 }
 
 /** Everything bench/pipeline.ts measured. */
@@ -50,11 +55,12 @@ export function printReport(r: Report): void {
   for (const mode of r.modes) {
     lines.push('', `${mode.name}:`, head);
     mode.rounds.forEach((round, i) => {
-      for (const who of ['pipeline', 'bare'] as const) {
+      for (const who of ['pipeline', 'exactly_once', 'bare'] as const) {
         const p = round[who];
+        if (p === undefined) continue;
         const l = round.latency[who];
         lines.push(
-          `${String(i + 1).padEnd(7)}${(who === 'bare' ? 'bare kafkajs' : who).padEnd(13)}${int(p.events).padStart(9)}${int(p.events / p.steadySeconds).padStart(10)}` +
+          `${String(i + 1).padEnd(7)}${LABEL[who].padEnd(13)}${int(p.events).padStart(9)}${int(p.events / p.steadySeconds).padStart(10)}` +
             `${cpuPerEvent(p).toFixed(1).padStart(11)}${mib(p.peakRssBytes).padStart(10)}${int(p.batches).padStart(9)}${(l ? `${l.p50}/${l.p99}/${l.p999}` : '-').padStart(27)}`,
         );
       }
@@ -66,10 +72,20 @@ export function printReport(r: Report): void {
       `  CPU us/event, median (min-max): pipeline ${range(pipe, 1)}, bare kafkajs ${range(bare, 1)}; bare / pipeline (same round) ${range(ratio, 2)}`,
       `  events/s: pipeline ${range(mode.rounds.map((x) => x.pipeline.events / x.pipeline.steadySeconds), 0)}, bare kafkajs ${range(mode.rounds.map((x) => x.bare.events / x.bare.steadySeconds), 0)}`,
     );
-    for (const who of ['pipeline', 'bare'] as const) {
+    const eo = mode.rounds.filter((x): x is typeof x & { exactly_once: PhaseResult } => x.exactly_once !== undefined);
+    if (eo.length > 0) {
+      lines.push(
+        `  exactly_once: CPU us/event ${range(eo.map((x) => cpuPerEvent(x.exactly_once)), 1)}, events/s ${range(eo.map((x) => x.exactly_once.events / x.exactly_once.steadySeconds), 0)}; ` +
+          `exactly_once / at_least_once CPU per event (same round) ${range(eo.map((x) => cpuPerEvent(x.exactly_once) / cpuPerEvent(x.pipeline)), 2)}, ` +
+          `batches ${range(eo.map((x) => x.exactly_once.batches), 0)} vs ${range(eo.map((x) => x.pipeline.batches), 0)}`,
+      );
+      const p99 = eo.filter((x) => x.latency.exactly_once && x.latency.pipeline).map((x) => x.latency.exactly_once!.p99 / x.latency.pipeline!.p99);
+      if (p99.length > 0) lines.push(`  exactly_once / at_least_once p99 latency (same round) ${range(p99, 2)}`);
+    }
+    for (const who of ['pipeline', 'exactly_once', 'bare'] as const) {
       const ls = mode.rounds.map((x) => x.latency[who]).filter((l): l is LatencySummary => l !== undefined);
       if (ls.length > 0) {
-        lines.push(`  end-to-end latency (append to append), ms, median (min-max) of rounds: ${who === 'bare' ? 'bare kafkajs' : who} p50 ${range(ls.map((l) => l.p50), 0)}, p99 ${range(ls.map((l) => l.p99), 0)}, p99.9 ${range(ls.map((l) => l.p999), 0)}`);
+        lines.push(`  end-to-end latency (append to append), ms, median (min-max) of rounds: ${LABEL[who]} p50 ${range(ls.map((l) => l.p50), 0)}, p99 ${range(ls.map((l) => l.p99), 0)}, p99.9 ${range(ls.map((l) => l.p999), 0)}`);
       }
     }
   }

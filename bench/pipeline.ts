@@ -1,12 +1,15 @@
 /**
  * Pipeline benchmark: `npm run bench:pipeline [-- --events N --symbols N --partitions N --rounds N
- *   --rates 1000,half --seconds S --headers none|source|full --linger MS --json --profile DIR]`.
+ *   --rates 1000,half --seconds S --headers none|source|full --linger MS --guarantees LIST --json --profile DIR]`.
  *
  * On real Kafka and Redis (KAFKA_BROKERS, REDIS_URL: `eval "$(deploy/local/services.sh env)"`),
- * two contenders, each phase in a fresh process, alternating which goes first from round to round:
+ * up to three contenders, each phase in a fresh process, the order rotated from round to round:
  * - pipeline: the rnn-stream pipeline (startKafkaPipeline + RedisStateStore, GRU hidden 32 by
  *   default: examples/models/demo-gru.json) until every event has its prediction
- *   (bench/pipeline-run.ts);
+ *   (bench/pipeline-run.ts), under output.guarantee at_least_once;
+ * - pipeline EO: the same under exactly_once (one Kafka transaction per sub-batch, with the
+ *   offsets), when --guarantees includes exactly_once (the default: at_least_once,exactly_once);
+ *   read back read_committed, and printed as ratios to at_least_once of the same round;
  * - bare client: a kafkajs consume -> produce of the same messages with the pipeline's client
  *   settings and the same output headers, nothing in between (bench/pipeline-ceiling.ts).
  * Saturation (skipped with --events 0): --events simulated ticks of --symbols symbols are produced to an input topic first
@@ -46,6 +49,7 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '20' },
     headers: { type: 'string' },
     linger: { type: 'string' },
+    guarantees: { type: 'string', default: 'at_least_once,exactly_once' },
     model: { type: 'string', default: fileURLToPath(new URL('../examples/models/demo-gru.json', import.meta.url)) },
     json: { type: 'boolean' },
     keep: { type: 'boolean' },
@@ -65,6 +69,11 @@ const id = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 const symbols = Number(opts.symbols);
 const partitions = Number(opts.partitions);
 const rounds = Number(opts.rounds);
+const guarantees = opts.guarantees.split(',').filter((g) => g !== '');
+if (!guarantees.includes('at_least_once') || !guarantees.every((g) => g === 'at_least_once' || g === 'exactly_once')) {
+  throw new Error('--guarantees: at_least_once, optionally with exactly_once (at_least_once is the baseline of the ratios)');
+}
+const contenders: Contender[] = guarantees.includes('exactly_once') ? ['pipeline', 'exactly_once', 'bare'] : ['pipeline', 'bare'];
 const loaded = await loadModel(opts.model);
 const log = (line: string): void => void (opts.json || process.stderr.write(`${line}\n`));
 
@@ -76,10 +85,10 @@ const created: string[] = [];
 let phases = 0;
 
 /** A phase's run description with fresh topics, group and key prefix. */
-function phaseRun(inputTopic: string, events: number, signalReady: boolean): BenchRun {
+function phaseRun(inputTopic: string, events: number, signalReady: boolean, who: Contender): BenchRun {
   const p = `bench-${id}-${++phases}`;
   return {
-    brokers, redisUrl, inputTopic, events, partitions, model: opts.model, headers, signalReady,
+    brokers, redisUrl, inputTopic, events, partitions, model: opts.model, headers, signalReady, guarantee: who === 'exactly_once' ? 'exactly_once' : 'at_least_once',
     lingerMs: opts.linger === undefined ? null : Number(opts.linger),
     outputTopic: `${p}-out`, deadLetterTopic: `${p}-dlq`, keyPrefix: p, groupId: p,
   };
@@ -107,16 +116,16 @@ try {
   for (let r = 0; r < (events > 0 ? rounds : 0); r++) {
     const round: Partial<Record<Contender, PhaseResult>> = {};
     for (const who of order(r)) {
-      const run = phaseRun(saturationTopic, events, false);
+      const run = phaseRun(saturationTopic, events, false, who);
       await createTopics([run.outputTopic, run.deadLetterTopic], false);
       log(`saturation round ${r + 1}/${rounds}: ${who}...`);
       const { redisSent: sent, ...result } = (await phase(who, run)) as PhaseResult & { redisSent?: Record<string, number> };
-      if (sent) redisSent = sent;
+      if (sent && who === 'pipeline') redisSent = sent;
       logPhase(`saturation round ${r + 1} ${who}`, result);
       await checkOutput(run, events);
       round[who] = result;
     }
-    saturation.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, latency: {} });
+    saturation.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, exactly_once: round.exactly_once, latency: {} });
   }
   const redisAfter = await commandCalls();
   const rateOf = (p: PhaseResult): number => p.events / p.steadySeconds;
@@ -132,16 +141,16 @@ try {
       const latency: Partial<Record<Contender, LatencySummary>> = {};
       for (const who of order(r)) {
         const input = `bench-${id}-${phases + 1}-ticks`;
-        const run = phaseRun(input, n, true);
+        const run = phaseRun(input, n, true, who);
         await createTopics([input, run.outputTopic], true);
         await createTopics([run.deadLetterTopic], false);
         log(`${rate} events/s round ${r + 1}/${rounds}: ${who}...`);
         round[who] = await phase(who, run, () => produceAtRate(kafka, input, n, rate, tickSource(symbols)));
-        latency[who] = await endToEndLatency(kafka, input, run.outputTopic, n, who === 'pipeline');
+        latency[who] = await endToEndLatency(kafka, input, run.outputTopic, n, who !== 'bare');
         logPhase(`${rate} events/s round ${r + 1} ${who}`, round[who], latency[who]);
         await checkOutput(run, n);
       }
-      mode.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, latency });
+      mode.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, exactly_once: round.exactly_once, latency });
     }
   }
   const executed = Object.fromEntries(
@@ -151,7 +160,7 @@ try {
     events, symbols, partitions, rounds, headers, lingerMs: opts.linger === undefined ? defaults.lingerMs : Number(opts.linger),
     model: { name: loaded.manifest.name, cell: loaded.manifest.cell, hidden: loaded.manifest.hiddenSize, layers: loaded.manifest.numLayers },
     modes,
-    redis: { sentPerEvent: events > 0 ? sum(redisSent) / events : NaN, sent: redisSent, executedPerEvent: events > 0 ? sum(executed) / (events * rounds) : NaN, executed },
+    redis: { sentPerEvent: events > 0 ? sum(redisSent) / events : NaN, sent: redisSent, executedPerEvent: events > 0 ? sum(executed) / (events * rounds * (contenders.length - 1)) : NaN, executed },
     machine: { cpus: cpus().length, loadavg1: loadavg()[0], node: process.version },
   };
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -171,9 +180,10 @@ function logPhase(what: string, p: PhaseResult, l?: LatencySummary): void {
   log(`  ${what}: ${p.events} events, ${Math.round(p.events / p.steadySeconds)} events/s, ${cpu} CPU us/event${l ? `, latency ms p50 ${l.p50} p99 ${l.p99} p99.9 ${l.p999}` : ''}`);
 }
 
-/** Which contender goes first alternates from round to round. */
+/** The contenders' order rotates from round to round (each goes first once in `contenders.length` rounds). */
 function order(round: number): Contender[] {
-  return round % 2 === 0 ? ['pipeline', 'bare'] : ['bare', 'pipeline'];
+  const k = round % contenders.length;
+  return [...contenders.slice(k), ...contenders.slice(0, k)];
 }
 
 async function preload(topic: string, events: number): Promise<void> {
@@ -194,8 +204,8 @@ async function preload(topic: string, events: number): Promise<void> {
  * for the child's `ready` line, then runs `feed` (the fixed-rate producer) while the child consumes.
  */
 function phase(who: Contender, run: BenchRun, feed?: () => Promise<unknown>): Promise<PhaseResult> {
-  const path = fileURLToPath(new URL(who === 'pipeline' ? 'pipeline-run.ts' : 'pipeline-ceiling.ts', import.meta.url));
-  const prof = opts.profile && who === 'pipeline' ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [];
+  const path = fileURLToPath(new URL(who === 'bare' ? 'pipeline-ceiling.ts' : 'pipeline-run.ts', import.meta.url));
+  const prof = opts.profile && who !== 'bare' ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [];
   const child = spawn(process.execPath, [...prof, '--import', 'tsx', path, JSON.stringify(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   let fed: Promise<unknown> = Promise.resolve();
