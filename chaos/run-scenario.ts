@@ -41,6 +41,8 @@ export interface RunOptions {
   readonly kafkaOverrides?: Record<string, unknown>;
   /** The smoke run: fewer faults of each kind. */
   readonly smoke?: boolean;
+  /** The service processes' logging.level (default warn). */
+  readonly logLevel?: string;
   /** The service's output.guarantee (default at_least_once). */
   readonly guarantee?: 'at_least_once' | 'exactly_once';
 }
@@ -88,7 +90,7 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
     model: { manifest: manifestPath },
     metrics: { host: '127.0.0.1', port: 0 },
     shutdown: { gracefulTimeoutMs: 30000 },
-    logging: { level: 'warn' },
+    logging: { level: opts.logLevel ?? 'warn' },
   }, null, 2));
 
   await opts.services.setAppendFsync(scenario.appendfsync);

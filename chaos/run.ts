@@ -36,6 +36,7 @@ const program = new Command('chaos')
   .option('--rate <n>', 'events per second produced (events keep coming until the last fault was measured)', int, 1000)
   .option('--invalid-rate <x>', 'share of invalid events', Number, 0.01)
   .option('--guarantee <g>', "the service's output.guarantee: at_least_once or exactly_once (exactly_once: the verifier reads read_committed and fails on any repeat)", 'at_least_once')
+  .option('--log-level <level>', "the service processes' logging.level (their logs stay under <dir>/runs/<run>/)", 'warn')
   .option('--kafka-retry <initial,max,retries>', "the service's kafka.retry for the runs, e.g. 300,30000,5 (kafkajs' own defaults); default: config/default.yaml's")
   .option('--kafka-port <n>', 'Kafka port of the private broker', int, 29092)
   .option('--controller-port <n>', 'KRaft controller port of the private broker', int, 29093)
@@ -48,7 +49,7 @@ const program = new Command('chaos')
 
 const o = program.opts<{
   scenario?: string; all?: boolean; smoke?: boolean; seed: number; seeds: number; events: number; keys: number; rate: number; invalidRate: number;
-  guarantee: string; kafkaRetry?: string; kafkaPort: number; controllerPort: number; redisPort: number; proxyPort: number; dir: string; keepServices?: boolean; build: boolean;
+  guarantee: string; logLevel: string; kafkaRetry?: string; kafkaPort: number; controllerPort: number; redisPort: number; proxyPort: number; dir: string; keepServices?: boolean; build: boolean;
 }>();
 if (o.kafkaPort === 19092 || o.redisPort === 16379) throw new Error('the chaos runner kills its services: never point it at the shared ports 19092/16379');
 
@@ -81,7 +82,7 @@ try {
       console.log(`chaos: ${scenario.name} seed ${seed} (${guarantee}): ${scenario.description}`);
       const result = await runScenario(scenario, seed, {
         root, workDir: `${o.dir}/runs`, services, proxy, events, keys: o.keys, rate: o.rate, invalidRate: o.invalidRate, smoke: o.smoke,
-        kafkaOverrides: retry === undefined ? undefined : { retry }, guarantee,
+        kafkaOverrides: retry === undefined ? undefined : { retry }, guarantee, logLevel: o.logLevel,
       });
       results.push(result);
       console.log(formatTable([result], false));
