@@ -14,8 +14,11 @@ export interface ReadTopicRangeOptions {
   readonly consumer: ConsumerConfig;
   /** Prefix of the throwaway group's id (a random suffix is added). */
   readonly groupPrefix: string;
-  /** Called with every message of the range, once each, per partition in offset order. */
-  readonly onMessages: (partition: number, messages: readonly KafkaMessage[]) => void;
+  /**
+   * Called with every message of the range, once each, per partition in offset order. A returned
+   * promise is awaited before the next batch is handed over (backpressure).
+   */
+  readonly onMessages: (partition: number, messages: readonly KafkaMessage[]) => void | Promise<void>;
   /** Called when the throwaway group could not be deleted (it holds no offsets; the broker expires it). */
   readonly onWarning?: (text: string) => void;
 }
@@ -94,7 +97,7 @@ export async function readTopicRange(opts: ReadTopicRangeOptions): Promise<ReadT
         while (hi < messages.length && Number(messages[hi].offset) < range.end) hi++;
         if (hi > lo) {
           try {
-            opts.onMessages(batch.partition, lo === 0 && hi === messages.length ? messages : messages.slice(lo, hi));
+            await opts.onMessages(batch.partition, lo === 0 && hi === messages.length ? messages : messages.slice(lo, hi));
           } catch (err) {
             fail(err as Error);
             return;

@@ -18,12 +18,12 @@ export const DEFAULT_TRAIN_SHARE = 0.8;
  * from + 0.8 (to - from) (or at 0.8 of [from, test-from) with a test window).
  */
 export function parseRetrainWindow(raw: { from?: string; to?: string; validateFrom?: string; testFrom?: string }): RetrainWindow {
-  const from = instant(raw.from, '--from');
-  const to = instant(raw.to, '--to');
+  const from = parseInstant(raw.from, '--from');
+  const to = parseInstant(raw.to, '--to');
   if (!(from < to)) throw new ConfigError(`--from must be before --to; got ${iso(from)} and ${iso(to)}`, { key: '--from' });
-  const testFrom = raw.testFrom === undefined ? undefined : instant(raw.testFrom, '--test-from');
+  const testFrom = raw.testFrom === undefined ? undefined : parseInstant(raw.testFrom, '--test-from');
   const end = testFrom ?? to;
-  const validateFrom = raw.validateFrom === undefined ? Math.round(from + DEFAULT_TRAIN_SHARE * (end - from)) : instant(raw.validateFrom, '--validate-from');
+  const validateFrom = raw.validateFrom === undefined ? Math.round(from + DEFAULT_TRAIN_SHARE * (end - from)) : parseInstant(raw.validateFrom, '--validate-from');
   if (!(from < validateFrom && validateFrom < to)) {
     throw new ConfigError(`--validate-from must be inside (--from, --to): ${iso(validateFrom)} is not between ${iso(from)} and ${iso(to)}`, { key: '--validate-from' });
   }
@@ -33,7 +33,8 @@ export function parseRetrainWindow(raw: { from?: string; to?: string; validateFr
   return { from, to, validateFrom, ...(testFrom === undefined ? {} : { testFrom }) };
 }
 
-function instant(v: string | undefined, key: string): number {
+/** Parses a command-line instant (ISO-8601 with zone, or epoch ms) named `key` in errors. */
+export function parseInstant(v: string | undefined, key: string): number {
   if (v === undefined) throw new ConfigError(`${key} is required`, { key });
   const parsed = parseTimestamp(/^\d+$/.test(v) ? Number(v) : v);
   if (typeof parsed === 'string') throw new ConfigError(`${key} must be an ISO-8601 time with zone (2025-03-01T00:00:00Z) or epoch milliseconds; got ${JSON.stringify(v)}`, { key });

@@ -11,6 +11,7 @@ import { ClassAccumulator, qlikeMode, RegressionAccumulator, type ClassMetrics, 
 import { splitPart, type KeySeries } from './dataset-key-series.js';
 import { inputOrder } from './input-order.js';
 import { predictionLine } from '../records/prediction-line.js';
+import { LineFile } from './line-file.js';
 import type { TargetShape } from './target-values.js';
 import { isClassTarget } from './target-kind.js';
 
@@ -69,4 +70,17 @@ export function validateThroughRuntime(
     for (let i = 0; i < out.length; i++) scored.push(decoded[i]);
   }
   return { lines, metrics: classes ? classAcc.result() : regression.result(), scored: Float64Array.from(scored) };
+}
+
+/**
+ * {@link validateThroughRuntime} on the validation part, its lines written to `path` (created or
+ * replaced): the `validation-predictions.jsonl` of a training run.
+ */
+export function writeValidationPredictions(loaded: LoadedModel, series: readonly KeySeries[], shape: TargetShape, path: string): RuntimeValidation {
+  const file = new LineFile(path);
+  try {
+    return validateThroughRuntime(loaded, series, shape, 'validation', (l) => file.write(l));
+  } finally {
+    file.close();
+  }
 }

@@ -22,12 +22,11 @@ import { buildDataset, type Dataset, type SplitRule } from './dataset-build.js';
 import { trainingSequences, validationSequences } from './dataset-sequences.js';
 import { dataWarnings } from './data-warnings.js';
 import type { EventSet, OnRejected } from './event-set.js';
-import { LineFile } from './line-file.js';
 import { readEventFile } from './read-event-file.js';
 import { runTrainingLoop, type LoopProgress, type LoopResult } from './run-training-loop.js';
 import { outputSection, provenanceSection } from './run-training-manifest.js';
 import type { TrainingRunOptions } from './run-training-options.js';
-import { validateThroughRuntime } from './run-training-validation.js';
+import { validateThroughRuntime, writeValidationPredictions } from './run-training-validation.js';
 import { isClassTarget, targetEventKind } from './target-kind.js';
 import { targetStandardisation } from './target-standardisation.js';
 import { Trainer } from './trainer.js';
@@ -133,13 +132,7 @@ export async function trainOnEvents(
   };
   const saved = await saveModel(opts.out, manifest, model);
   const predictionsPath = join(opts.out, VALIDATION_PREDICTIONS_FILE);
-  const file = new LineFile(predictionsPath);
-  let runtime;
-  try {
-    runtime = validateThroughRuntime(await loadModel(saved.manifestPath), ds.series, ds.shape, 'validation', (l) => file.write(l));
-  } finally {
-    file.close();
-  }
+  const runtime = writeValidationPredictions(await loadModel(saved.manifestPath), ds.series, ds.shape, predictionsPath);
   // Variance models train on the proxy r^2 (scaled by its training mean, kept as output.std).
   const volatility = qlikeMode(ds.shape.kind, variance);
   const trainMean = variance ? targetScale!.std : targetScale?.mean;

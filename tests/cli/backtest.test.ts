@@ -6,6 +6,7 @@ import { initParams } from '../../src/model/init-params.js';
 import { SeededRandom } from '../../src/model/random.js';
 import { RnnModel } from '../../src/model/rnn-model.js';
 import { saveModel } from '../../src/model/save-model.js';
+import { FilesystemRegistry } from '../../src/registry/filesystem-registry.js';
 import { runCli } from './run-cli.js';
 
 const spec = { cell: 'gru', inputSize: 2, hiddenSize: 5, numLayers: 2, outputSize: 3 } as const;
@@ -113,10 +114,59 @@ describe('rnn-stream backtest', () => {
     expect(res.stderr).toBe(`rnn-stream: input ${dir} is not a file (it is a directory)\n`);
   });
 
+  it('--predict-from: earlier events of a key only warm its state up; its predictions start at its first event at or after the instant', async () => {
+    const events = [
+      { key: 'a', ts: 1000, features: [0.5, -1] },
+      { key: 'b', ts: 1001, features: [2, 0.25] },
+      { key: 'a', ts: 2000, features: [-0.75, 3] },
+      { key: 'b', ts: 1500, features: [0, 0] },
+      { key: 'a', ts: 1999, features: [1e-3, 4] }, // after a's cut (arrival order): predicted
+      { key: 'b', ts: 2500, features: [1, 1] },
+    ];
+    const input = join(dir, 'warm.jsonl');
+    await writeFile(input, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    const res = await runCli(['backtest', '--model', manifest, '--input', input, '--predict-from', '2000']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/3 predictions for 2 keys, 3 warm-up events, 0 invalid/);
+    const preds = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { key: string; step: number; line: number; output: number[] });
+    expect(preds.map((p) => [p.key, p.step, p.line])).toEqual([['a', 2, 3], ['a', 3, 5], ['b', 3, 6]]);
+    const expected = reference(events);
+    expect(preds.map((p) => p.output)).toEqual([expected.get('a')![1], expected.get('a')![2], expected.get('b')![2]]);
+  });
+
+  it('--model <version> loads that version from the configured registry and stamps it on every prediction', async () => {
+    const registryDir = join(dir, 'registry');
+    const registry = new FilesystemRegistry({ directory: registryDir });
+    const { info } = await registry.register(manifest);
+    await registry.close();
+    const config = join(dir, 'registry.yaml');
+    await writeFile(config, `registry:\n  directory: ${JSON.stringify(registryDir)}\n`);
+    const input = join(dir, 'one-event.jsonl');
+    await writeFile(input, '{"key":"a","ts":1,"features":[0.5,-1]}\n');
+    const res = await runCli(['backtest', '--model', info.version.slice(0, 6), '--config', config, '--input', input]);
+    expect(res.code).toBe(0);
+    const p = JSON.parse(res.stdout) as { modelVersion: string; output: number[] };
+    expect(p.modelVersion).toBe(info.version);
+    expect(p.output).toEqual(reference([{ key: 'a', features: [0.5, -1] }]).get('a')![0]);
+    const missing = await runCli(['backtest', '--model', 'abcdef12', '--config', config, '--input', input]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no model version abcdef12 in the registry');
+  });
+
+  it('refuses a file and a topic range together, or a range without --to, with exit code 2', async () => {
+    const both = await runCli(['backtest', '--model', manifest, '--input', join(dir, 'one.jsonl'), '--from', '2025-01-01T00:00:00Z', '--to', '2025-01-02T00:00:00Z']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give either --input <file> or a topic range');
+    const noEnd = await runCli(['backtest', '--model', manifest, '--from', '2025-01-01T00:00:00Z']);
+    expect(noEnd.code).toBe(2);
+    expect(noEnd.stderr).toContain('--to is required');
+  });
+
   it('documents itself in --help', async () => {
     const res = await runCli(['backtest', '--help']);
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('--model <manifest.json>');
-    expect(res.stdout).toContain('Invalid lines');
+    expect(res.stdout).toContain('--model <manifest.json|version>');
+    expect(res.stdout).toContain('--predict-from <time>');
+    expect(res.stdout).toContain('Invalid inputs');
   });
 });

@@ -7,6 +7,8 @@ import { readTopicEvents } from '../../src/replay/read-topic-events.js';
 import { integrationServices, skipIntegration, uniqueName, type IntegrationServices } from './services.js';
 import { createTopicsReady } from '../../src/kafka/create-topics-ready.js';
 
+/** The records carry 2025 timestamps: without this the broker's retention check (7 days by default) deletes them mid-test. */
+const KEEP_FOREVER = [{ name: 'retention.ms', value: '-1' }];
 const T0 = Date.parse('2025-03-03T00:00:00Z');
 const consumerConfig = { groupId: 'unused', maxWaitTimeInMs: 100, sessionTimeout: 10_000, allowAutoTopicCreation: false };
 
@@ -29,7 +31,7 @@ describe.skipIf(skipIntegration)('Kafka range replay on a real broker', () => {
     kafka = new Kafka({ clientId: 'replay-test', brokers: services.kafkaBrokers, logLevel: logLevel.NOTHING });
     admin = kafka.admin();
     await admin.connect();
-    await createTopicsReady(admin, [{ topic, numPartitions: 3 }]);
+    await createTopicsReady(admin, [{ topic, numPartitions: 3, configEntries: KEEP_FOREVER }]);
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     // 60 seconds of ticks of 4 symbols, one bad message (price 0) and one without a key.
@@ -107,7 +109,9 @@ describe.skipIf(skipIntegration)('Kafka range replay on a real broker', () => {
       ranges,
       consumer: consumerConfig,
       groupPrefix: 'rnn-stream-replay-test',
-      onMessages: (_p, messages) => (seen += messages.length),
+      onMessages: (_p, messages) => {
+        seen += messages.length;
+      },
     });
     expect(total).toBe(60 * 4 + 2);
     expect(seen).toBe(total);

@@ -10,6 +10,7 @@ import { parseRetrainWindow } from '../../replay/retrain-window.js';
 import { runRetrain } from '../../replay/run-retrain.js';
 import { parseTrainingOptions, type RawTrainingOptions } from '../../train/run-training-options.js';
 import { checkOutputDirectory } from '../../train/run-training.js';
+import { writeValidationPredictions } from '../../train/run-training-validation.js';
 import { TARGET_KINDS } from '../../train/target-kind.js';
 import { comparisonTable } from '../comparison-table.js';
 import { addTrainingOptions } from '../training-cli-options.js';
@@ -85,6 +86,9 @@ export function registerRetrain(program: Command): void {
         const decision = promotionDecision(promote as PromoteMode, config.registry.promoteMargin, t.validation.model, result.champion?.validation);
         process.stderr.write(`registry: candidate ${info.version}${created ? '' : ' (already registered)'}; ${decision.promote ? 'promoted' : 'not promoted'}: ${decision.reason}\n`);
         if (decision.promote) await registry.promote(info.version, `retrain: ${decision.reason}`);
+        // The validation predictions name the registered version, as the pipeline's and backtest's do.
+        const registered = await loadModel(await registry.open(info.version));
+        writeValidationPredictions(registered, t.dataset.series, t.dataset.shape, t.predictionsPath);
       } finally {
         display.stop();
         await admin.disconnect();
