@@ -34,8 +34,8 @@ export interface ReadTopicRangeResult {
 /**
  * Reads exactly the offsets [start, end) of every partition range of `topic` and stops: a
  * consumer in a throwaway group (its own random id, so no other group is touched) that seeks
- * each partition to its start, commits nothing (autoCommit off, no offset ever resolved to the
- * broker), pauses each partition once it reached its end and stops when all have. The group,
+ * each partition to its start, commits nothing (autoCommit off, so the offsets it resolves to
+ * move its fetch position stay in the process), pauses each partition once it reached its end and stops when all have. The group,
  * which never held offsets, is deleted at the end. Messages at or beyond a partition's end
  * (written since the range was computed) are never delivered.
  */
@@ -86,8 +86,12 @@ export async function readTopicRange(opts: ReadTopicRangeOptions): Promise<ReadT
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch }) => {
+      eachBatch: async ({ batch, resolveOffset }) => {
         const range = todo.get(batch.partition);
+        // Resolving is local (the fetch position moves on; with autoCommit off nothing is
+        // committed): without it kafkajs fetches the same offsets again and a range longer than
+        // one fetch never ends.
+        resolveOffset(batch.lastOffset());
         if (!range) return;
         const from = next.get(batch.partition)!;
         const messages = batch.messages;

@@ -97,6 +97,33 @@ describe.skipIf(skipIntegration)('Kafka range replay on a real broker', () => {
     expect(again.data.sha256).toBe(data.sha256);
   }, 60_000);
 
+  it('reads a range that takes many fetches to the end', async () => {
+    // One record batch per send, and fetches of a few hundred bytes: each fetch returns a batch or
+    // two. (A range longer than one fetch once never ended: the reader did not move its fetch position.)
+    const many = uniqueName('replay-many');
+    await createTopicsReady(admin, [{ topic: many, numPartitions: 1, configEntries: KEEP_FOREVER }]);
+    try {
+      for (let i = 0; i < 40; i++) await producer.send({ topic: many, messages: [tickMessage('AAA', i)] });
+      const ranges = await topicTimeRange(admin, many, T0, T0 + 3_600_000);
+      expect(ranges).toEqual([{ partition: 0, start: 0, end: 40 }]);
+      const offsets: number[] = [];
+      await readTopicRange({
+        kafka,
+        admin,
+        topic: many,
+        ranges,
+        consumer: { ...consumerConfig, maxBytesPerPartition: 200, maxBytes: 200 },
+        groupPrefix: 'rnn-stream-replay-test',
+        onMessages: (_p, messages) => {
+          for (const m of messages) offsets.push(Number(m.offset));
+        },
+      });
+      expect(offsets).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    } finally {
+      await admin.deleteTopics({ topics: [many] }).catch(() => undefined);
+    }
+  }, 60_000);
+
   it('stops at the end offsets computed at the start, whatever arrives later', async () => {
     const ranges = await topicTimeRange(admin, topic, T0, T0 + 3_600_000);
     const total = ranges.reduce((n, r) => n + r.end - r.start, 0);
