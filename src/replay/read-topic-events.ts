@@ -5,13 +5,14 @@
  * decoder with the configured limits and the message key, straight into the per-key columns of
  * an EventSet. Nothing but those columns grows with the range.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Admin, ConsumerConfig, Kafka } from 'kafkajs';
 import { DatasetError } from '../errors/index.js';
 import type { DecodeLimits } from '../events/decode-options-for-model.js';
 import type { EventKind } from '../events/model-event.js';
 import { readTopicRange } from '../kafka/read-topic-range.js';
 import { topicTimeRange, type PartitionRange } from '../kafka/topic-time-range.js';
+import { LengthPrefixedHash } from './length-prefixed-hash.js';
 import { EventSetBuilder, type EventSet, type OnRejected } from '../train/event-set.js';
 
 /** Options of {@link readTopicEvents}. */
@@ -53,8 +54,8 @@ export async function readTopicEvents(opts: ReadTopicEventsOptions): Promise<Top
   }
   opts.onProgress?.(0, total);
   const builder = new EventSetBuilder(opts.kind, opts.limits, opts.onRejected);
-  const hashes = new Map<number, Hash>(ranges.map((r) => [r.partition, createHash('sha256')]));
-  const length = Buffer.alloc(4);
+  const scratch = Buffer.allocUnsafe(1 << 16);
+  const hashes = new Map(ranges.map((r) => [r.partition, new LengthPrefixedHash(scratch)]));
   let read = 0;
   const result = await readTopicRange({
     kafka: opts.kafka,
@@ -67,19 +68,18 @@ export async function readTopicEvents(opts: ReadTopicEventsOptions): Promise<Top
     onMessages(partition, messages) {
       const hash = hashes.get(partition)!;
       for (const m of messages) {
-        for (const part of [m.key, m.value]) {
-          length.writeInt32BE(part === null ? -1 : part.length);
-          hash.update(length);
-          if (part !== null) hash.update(part);
-        }
+        hash.add(m.key);
+        hash.add(m.value);
         builder.add(m.value, m.key === null ? null : m.key.toString('utf8'), { partition, pos: Number(m.offset) });
       }
+      // The scratch buffer is shared: this partition's bytes go into its hash before the next batch.
+      hash.flush();
       read += messages.length;
       opts.onProgress?.(read, total);
     },
   });
   const all = createHash('sha256');
-  for (const r of ranges) all.update(`${r.partition}:${hashes.get(r.partition)!.digest('hex')}\n`);
+  for (const r of ranges) all.update(`${r.partition}:${hashes.get(r.partition)!.digest()}\n`);
   const source = {
     input: `kafka:${opts.topic}`,
     topic: opts.topic,

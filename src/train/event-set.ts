@@ -79,10 +79,13 @@ export class EventSetBuilder {
    * the live pipeline passes it. A valid event is appended to its key's columns.
    */
   add(value: string | Uint8Array | null, messageKey: string | null | undefined, at: EventPosition): void {
-    const text = value === null || typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf-8');
-    const opts = this.options ?? this.vectorOptions(text);
-    const result = decodeEvent(text, messageKey, opts);
+    // Bytes go to the decoder as they are (it measures and converts them once); the text is made
+    // again only where it is read here: a vector's target, a rejection's hint.
+    const textOf = (): string | null => (value === null || typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf-8'));
+    const opts = this.options ?? this.vectorOptions(textOf());
+    const result = decodeEvent(value, messageKey, opts);
     if (!result.ok) {
+      const text = textOf();
       this.rejectedCount++;
       this.byReason[result.reason] = (this.byReason[result.reason] ?? 0) + 1;
       if (text !== null && text.includes(this.kind === 'tick' ? '"features"' : '"price"')) this.otherKind++;
@@ -102,7 +105,7 @@ export class EventSetBuilder {
       if (isTimestampRegression(this.memory, event.ts)) this.regressions++;
       else if (event.ts === prev) this.equal++;
     }
-    events.push(event, at, event.kind === 'vector' ? this.readTarget(text!, at) : TARGET_ABSENT);
+    events.push(event, at, event.kind === 'vector' ? this.readTarget(textOf()!, at) : TARGET_ABSENT);
     this.valid++;
   }
 

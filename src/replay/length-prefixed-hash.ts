@@ -1,0 +1,51 @@
+import { createHash, type Hash } from 'node:crypto';
+
+/** Bytes gathered before one call into the hash. */
+const CHUNK = 1 << 16;
+
+/**
+ * SHA-256 of a sequence of byte strings, each preceded by its length as a 32-bit big-endian
+ * integer (-1 for null): the identity of a replayed range. The parts are gathered in a reused
+ * 64 KiB buffer and hashed a chunk at a time, since one hash update per part costs more than the
+ * hashing itself for small messages; the digest is that of the same bytes hashed part by part.
+ */
+export class LengthPrefixedHash {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly buffer: Buffer;
+  private used = 0;
+
+  /** `scratch`: a buffer of at least 4 bytes to gather parts in; may be shared by hashes that never interleave {@link add} calls between {@link flush}es. */
+  constructor(scratch: Buffer = Buffer.allocUnsafe(CHUNK)) {
+    this.buffer = scratch;
+  }
+
+  /** Adds the length of `part` and its bytes. */
+  add(part: Uint8Array | null): void {
+    const n = part === null ? 0 : part.length;
+    if (this.used + 4 > this.buffer.length) this.flush();
+    this.buffer.writeInt32BE(part === null ? -1 : n, this.used);
+    this.used += 4;
+    if (part === null || n === 0) return;
+    if (this.used + n > this.buffer.length) {
+      this.flush();
+      if (n > this.buffer.length) {
+        this.hash.update(part);
+        return;
+      }
+    }
+    this.buffer.set(part, this.used);
+    this.used += n;
+  }
+
+  /** Hashes what is gathered (call before another hash uses a shared scratch buffer). */
+  flush(): void {
+    if (this.used > 0) this.hash.update(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  /** The hex digest of everything added. */
+  digest(): string {
+    this.flush();
+    return this.hash.digest('hex');
+  }
+}
