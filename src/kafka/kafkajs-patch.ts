@@ -8,6 +8,7 @@ const require = createRequire(import.meta.url);
 const PATCHED = [
   { file: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js', marker: 'const decodeHeaders = decoder =>' },
   { file: 'kafkajs/src/protocol/recordBatch/v0/decoder.js', marker: 'batchDecodeFailure' },
+  { file: 'kafkajs/src/consumer/filterAbortedMessages.js', marker: 'abortedTransactionsInFirstOffsetOrder' },
 ] as const;
 
 let checked = false;
@@ -16,7 +17,8 @@ let checked = false;
  * Throws unless the installed kafkajs carries the project's patch (applied by `patch-package`
  * in npm's postinstall): linear-time record-header decoding, and a record batch that cannot be
  * read (codec missing or refusing, corrupt records) handed over as one stand-in record instead
- * of failing the whole fetch. Without it one hostile message can stop the consumer; an install
+ * of failing the whole fetch, and read_committed consumers that drop every record of an aborted
+ * transaction when transactions of several producers interleave in a partition. Without it one hostile message can stop the consumer; an install
  * with `--ignore-scripts` skips the patch, so the service refuses to start rather than run exposed.
  */
 export function assertKafkajsPatched(): void {

@@ -116,3 +116,28 @@ describe('kafkajs as patched: produce request timestamps', () => {
     expect(stamps.first >= before && stamps.first <= BigInt(Date.now())).toBe(true);
   });
 });
+
+describe('kafkajs as patched: read_committed filtering of aborted transactions', () => {
+  interface Message { offset: string; key: Buffer | null; batchContext: { producerId: string; inTransaction: boolean } }
+  const filterAborted = createRequire(import.meta.url)('kafkajs/src/consumer/filterAbortedMessages') as (
+    arg: { messages: Message[]; abortedTransactions: { producerId: string; firstOffset: string }[] },
+  ) => Message[];
+  const ABORT = Buffer.from([0, 0, 0, 0]);
+  const record = (offset: number, producerId: string): Message => ({ offset: String(offset), key: Buffer.from('k'), batchContext: { producerId, inTransaction: true } });
+  const abortMarker = (offset: number, producerId: string): Message => ({ offset: String(offset), key: ABORT, batchContext: { producerId, inTransaction: true } });
+
+  it('drops the records of interleaved aborted transactions of two producers, listed in abort-marker order', () => {
+    // Producer 2 writes at 200, producer 3 at 201; both are aborted, 3's marker (202) before 2's
+    // (203), and the broker lists them in that order. Then both produce again and commit.
+    const messages = [record(200, '2'), record(201, '3'), abortMarker(202, '3'), abortMarker(203, '2'), record(204, '3'), record(205, '2')];
+    const kept = filterAborted({ messages, abortedTransactions: [{ producerId: '3', firstOffset: '201' }, { producerId: '2', firstOffset: '200' }] });
+    // As published, 200 (aborted) is kept and 205 (committed) dropped.
+    expect(kept.filter((m) => !m.key?.equals(ABORT)).map((m) => m.offset)).toEqual(['204', '205']);
+  });
+
+  it('keeps everything outside the aborted transactions, including a producer\'s records after its marker', () => {
+    const messages = [record(10, '7'), record(11, '8'), abortMarker(12, '7'), record(13, '7'), record(14, '8')];
+    const kept = filterAborted({ messages, abortedTransactions: [{ producerId: '7', firstOffset: '10' }] });
+    expect(kept.filter((m) => !m.key?.equals(ABORT)).map((m) => m.offset)).toEqual(['11', '13', '14']);
+  });
+});
