@@ -6,6 +6,9 @@
 #   deploy/local/services.sh status             show what runs; exit 0 only when both answer
 #   deploy/local/services.sh logs [kafka|redis] tail of the log files
 #   deploy/local/services.sh env                print `export KAFKA_BROKERS=... REDIS_URL=...`
+#   deploy/local/services.sh cluster-up         start a three-master Redis Cluster (idempotent)
+#   deploy/local/services.sh cluster-down       stop it (idempotent)
+#   deploy/local/services.sh cluster-env        print `export REDIS_CLUSTER_NODES=...`
 #
 # Kafka: Apache Kafka 3.9.1 from Maven Central (deploy/local/kafka/pom.xml), single node in
 # KRaft combined mode (broker + controller), run with the system Java (17). Redis: Debian's
@@ -16,6 +19,8 @@
 #   RNN_STREAM_KAFKA_CONTROLLER_PORT  KRaft controller port        (default 19093)
 #   RNN_STREAM_REDIS_PORT             Redis port                   (default 16379)
 #   RNN_STREAM_REDIS_APPENDFSYNC      Redis appendfsync: always | everysec | no (default always)
+#   RNN_STREAM_REDIS_CLUSTER_PORT     first of the cluster's three ports (default 17001; each node's
+#                                     cluster bus is its port + 10000)
 #   RNN_STREAM_SERVICES_DIR           state: data, logs, pid files (default <repo>/.services)
 #   RNN_STREAM_SERVICES_TIMEOUT       seconds `up` waits for readiness (default 120)
 #   RNN_STREAM_LOG_LINES              lines shown by `logs` and on failure (default 100)
@@ -29,6 +34,7 @@ KAFKA_PORT="${RNN_STREAM_KAFKA_PORT:-19092}"
 CTRL_PORT="${RNN_STREAM_KAFKA_CONTROLLER_PORT:-19093}"
 REDIS_PORT="${RNN_STREAM_REDIS_PORT:-16379}"
 REDIS_APPENDFSYNC="${RNN_STREAM_REDIS_APPENDFSYNC:-always}"
+CLUSTER_PORT="${RNN_STREAM_REDIS_CLUSTER_PORT:-17001}"
 STATE_DIR="${RNN_STREAM_SERVICES_DIR:-$ROOT/.services}"
 TIMEOUT="${RNN_STREAM_SERVICES_TIMEOUT:-120}"
 LOG_LINES="${RNN_STREAM_LOG_LINES:-100}"
@@ -40,6 +46,7 @@ KAFKA_DIR="$STATE_DIR/kafka"
 REDIS_DIR="$STATE_DIR/redis"
 KAFKA_PID="$KAFKA_DIR/kafka.pid"
 REDIS_PID="$REDIS_DIR/redis.pid"
+CLUSTER_DIR="$STATE_DIR/redis-cluster"
 PORTS_FILE="$STATE_DIR/ports.env"
 
 KAFKA_POM="$HERE/kafka/pom.xml"
@@ -50,7 +57,7 @@ log() { printf '%s\n' "$*"; }
 die() { printf 'services.sh: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # The ports of the services that run now were recorded by `up`; they win over the environment
@@ -279,6 +286,105 @@ wait_redis() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Redis Cluster: three masters, no replicas, on CLUSTER_PORT .. CLUSTER_PORT+2 (loopback).
+
+cluster_ports() { echo "$CLUSTER_PORT" "$((CLUSTER_PORT + 1))" "$((CLUSTER_PORT + 2))"; }
+cluster_node_pid() { pid_of "$CLUSTER_DIR/$1/redis.pid" "redis-server"; }
+
+cluster_state() {
+  redis-cli -h 127.0.0.1 -p "$CLUSTER_PORT" cluster info 2>/dev/null | tr -d '\r' | sed -n 's/^cluster_state://p'
+}
+
+# The ports recorded by cluster-up win over the environment while a node runs (as for `up`).
+load_cluster_port() {
+  local file="$STATE_DIR/cluster-ports.env" port
+  [[ -f "$file" ]] || return 0
+  # shellcheck disable=SC1090
+  port="$(source "$file"; echo "$CLUSTER_PORT")"
+  local saved="$CLUSTER_PORT"
+  CLUSTER_PORT="$port"
+  local p
+  for p in $(cluster_ports); do cluster_node_pid "$p" >/dev/null && return 0; done
+  CLUSTER_PORT="$saved"
+}
+
+start_cluster_node() {
+  local port="$1" dir="$CLUSTER_DIR/$1" pid
+  if pid="$(cluster_node_pid "$port")"; then
+    log "redis-cluster: node $port already running (pid $pid)"
+    return 0
+  fi
+  rm -f "$dir/redis.pid"
+  local p
+  for p in "$port" "$((port + 10000))"; do
+    if port_open "$p"; then
+      die "redis-cluster: port $p is already in use by another process; set RNN_STREAM_REDIS_CLUSTER_PORT"
+    fi
+  done
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes \
+    --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 5000 \
+    --save "" --appendonly yes --appendfsync "$REDIS_APPENDFSYNC" \
+    --dir "$dir" --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" 9>&- ||
+    { tail_file "$dir/redis.log" >&2; die "redis-cluster: node $port failed to start (log above)"; }
+}
+
+wait_cluster_nodes() {
+  local deadline=$((SECONDS + TIMEOUT)) port
+  for port in $(cluster_ports); do
+    until [[ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null || true)" == "PONG" ]]; do
+      ((SECONDS < deadline)) || { tail_file "$CLUSTER_DIR/$port/redis.log" >&2; die "redis-cluster: node $port: no PONG after ${TIMEOUT}s"; }
+      sleep 0.2
+    done
+  done
+}
+
+cmd_cluster_up() {
+  with_lock
+  load_cluster_port
+  ensure_redis_server
+  local port
+  for port in $(cluster_ports); do start_cluster_node "$port"; done
+  printf 'CLUSTER_PORT=%s\n' "$CLUSTER_PORT" >"$STATE_DIR/cluster-ports.env"
+  wait_cluster_nodes
+  # Slots are assigned once (nodes.conf keeps them across restarts); a node that knows no other
+  # node and has no slot is fresh, so the cluster is created.
+  if [[ "$(redis-cli -h 127.0.0.1 -p "$CLUSTER_PORT" cluster info | tr -d '\r' | sed -n 's/^cluster_slots_assigned://p')" == "0" ]]; then
+    local nodes=()
+    for port in $(cluster_ports); do nodes+=("127.0.0.1:$port"); done
+    log "redis-cluster: creating the cluster (3 masters, no replicas) on ${nodes[*]}"
+    redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >"$CLUSTER_DIR/create.log" 2>&1 ||
+      { cat "$CLUSTER_DIR/create.log" >&2; die "redis-cluster: redis-cli --cluster create failed (output above)"; }
+  fi
+  local deadline=$((SECONDS + TIMEOUT))
+  until [[ "$(cluster_state)" == "ok" ]]; do
+    ((SECONDS < deadline)) || { redis-cli -h 127.0.0.1 -p "$CLUSTER_PORT" cluster info >&2 || true; die "redis-cluster: cluster_state is not ok after ${TIMEOUT}s"; }
+    sleep 0.5
+  done
+  log "redis-cluster: ready (cluster_state:ok) on 127.0.0.1:$(cluster_ports | tr ' ' ',')"
+  log "  eval \"\$($HERE/services.sh cluster-env)\""
+}
+
+cmd_cluster_down() {
+  with_lock
+  load_cluster_port
+  local port pid
+  for port in $(cluster_ports); do
+    if pid="$(cluster_node_pid "$port")"; then stop_process "redis-cluster node $port" "$pid" "$CLUSTER_DIR/$port/redis.pid"; else
+      rm -f "$CLUSTER_DIR/$port/redis.pid"
+      log "redis-cluster: node $port not running"
+    fi
+  done
+}
+
+cmd_cluster_env() {
+  load_cluster_port
+  local nodes=() port
+  for port in $(cluster_ports); do nodes+=("127.0.0.1:$port"); done
+  printf 'export REDIS_CLUSTER_NODES=%s\n' "$(IFS=,; echo "${nodes[*]}")"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Stop: SIGTERM, wait, then SIGKILL.
 
 stop_process() {
@@ -386,6 +492,9 @@ case "${1:-}" in
   status) cmd_status ;;
   logs) cmd_logs "${2:-all}" ;;
   env) cmd_env ;;
+  cluster-up) cmd_cluster_up ;;
+  cluster-down) cmd_cluster_down ;;
+  cluster-env) cmd_cluster_env ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

@@ -20,6 +20,8 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'RNN_STREAM_KAFKA_SASL_USERNAME', key: 'kafka.sasl.username', type: 'string' },
   { name: 'RNN_STREAM_KAFKA_SASL_PASSWORD', key: 'kafka.sasl.password', type: 'string' },
   { name: 'RNN_STREAM_REDIS_URL', key: 'redis.url', type: 'string' },
+  { name: 'RNN_STREAM_REDIS_MODE', key: 'redis.mode', type: 'string' },
+  { name: 'RNN_STREAM_REDIS_CLUSTER_NODES', key: 'redis.clusterNodes', type: 'list' },
   { name: 'RNN_STREAM_REDIS_USERNAME', key: 'redis.username', type: 'string' },
   { name: 'RNN_STREAM_REDIS_PASSWORD', key: 'redis.password', type: 'string' },
   { name: 'RNN_STREAM_MODEL_MANIFEST', key: 'model.manifest', type: 'string', path: true },

@@ -4,6 +4,10 @@ import { tlsFilesSchema } from './kafka-config.js';
 
 export const redisConfigSchema = z.strictObject({
   url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL'),
+  /** standalone: one Redis at `url`; cluster: Redis Cluster, `url` and `clusterNodes` are seed nodes. */
+  mode: z.enum(['standalone', 'cluster']),
+  /** More seed nodes (host:port) of a Redis Cluster; the scheme, user, password and TLS of `url` apply to all. */
+  clusterNodes: z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port')),
   /** Prefix of every key; braces are reserved for the per-partition Cluster hash tag. */
   keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,100}$/, 'must be 1-100 characters of letters, digits, ":", "_", "." or "-"'),
   tls: z.union([z.boolean(), tlsFilesSchema], {

@@ -14,6 +14,8 @@ export function openStateStore(redis: RedisConfig, onError: (error: Error) => vo
     keyPrefix: redis.keyPrefix,
     connection: {
       url: redis.url,
+      mode: redis.mode,
+      clusterNodes: redis.clusterNodes,
       username: redis.username ?? undefined,
       password: redis.password ?? undefined,
       tls: tls === false ? undefined : tls,

@@ -28,12 +28,19 @@ export interface RedisConnectionOptions {
 
 /** Creates an ioredis client from validated options. Connects in the background. */
 export function createRedisClient(options: RedisConnectionOptions = {}): Redis {
+  const client = new Redis(redisOptionsFrom(options));
+  if (options.onError) client.on('error', options.onError);
+  return client;
+}
+
+/** The ioredis options of one connection (host and port from `url`); shared with the Cluster client. */
+export function redisOptionsFrom(options: RedisConnectionOptions): RedisOptions & { host: string; port: number } {
   const url = parseRedisUrl(options.url ?? 'redis://127.0.0.1:6379');
   if (options.db !== undefined && (!Number.isInteger(options.db) || options.db < 0)) {
     throw new ConfigError(`redis.db ${options.db} is not an integer >= 0`, { key: 'redis.db' });
   }
   const tls = options.tls ?? url.protocol === 'rediss:';
-  const redisOptions: RedisOptions = {
+  return {
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : 6379,
     username: options.username ?? (decodeURIComponent(url.username) || undefined),
@@ -45,9 +52,6 @@ export function createRedisClient(options: RedisConnectionOptions = {}): Redis {
     maxRetriesPerRequest: options.maxRetriesPerRequest ?? 2,
     connectionName: options.clientName ?? 'rnn-stream',
   };
-  const client = new Redis(redisOptions);
-  if (options.onError) client.on('error', options.onError);
-  return client;
 }
 
 /** The target for logs, password masked: `rediss://user:***@host:6380/0`. */

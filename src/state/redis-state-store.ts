@@ -3,7 +3,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { StateFencedError } from '../errors/state-fenced-error.js';
 import { StateStoreError } from '../errors/state-store-error.js';
 import { checkBatchWrite } from './check-batch-write.js';
-import { createRedisClient, type RedisConnectionOptions } from './create-redis-client.js';
+import { createRedisConnection, type RedisTopologyOptions } from './create-redis-connection.js';
 import { decodeKeyState, encodedKeyStateLength, encodeKeyStateInto } from './key-state-codec.js';
 import type { KeyState } from './key-state.js';
 import { defineStateCommands, type StateCommands } from './lua-scripts.js';
@@ -16,8 +16,8 @@ import { toStateStoreError } from './to-state-store-error.js';
 export interface RedisStateStoreOptions {
   /** An ioredis client or Cluster the caller owns: close() leaves it open. */
   readonly client?: Redis | Cluster;
-  /** How to connect when no client is given; the store then owns and closes the client. */
-  readonly connection?: RedisConnectionOptions;
+  /** How to connect when no client is given (one server or a Cluster); the store then owns and closes the client. */
+  readonly connection?: RedisTopologyOptions;
   /** First part of every key (default `rnn-stream`): letters, digits and `._:-`. */
   readonly keyPrefix?: string;
   /** Partitions with at most this many keys load in one atomic script; larger ones by HSCAN pages (default 2,000; see docs/state.md). */
@@ -46,7 +46,7 @@ export class RedisStateStore implements StateStore {
   constructor(options: RedisStateStoreOptions = {}) {
     this.keys = new RedisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.ownsClient = options.client === undefined;
-    this.client = options.client ?? createRedisClient(options.connection);
+    this.client = options.client ?? createRedisConnection(options.connection);
     this.commands = defineStateCommands(this.client);
     this.inlineLoadLimit = positiveInteger(options.inlineLoadLimit ?? 2_000, 'inlineLoadLimit', 0);
     this.scanCount = positiveInteger(options.scanCount ?? 1000, 'scanCount', 1);

@@ -5,8 +5,9 @@ import { StateStoreError, type StateStoreErrorContext } from '../errors/state-st
 const RETRIABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 /** Redis error replies that describe a passing server state (loading, failover, script busy, full). */
 const RETRIABLE_REPLY = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|NOREPLICAS|OOM)\b/;
-/** ioredis' own messages for a lost or unavailable connection. */
-const RETRIABLE_MESSAGE = /^(Connection is closed|Command timed out|Reached the max retries per request limit|Stream isn't writeable)/;
+/** ioredis' own messages for a lost or unavailable connection, or a Cluster whose slot map is in flux. */
+const RETRIABLE_MESSAGE =
+  /^(Connection is closed|Command timed out|Reached the max retries per request limit|Stream isn't writeable|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready)/;
 
 /**
  * Wraps an ioredis failure in a StateStoreError with the operation and partition, retriable

@@ -8,13 +8,9 @@ import type { KeyState } from '../../src/state/key-state.js';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
 import { runCli } from '../cli/run-cli.js';
 import { batch, expectSameState } from '../state/state-store-contract.js';
+import { LEAST_PRIVILEGE } from './least-privilege-acl.js';
 import { integrationServices, skipIntegration, uniqueName, type IntegrationServices } from './services.js';
 
-/** The least-privilege command set of docs/security.md, as ACL SETUSER rules. */
-const LEAST_PRIVILEGE = [
-  '+eval', '+evalsha', '+get', '+set', '+hget', '+hmget', '+hset', '+hdel', '+hlen', '+hgetall', '+hscan',
-  '+type', '+ping', '+auth', '+quit', '+info', '+client|setname',
-];
 const PASSWORD = 'Least-Priv-pw-7731';
 
 describe.skipIf(skipIntegration)('the state store under the least-privilege Redis ACL', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
+import { Cluster } from 'ioredis';
 import { createRedisClient, describeRedisTarget } from '../../src/state/create-redis-client.js';
+import { createRedisConnection } from '../../src/state/create-redis-connection.js';
 
 describe('describeRedisTarget', () => {
   it('masks the password from the URL and from the options', () => {
@@ -52,5 +54,30 @@ describe('createRedisClient', () => {
 
   it('rejects a negative db', () => {
     expect(() => createRedisClient({ db: -1 })).toThrow(/redis.db -1 is not an integer >= 0/);
+  });
+});
+
+describe('createRedisConnection', () => {
+  it('refuses cluster seed nodes in standalone mode, naming the key', () => {
+    expect(() => createRedisConnection({ url: 'redis://127.0.0.1:1', clusterNodes: ['127.0.0.1:2'] })).toThrow(ConfigError);
+    expect(() => createRedisConnection({ url: 'redis://127.0.0.1:1', clusterNodes: ['127.0.0.1:2'] })).toThrow(/redis\.clusterNodes is set but redis\.mode is standalone/);
+  });
+
+  it('refuses a seed node that is not host:port', () => {
+    expect(() => createRedisConnection({ url: 'redis://127.0.0.1:1', mode: 'cluster', clusterNodes: ['127.0.0.1'] })).toThrow(/redis\.clusterNodes entry "127\.0\.0\.1" is not host:port/);
+  });
+
+  it('returns a Cluster seeded from the URL and the extra nodes, with the URL credentials on every node', () => {
+    // Loopback ports nothing listens on: the client is inspected, never connected.
+    const cluster = createRedisConnection({ url: 'redis://app:pw@127.0.0.1:1', mode: 'cluster', clusterNodes: ['127.0.0.1:2', '[::1]:3'], onError: () => undefined });
+    try {
+      expect(cluster).toBeInstanceOf(Cluster);
+      const c = cluster as Cluster;
+      expect(c.startupNodes).toEqual([{ host: '127.0.0.1', port: 1 }, { host: '127.0.0.1', port: 2 }, { host: '::1', port: 3 }]);
+      expect(c.options.redisOptions).toMatchObject({ username: 'app', password: 'pw', connectionName: 'rnn-stream' });
+      expect(c.options.scaleReads).toBe('master');
+    } finally {
+      cluster.disconnect();
+    }
   });
 });

@@ -24,3 +24,35 @@ describe('readLuaScripts', () => {
     }
   });
 });
+
+/** The key argument of every `redis.call(...)` of a script, with the KEYS lists its loops walk. */
+function keyArguments(lua: string): { keyArgs: string[]; loopKeys: Map<string, string[]> } {
+  const body = lua.replace(/^--\[\[[\s\S]*?\]\]/, '');
+  const loopKeys = new Map<string, string[]>();
+  for (const m of body.matchAll(/for\s+_,\s*(\w+)\s+in\s+ipairs\(\{([^}]*)\}\)/g)) loopKeys.set(m[1], m[2].split(',').map((s) => s.trim()));
+  const keyArgs = [...body.matchAll(/redis\.call\(\s*'[A-Za-z]+'\s*,\s*([^,)]+)/g)].map((m) => m[1].trim());
+  return { keyArgs, loopKeys };
+}
+
+describe('Lua scripts and Redis Cluster', () => {
+  it('touch only the keys they are given (KEYS[1..numKeys]: one partition, one hash tag, one slot)', () => {
+    for (const { name, lua, numberOfKeys } of readLuaScripts()) {
+      const { keyArgs, loopKeys } = keyArguments(lua);
+      expect(keyArgs.length, name).toBeGreaterThan(0);
+      for (const arg of keyArgs) {
+        const keys = loopKeys.get(arg) ?? [arg];
+        for (const k of keys) {
+          const index = /^KEYS\[(\d+)\]$/.exec(k);
+          expect(index, `${name}: redis.call with key ${k}`).not.toBeNull();
+          expect(Number(index![1]), `${name}: ${k}`).toBeLessThanOrEqual(numberOfKeys);
+        }
+      }
+      expect(lua, name).not.toMatch(/redis\.call\(\s*'(KEYS|SCAN|EVAL|SELECT)'/i);
+    }
+  });
+
+  it('the check finds a key built inside a script (it can fail)', () => {
+    const { keyArgs } = keyArguments("redis.call('GET', KEYS[1])\nredis.call('SET', 'other:' .. ARGV[1], 1)");
+    expect(keyArgs).toEqual(['KEYS[1]', "'other:' .. ARGV[1]"]);
+  });
+});
