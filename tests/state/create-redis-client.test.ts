@@ -73,7 +73,8 @@ describe('createRedisConnection', () => {
     try {
       expect(cluster).toBeInstanceOf(Cluster);
       const c = cluster as Cluster;
-      expect(c.startupNodes).toEqual([{ host: '127.0.0.1', port: 1 }, { host: '127.0.0.1', port: 2 }, { host: '::1', port: 3 }]);
+      // ioredis keeps the seeds in a field its types mark private.
+      expect((c as unknown as { startupNodes: unknown }).startupNodes).toEqual([{ host: '127.0.0.1', port: 1 }, { host: '127.0.0.1', port: 2 }, { host: '::1', port: 3 }]);
       expect(c.options.redisOptions).toMatchObject({ username: 'app', password: 'pw', connectionName: 'rnn-stream' });
       expect(c.options.scaleReads).toBe('master');
     } finally {
