@@ -9,6 +9,9 @@
 #   deploy/local/services.sh cluster-up         start a three-master Redis Cluster (idempotent)
 #   deploy/local/services.sh cluster-down       stop it (idempotent)
 #   deploy/local/services.sh cluster-env        print `export REDIS_CLUSTER_NODES=...`
+#   deploy/local/services.sh --profile secured up|down|status|env
+#                                               Kafka SASL_SSL + ACLs and Redis TLS on their own
+#                                               ports (deploy/local/secured-profile.sh)
 #
 # Kafka: Apache Kafka 3.9.1 from Maven Central (deploy/local/kafka/pom.xml), single node in
 # KRaft combined mode (broker + controller), run with the system Java (17). Redis: Debian's
@@ -57,7 +60,7 @@ log() { printf '%s\n' "$*"; }
 die() { printf 'services.sh: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # The ports of the services that run now were recorded by `up`; they win over the environment
@@ -485,6 +488,21 @@ cmd_env() {
   load_recorded_ports
   printf 'export KAFKA_BROKERS=127.0.0.1:%s REDIS_URL=redis://127.0.0.1:%s\n' "$KAFKA_PORT" "$REDIS_PORT"
 }
+
+# --profile secured: the same commands for the secured services (deploy/local/secured-profile.sh).
+if [[ "${1:-}" == "--profile" ]]; then
+  [[ "${2:-}" == "secured" ]] || die "unknown profile '${2:-}' (known: secured)"
+  # shellcheck source=deploy/local/secured-profile.sh
+  source "$HERE/secured-profile.sh"
+  case "${3:-}" in
+    up) cmd_secured_up ;;
+    down) cmd_secured_down ;;
+    status) cmd_secured_status ;;
+    env) cmd_secured_env ;;
+    *) die "--profile secured: up, down, status or env" ;;
+  esac
+  exit $?
+fi
 
 case "${1:-}" in
   up) cmd_up ;;

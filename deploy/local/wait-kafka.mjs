@@ -3,10 +3,12 @@
 // returns at least one broker and a controller. Used by deploy/local/services.sh (`up`, `status`).
 //
 //   node deploy/local/wait-kafka.mjs [--brokers 127.0.0.1:19092[,...]] [--timeout-ms 30000]
+//        [--ssl-ca ca.pem --sasl-user admin --sasl-password-env VAR]   (SASL_SSL, SCRAM-SHA-512)
 //
 // Brokers default to $KAFKA_BROKERS, then 127.0.0.1:19092. Exit 0 and one summary line on
 // stdout when ready; exit 1 with the last error on stderr on timeout.
 import console from 'node:console';
+import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -18,8 +20,17 @@ const { values } = parseArgs({
   options: {
     brokers: { type: 'string', default: process.env.KAFKA_BROKERS || '127.0.0.1:19092' },
     'timeout-ms': { type: 'string', default: '30000' },
+    'ssl-ca': { type: 'string' },
+    'sasl-user': { type: 'string' },
+    'sasl-password-env': { type: 'string' },
   },
 });
+// The password is read from the environment variable named, never from the command line.
+const security = {};
+if (values['ssl-ca']) security.ssl = { ca: [readFileSync(values['ssl-ca'], 'utf8')] };
+if (values['sasl-user']) {
+  security.sasl = { mechanism: 'scram-sha-512', username: values['sasl-user'], password: process.env[values['sasl-password-env'] ?? ''] ?? '' };
+}
 const brokers = values.brokers
   .split(',')
   .map((b) => b.trim())
@@ -35,6 +46,7 @@ async function describeOnce() {
   const kafka = new Kafka({
     clientId: 'rnn-stream-wait-kafka',
     brokers,
+    ...security,
     connectionTimeout: 1000,
     requestTimeout: 3000,
     retry: { retries: 0 },

@@ -6,14 +6,23 @@ import { REDACTED, redactSecrets } from '../config/redact-secrets.js';
 /** Fields masked wherever they appear in a log record (two levels deep). */
 const SECRET_FIELDS = ['password', 'passphrase', 'sasl', 'secret', 'token'];
 
-/** A serialised error with secrets masked in its message and stack, causes included. */
+/**
+ * A serialised error with secrets masked in its message and stack, causes included. The arguments
+ * of the Redis command an ioredis reply error carries (`command.args`: the password of a failed
+ * AUTH, state bytes of a failed script) are replaced by their count; only the command name stays.
+ */
 function redactError(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   for (const field of ['message', 'stack']) {
     if (typeof out[field] === 'string') out[field] = redactSecrets(out[field]);
   }
-  if (out.cause !== undefined) out.cause = redactError(out.cause);
+  const command = out.command as { name?: unknown; args?: unknown } | undefined;
+  if (typeof command === 'object' && command !== null && 'args' in command) {
+    out.command = { name: command.name, args: Array.isArray(command.args) ? `<${command.args.length} arguments redacted>` : REDACTED };
+  }
+  for (const field of ['cause', 'lastNodeError']) if (out[field] !== undefined) out[field] = redactError(out[field]);
+  if (Array.isArray(out.errors)) out.errors = out.errors.map(redactError);
   return out;
 }
 

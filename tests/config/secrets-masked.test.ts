@@ -76,4 +76,19 @@ describe('secrets in logs', () => {
     expect(out).toContain('<redacted>');
     expect(out).not.toContain(SECRET);
   });
+
+  it('masks the arguments of the Redis command a reply error carries (a failed AUTH holds the password)', () => {
+    let out = '';
+    const sink = { write: (line: string) => void (out += line) };
+    const logger = serviceLogger('info', undefined, sink);
+    // ioredis' ReplyError of a refused AUTH: the command and its arguments ride along.
+    const reply = Object.assign(new Error('WRONGPASS invalid username-password pair or user is disabled.'), { name: 'ReplyError', command: { name: 'auth', args: ['app', SECRET] } });
+    logger.warn({ err: reply }, 'redis connection error');
+    logger.warn({ err: new Error('slots refresh failed', { cause: reply }) }, 'cluster');
+    logger.warn({ err: Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: reply }) }, 'cluster');
+    expect(out.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(out).toContain('"name":"auth"');
+    expect(out).toContain('<2 arguments redacted>');
+    expect(out).not.toContain(SECRET);
+  });
 });

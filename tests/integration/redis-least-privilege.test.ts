@@ -69,6 +69,22 @@ describe.skipIf(skipIntegration)('the state store under the least-privilege Redi
     }
   });
 
+  it('works without +client|setname: the connection is simply left unnamed (CLIENT SETNAME is optional)', async () => {
+    const { user, keyPrefix } = await aclUser(LEAST_PRIVILEGE.filter((r) => r !== '+client|setname'));
+    const store = new RedisStateStore({ connection: { url: services.redisUrl, username: user, password: PASSWORD }, keyPrefix });
+    try {
+      await store.applyBatch(batch(p3, -1, 5, ['K1', 'K2']));
+      expect((await store.loadPartition(p3)).watermark).toBe(5);
+      await store.ping();
+      const clients = String(await admin.client('LIST'));
+      const mine = clients.split('\n').filter((line) => line.includes(` user=${user} `));
+      expect(mine.length).toBeGreaterThan(0);
+      for (const line of mine) expect(line).toMatch(/ name= /);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('fails with NOPERM, named as an ACL denial, on the HSCAN path when +hscan is missing', async () => {
     const { user, keyPrefix } = await aclUser(LEAST_PRIVILEGE.filter((r) => r !== '+hscan'));
     const store = new RedisStateStore({ connection: { url: services.redisUrl, username: user, password: PASSWORD }, keyPrefix });
