@@ -169,15 +169,16 @@ async function loadContext(batch: StreamBatch, deps: ClaimPartitionDeps): Promis
     if (!eo) {
       if (records.length > 0) await deps.sink.send(deps.outputTopic, records);
       reproduced = records.length;
+      deps.metrics.predictions.inc(records.length);
     } else if (committed === null || committed <= outbox.watermark) {
       const outputs = [{ topic: eo.deadLetterTopic, records: outbox.deadLetters }, { topic: deps.outputTopic, records }];
       await eo.transactions.commit(ref, outputs, outbox.watermark + 1);
       reproduced = records.length + outbox.deadLetters.length;
+      deps.metrics.predictions.inc(records.length);
       deps.metrics.deadLetters.inc(outbox.deadLetters.length);
     } else {
       deps.logger?.info({ topic: ref.topic, partition: ref.partition, watermark: outbox.watermark, committed }, 'the outbox was committed in Kafka before the last owner stopped; marking it produced');
     }
-    deps.metrics.predictions.inc(reproduced === 0 ? 0 : records.length);
     const t1 = deps.clock();
     await deps.store.markProduced(ref, outbox.watermark);
     deps.metrics.stateIo.mark_produced.observe((deps.clock() - t1) / 1000);
