@@ -8,7 +8,8 @@ import { decodeValues } from './prediction.js';
  * value as `null`), so the text equals `JSON.stringify(buildPrediction(...))` byte for byte,
  * `decoded` included (same arithmetic, same key order, even for integer-like or repeated names).
  *
- * Field order: key, ts, model, modelVersion, step, output, [decoded], then the caller's tail
+ * Field order: key, ts, model, modelVersion, step, output, [decoded], [class, probability] (softmax
+ * heads), then the caller's tail
  * (`source` in the stream, `line` in the backtest), closed by `}`.
  */
 export class PredictionWriter {
@@ -20,12 +21,17 @@ export class PredictionWriter {
   private readonly names: readonly string[] | null;
   private readonly nameIndex: Int32Array;
 
+  /** Softmax heads: `,"class":<name or index>` of each output, prepared once; null otherwise. */
+  private readonly classNames: readonly string[] | null;
+
   constructor(manifest: ModelManifest, modelVersion: string) {
     this.afterKey = `,"ts":`;
     this.mid = `,"model":${JSON.stringify(manifest.name)},"modelVersion":${JSON.stringify(modelVersion)},"step":`;
     const spec = manifest.output;
     this.spec = spec;
     this.values = new Float64Array(manifest.outputSize);
+    this.classNames =
+      spec?.decode === 'softmax' ? Array.from({ length: manifest.outputSize }, (_, i) => `,"class":${JSON.stringify(spec.names?.[i] ?? i)}`) : null;
     if (spec?.names) {
       // The object decodeOutput builds, with indices for values: JavaScript orders integer-like
       // keys first, keeps a repeated name at its first place with the last value, and ignores
@@ -49,8 +55,20 @@ export class PredictionWriter {
     let s = `{"key":${JSON.stringify(key)}${this.afterKey}${num(ts)}${this.mid}${num(step)},"output":[`;
     for (let i = 0; i < out.length; i++) s += i === 0 ? num(out[i]) : `,${num(out[i])}`;
     s += ']';
-    if (this.spec !== undefined) s += `,"decoded":${this.decoded(this.spec, out)}`;
+    if (this.spec !== undefined) {
+      s += `,"decoded":${this.decoded(this.spec, out)}`;
+      if (this.classNames !== null) s += this.topClass();
+    }
     return `${s}${tail}}`;
+  }
+
+  /** `,"class":...,"probability":...` of the values {@link decoded} just wrote (topClass's rule: the first maximum). */
+  private topClass(): string {
+    const values = this.values;
+    const n = this.classNames!.length;
+    let best = 0;
+    for (let i = 1; i < n; i++) if (values[i] > values[best]) best = i;
+    return `${this.classNames![best]},"probability":${num(values[best])}`;
   }
 
   /** The decoded form: decodeOutput's values (the same decodeValues), written as its object or array. */

@@ -19,6 +19,10 @@ export interface Prediction {
   readonly output: number[];
   /** The output read as the manifest says: named, de-standardised, or softmax probabilities. */
   readonly decoded?: Record<string, number> | number[];
+  /** Classifier heads (softmax): the most probable class, by its name in `output.names`, else its index. */
+  readonly class?: string | number;
+  /** Classifier heads: the probability of {@link class}. */
+  readonly probability?: number;
   readonly source?: EventSource;
 }
 
@@ -72,6 +76,14 @@ export function buildPrediction(
   source?: EventSource,
 ): Prediction {
   const decoded = decodeOutput(manifest, out);
+  const spec = manifest.output;
+  let top: ReturnType<typeof topClass> | undefined;
+  if (spec?.decode === 'softmax') {
+    // In output order (a named `decoded` object orders integer-like names first).
+    const p: number[] = new Array<number>(out.length);
+    decodeValues(spec, out, p);
+    top = topClass(spec, p);
+  }
   return {
     key: event.key,
     ts: event.ts,
@@ -80,6 +92,17 @@ export function buildPrediction(
     step,
     output: Array.from(out),
     ...(decoded === undefined ? {} : { decoded }),
+    ...(top === undefined ? {} : top),
     ...(source === undefined ? {} : { source }),
   };
+}
+
+/**
+ * The most probable class of softmax probabilities `p` (in output order; the first on a tie):
+ * its name in `spec.names` (the index when there are none) and its probability.
+ */
+export function topClass(spec: Pick<NonNullable<ModelManifest['output']>, 'names'>, p: ArrayLike<number>): { class: string | number; probability: number } {
+  let best = 0;
+  for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
+  return { class: spec.names?.[best] ?? best, probability: p[best] };
 }
