@@ -31,7 +31,9 @@ function goodTicks(from: number, n: number): { key: string; value: string }[] {
 /** Produces raw kafkajs messages to the world's input topic with a plain (non-idempotent) producer. */
 async function produceRaw(world: TestWorld, messages: Message[], compression = CompressionTypes.None): Promise<void> {
   await createTopics(world);
-  const producer = world.kafka.producer({ retry: { retries: 0 } });
+  // Retries ride out a transient NOT_LEADER_OR_FOLLOWER right after the topic's creation;
+  // MESSAGE_TOO_LARGE is not retriable, so a refused record still fails at once.
+  const producer = world.kafka.producer({ retry: { retries: 5 } });
   await producer.connect();
   try {
     await producer.send({ topic: world.input, acks: -1, compression, messages });
