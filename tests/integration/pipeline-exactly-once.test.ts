@@ -33,13 +33,15 @@ function inputWithBadMessages(count: number, seed: number): { key: string; value
  * transaction before them ended, or the sentinel would never be delivered).
  */
 async function readAll(world: TestWorld, topic: string, readUncommitted = false): Promise<OutRecord[]> {
+  // Each call appends its own sentinels (an earlier call's are already in the topic).
+  const mark = `${SENTINEL}-${Math.random().toString(36).slice(2)}`;
   const producer = world.kafka.producer();
   await producer.connect();
-  await producer.send({ topic, acks: -1, messages: [0, 1, 2].map((partition) => ({ partition, key: SENTINEL, value: SENTINEL })) });
+  await producer.send({ topic, acks: -1, messages: [0, 1, 2].map((partition) => ({ partition, key: SENTINEL, value: mark })) });
   await producer.disconnect();
   const reader = await tail(world, topic, { readUncommitted });
   try {
-    await waitFor(`the sentinels of ${topic}`, () => reader.records.filter((r) => r.key === SENTINEL).length >= 3);
+    await waitFor(`the sentinels of ${topic}`, () => reader.records.filter((r) => r.key === SENTINEL && String(r.value) === mark).length >= 3);
   } finally {
     await reader.stop();
   }
