@@ -27,6 +27,29 @@ const pipelineConfigSchema = z.strictObject({
   maxSubBatchEvents: z.number().int().positive(),
 });
 
+/** Live scoring of each live model's predictions (quality/). */
+export const qualityConfigSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Half-life of the rolling means, in scored events. */
+  halfLifeEvents: z.number().positive().max(1e9),
+  drift: z.strictObject({
+    /** Page-Hinkley: tolerated rise of the mean loss, in units of the reference loss. */
+    delta: z.number().min(0),
+    /** Page-Hinkley: detection threshold (lambda), in units of the reference loss. */
+    threshold: z.number().positive(),
+    /** Scored events since the last detection (and the warm-up, without a validation loss) before a detection may fire. */
+    minEvents: z.number().int().min(1),
+    /** Program and arguments run on a detection (no shell); empty: none. */
+    command: z.array(z.string().min(1)).max(64),
+    /** Milliseconds after a run during which further detections do not run the command. */
+    cooldownMs: z.number().int().min(0),
+    /** A run longer than this is killed (SIGTERM, then SIGKILL 5 s later). */
+    timeoutMs: z.number().int().positive(),
+  }),
+  /** Milliseconds between writes of the live scores to Redis (run only; 0: never). */
+  publishIntervalMs: z.number().int().min(0),
+});
+
 export const serviceConfigSchema = z
   .strictObject({
     kafka: kafkaConfigSchema,
@@ -57,6 +80,7 @@ export const serviceConfigSchema = z
       /** Milliseconds a /readyz answer is reused before the checks run again. */
       readinessCacheMs: z.number().int().min(0),
     }),
+    quality: qualityConfigSchema,
     shutdown: z.strictObject({ gracefulTimeoutMs: z.number().int().positive() }),
     logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   })
@@ -75,6 +99,8 @@ export type EventsConfig = ServiceConfig['events'];
 export type PipelineConfig = ServiceConfig['pipeline'];
 /** The `metrics` section: where /metrics, /healthz and /readyz listen. */
 export type MetricsConfig = ServiceConfig['metrics'];
+/** The `quality` section: live scoring, the drift detector and its command. */
+export type QualityConfig = ServiceConfig['quality'];
 /** The `shutdown` section. */
 export type ShutdownConfig = ServiceConfig['shutdown'];
 /** The `logging` section. */

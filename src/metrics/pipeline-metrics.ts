@@ -5,6 +5,7 @@ import { SKIP_REASONS, type SkipReason } from '../events/skip-reason.js';
 import { ActivityClock } from './activity-clock.js';
 import { BucketHistogram } from './bucket-histogram.js';
 import { ConsumerLag } from './consumer-lag.js';
+import { createLiveQualityMetrics, type LiveQualityMetrics } from './live-quality-metrics.js';
 import { BATCH_DURATION_BUCKETS, BATCH_MESSAGES_BUCKETS, END_TO_END_LATENCY_BUCKETS, MODEL_STEP_BUCKETS, STATE_IO_BUCKETS } from './metric-buckets.js';
 
 /** The state-store operations timed by rnn_stream_state_io_duration_seconds. */
@@ -77,6 +78,8 @@ export interface PipelineMetrics {
   readonly outputTransactions: Readonly<Record<'committed' | 'aborted' | 'fenced', Counter.Internal>>;
   /** Per-partition consumer lag (rnn_stream_consumer_lag_messages). */
   readonly consumerLag: ConsumerLag;
+  /** The live-quality series (rnn_stream_live_*), read from the scorers at each scrape. */
+  readonly liveQuality: LiveQualityMetrics;
   /** Sets how many batches the pipeline works on at once (for back-pressure time). */
   setBatchSlots(slots: number): void;
   /** A batch of `messages` entered the pipeline: in-flight gauge, busy time, batch size. */
@@ -219,6 +222,7 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     offsetCommits: counter('rnn_stream_offset_commits_total', 'Offset commits acknowledged by the group coordinator.'),
     outputTransactions: { committed: transactions.labels('committed'), aborted: transactions.labels('aborted'), fenced: transactions.labels('fenced') },
     consumerLag: new ConsumerLag(lag),
+    liveQuality: createLiveQualityMetrics(registry),
     setBatchSlots(slots) {
       activity.setSlots(slots);
     },

@@ -5,6 +5,7 @@ import type { LoadedModel } from '../model/load-model.js';
 import type { Stepper } from '../model/rnn-model.js';
 import { newKeyState, type KeyState } from '../state/key-state.js';
 import type { ModelEvent } from '../events/model-event.js';
+import { outcomeMemoryParams, updateOutcomeMemory, type OutcomeMemoryParams } from './outcome-memory.js';
 import { isSequenceGap } from './sequence-gap.js';
 import { isTimestampRegression } from './timestamp-regression.js';
 
@@ -27,6 +28,8 @@ export class ModelRuntime {
   /** The state before the step, restored when the step produced a non-finite value. */
   private readonly savedHidden: Float32Array;
   private readonly savedMemory: Float64Array;
+  /** The EWMA variance the key's outcomes keep for live scoring (outcome-memory.ts). */
+  readonly outcomeParams: OutcomeMemoryParams;
 
   constructor(loaded: LoadedModel) {
     this.loaded = loaded;
@@ -38,6 +41,7 @@ export class ModelRuntime {
     this.sequenceGapMs = this.resetAfterEnd ? (loaded.manifest.sequenceGapMs ?? Infinity) : Infinity;
     this.savedHidden = new Float32Array(loaded.model.stateSize);
     this.savedMemory = new Float64Array(FEATURE_MEMORY_SIZE);
+    this.outcomeParams = outcomeMemoryParams(loaded.manifest);
   }
 
   /** A fresh state for a key seen for the first time. */
@@ -46,8 +50,8 @@ export class ModelRuntime {
   }
 
   /**
-   * Applies `event` to `state` (in place): features, one RNN step, the head output into
-   * {@link out}, step + 1. Many-to-one models reset h/c after an event marked `end`, and
+   * Applies `event` to `state` (in place): the key's outcome memory (outcome-memory.ts), features,
+   * one RNN step, the head output into {@link out}, step + 1. Many-to-one models reset h/c after an event marked `end`, and
    * before an event that comes more than the manifest's `sequenceGapMs` after its key's previous
    * one (sequence-gap.ts, the rule training's sequence ends use too).
    *
@@ -62,6 +66,7 @@ export class ModelRuntime {
     this.savedMemory.set(state.memory);
     const backwards = isTimestampRegression(state.memory, event.ts);
     if (state.memory[MEM_SEEN] !== 0 && isSequenceGap(state.memory[MEM_PREV_TS], event.ts, this.sequenceGapMs)) hidden.fill(0);
+    updateOutcomeMemory(state.memory, event, this.outcomeParams);
     this.transform.apply(event, state.memory, this.x);
     this.stepper.step(hidden, this.x, this.out);
     if (!allFinite(this.out) || !allFinite(hidden)) {

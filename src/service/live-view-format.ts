@@ -1,3 +1,5 @@
+import type { LiveScoresReading } from '../metrics/live-quality-metrics.js';
+
 /**
  * Text of the demo's live view: a header, a totals line and one row per shown symbol. Pure
  * functions of a snapshot, so the layout is tested without a terminal.
@@ -12,6 +14,9 @@ export interface LiveRow {
   readonly step: number;
 }
 
+/** The live quality of one model, as the view shows it (metrics/live-quality-metrics.ts's reading). */
+export type LiveQualityLine = LiveScoresReading;
+
 /** Everything one frame shows. */
 export interface LiveSnapshot {
   /** What runs (model, symbols, metrics URL); may span lines ("\n"). */
@@ -25,6 +30,8 @@ export interface LiveSnapshot {
   readonly rows: readonly LiveRow[];
   /** Symbols not shown (beyond the row limit). */
   readonly hidden: number;
+  /** Live scores of each live model (empty when not scored). */
+  readonly quality: readonly LiveQualityLine[];
 }
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -55,6 +62,28 @@ export function formatTotals(s: LiveSnapshot): string {
   );
 }
 
+/** A number in 3 significant digits (exponent form when small), "-" for NaN. */
+function short(v: number): string {
+  if (Number.isNaN(v)) return '-';
+  return Math.abs(v) >= 0.01 || v === 0 ? v.toPrecision(3) : v.toExponential(2);
+}
+
+/**
+ * One model's live quality: the rolling skill against its baseline (positive: the model beats
+ * it), both errors on the primary measure, events scored, and the drift detector's state.
+ */
+export function formatQuality(q: LiveQualityLine): string {
+  const measure = q.primary === 'miss_rate' ? 'hit rate' : q.primary.toUpperCase();
+  const pick = (p: LiveScoresReading['modelLoss']) => (q.primary === 'miss_rate' ? p.hitRate : q.primary === 'qlike' ? p.qlike : p.mse);
+  const skill = Number.isNaN(q.skill) ? '-' : `${q.skill >= 0 ? '+' : ''}${(q.skill * 100).toFixed(1)}%`;
+  const verdict = Number.isNaN(q.skill) ? 'not scored yet' : q.skill > 0 ? 'beats' : 'does not beat';
+  const drift = q.drift.detections === 0 ? 'no drift' : `${int.format(q.drift.detections)} drift detection${q.drift.detections === 1 ? '' : 's'}`;
+  return (
+    `quality ${q.model}@${q.version}: skill ${skill} (${verdict} ${q.baseline}; ${measure} ${short(pick(q.modelLoss))} vs ${short(pick(q.baselineLoss))}, ` +
+    `${int.format(q.scored)} scored)  ${drift}, PH ${short(q.drift.statistic)}`
+  );
+}
+
 /** The table of symbols: price, forecast of the next log return, the price it implies, step. */
 export function formatTable(s: LiveSnapshot): string[] {
   const lines = [
@@ -74,5 +103,5 @@ export function formatTable(s: LiveSnapshot): string[] {
 
 /** A full frame for a terminal: title, totals, blank line, table. */
 export function formatFrame(s: LiveSnapshot): string[] {
-  return [...s.title.split('\n'), formatTotals(s), '', ...formatTable(s)];
+  return [...s.title.split('\n'), formatTotals(s), ...s.quality.map(formatQuality), '', ...formatTable(s)];
 }

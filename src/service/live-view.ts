@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { formatFrame, formatTable, formatTotals, type LiveRow, type LiveSnapshot } from './live-view-format.js';
+import { formatFrame, formatQuality, formatTable, formatTotals, type LiveQualityLine, type LiveRow, type LiveSnapshot } from './live-view-format.js';
 
 /** Options of {@link LiveView}. */
 export interface LiveViewOptions {
@@ -15,6 +15,8 @@ export interface LiveViewOptions {
   readonly intervalMs?: number;
   /** Monotonic clock in milliseconds (default performance.now). */
   readonly now?: () => number;
+  /** The live models' scores, read at each refresh (default: none shown). */
+  readonly quality?: () => readonly LiveQualityLine[];
 }
 
 /**
@@ -87,7 +89,7 @@ export class LiveView {
     }
     return {
       title: this.opts.title, elapsedMs: t - this.started, events: this.events, predictions: this.predictions,
-      rejected: this.rejected, rate, rows, hidden: this.opts.symbols.length - this.shown,
+      rejected: this.rejected, rate, rows, hidden: this.opts.symbols.length - this.shown, quality: this.opts.quality?.() ?? [],
     };
   }
 
@@ -101,7 +103,7 @@ export class LiveView {
       this.opts.out.write(`${up}${lines.join('\n')}\n`);
       this.drawnLines = lines.length;
     } else {
-      this.opts.out.write(`${[formatTotals(s), ...formatTable(s).map((l) => `  ${l}`)].join('\n')}\n`);
+      this.opts.out.write(`${[formatTotals(s), ...s.quality.map(formatQuality), ...formatTable(s).map((l) => `  ${l}`)].join('\n')}\n`);
     }
   }
 

@@ -8,6 +8,7 @@ import { createPipelineMetrics } from '../metrics/pipeline-metrics.js';
 import { cachedReadiness } from '../metrics/cached-readiness.js';
 import { startMetricsServer } from '../metrics/metrics-server.js';
 import { loadModel } from '../model/load-model.js';
+import { LiveQuality } from '../quality/live-quality.js';
 import { openStateStore } from './open-state-store.js';
 import { startKafkaPipeline, type KafkaPipeline } from './start-kafka-pipeline.js';
 import { stopOnSignals, type SignalStop } from './stop-on-signals.js';
@@ -35,6 +36,7 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
     config.metrics.readinessCacheMs,
   );
   metrics.setReadinessCheck(async () => (await readiness()).every((c) => c.ready));
+  const quality = new LiveQuality({ config: config.quality, metrics, logger });
   const store = openStateStore(config.redis, (error) => logger.warn({ err: error }, 'redis connection error'));
   let pipeline: KafkaPipeline | undefined;
   let fatal: unknown;
@@ -51,7 +53,7 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
   logger.info({ url: server.url, model: loaded.manifest.name, version: loaded.version }, 'metrics server listening');
   try {
     if (!signals.signal.aborted) {
-      pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger });
+      pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger, quality });
       logger.info({ input: config.kafka.inputTopic, output: config.kafka.outputTopic, group: config.kafka.groupId }, 'pipeline running');
       const stopped = signals.signal.aborted
         ? Promise.resolve()

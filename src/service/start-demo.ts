@@ -4,7 +4,10 @@
  * No Kafka, no Redis, no Docker.
  */
 import type { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import type { QualityConfig } from '../config/service-config.js';
+import { LiveQuality } from '../quality/live-quality.js';
 import { Subject } from 'rxjs';
 import { RnnStreamError } from '../errors/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../events/decode-event.js';
@@ -46,6 +49,8 @@ export interface DemoOptions {
   readonly refreshMs?: number;
   /** Stops the demo (SIGINT/SIGTERM in the command). */
   readonly signal?: AbortSignal;
+  /** Live scoring (config/default.yaml's `quality`); absent: not scored. */
+  readonly quality?: QualityConfig;
 }
 
 /** Totals of a finished demo. */
@@ -72,6 +77,9 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   metrics.setModelInfo({ model: loaded.manifest.name, version: loaded.version, cell: loaded.manifest.cell });
   const server = await startMetricsServer({ registry, host: opts.metricsHost, port: opts.metricsPort });
   const runtime = new ModelRuntime(loaded);
+  // Drift detections show in the view's quality line; the drift command runs as in `run`.
+  const quality = opts.quality ? new LiveQuality({ config: opts.quality, metrics, logger: pino({ level: 'silent' }) }) : undefined;
+  const scorer = quality?.scorerFor(loaded);
   const market = new SyntheticMarket({ symbols: opts.symbols, seed: opts.seed, rate: opts.rate, order: opts.order });
   const spec = loaded.model.spec;
   const view = new LiveView({
@@ -79,6 +87,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     title:
       `rnn-stream demo: model ${loaded.manifest.name}@${loaded.version} (${spec.cell}, hidden ${spec.hiddenSize}), ` +
       `${opts.symbols} symbols at ${opts.rate} ev/s\nmetrics ${server.url}/metrics | Ctrl-C to stop`,
+    quality: () => quality?.scores() ?? [],
   });
   const sink: RecordSink = {
     async send(topic, records) {
@@ -92,7 +101,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   const input = new Subject<StreamBatch>();
   const pipeline = input.pipe(
     streamPipeline({
-      runtime, store: new MemoryStateStore(), sink, table: new PartitionTable(), metrics,
+      runtime, scorer, store: new MemoryStateStore(), sink, table: new PartitionTable(), metrics,
       outputTopic: DEMO_TOPICS.output, outputHeaders: 'none', deadLetterTopic: DEMO_TOPICS.deadLetter,
       decode: decodeOptionsForModel(runtime.loaded.manifest, DEFAULT_DECODE_LIMITS), timestampPolicy: 'apply',
       maxBatchesInFlight: opts.partitions, now: () => Date.now(), budget: new WorkBudget(DEFAULT_WORK_BUDGET),

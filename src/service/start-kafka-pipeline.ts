@@ -26,6 +26,7 @@ import { stateResetCounter } from '../metrics/state-reset-counter.js';
 import { kafkaLogPositions } from '../kafka/kafka-log-positions.js';
 import { partitionOfKey } from '../kafka/key-partitioner.js';
 import { WorkBudget } from '../stream/work-budget.js';
+import type { LiveQuality } from '../quality/live-quality.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {
@@ -36,6 +37,8 @@ export interface KafkaPipelineOptions {
   readonly logger: Logger;
   /** Where exactly_once's output transactions come from (default: kafkajs on `config.kafka`). */
   readonly kafkaClient?: Pick<KafkaClient, 'outputTransactions'>;
+  /** Live scoring of the model's predictions; absent: not scored. */
+  readonly quality?: LiveQuality;
 }
 
 /** A running pipeline. */
@@ -164,6 +167,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     .pipe(
       streamPipeline({
         runtime,
+        scorer: opts.quality?.scorerFor(opts.loaded),
         store: opts.store,
         sink: new KafkaRecordSink(producer, { acks: k.producer.acks, compression: k.producer.compression, onError: () => metrics.produceErrors.inc() }),
         table,

@@ -7,12 +7,14 @@
  *   i64  step (as lo u32, hi i32; a safe integer >= 0)
  *   i64  lastOffset (as lo u32, hi i32; a safe integer >= -1)
  *   u32  hidden length n, then n float32
- *   u32  memory length m, then m float64
+ *   u32  memory length m, then m float64 (a 3-slot memory, the layout before the outcome slots
+ *        of features/feature-memory.ts, decodes padded with zeros: older states stay readable)
  *
  * Values must be finite: a NaN or infinity in a state means a diverged model or a bad transform,
  * and is refused on encode and reported as corruption on decode rather than stored and spread.
  */
 import { StateCorruptError, type StateCorruptContext } from '../errors/state-corrupt-error.js';
+import { FEATURE_MEMORY_SIZE, LEGACY_MEMORY_SIZE } from '../features/feature-memory.js';
 import type { KeyState } from './key-state.js';
 
 /** Version byte written first; decode refuses any other. */
@@ -94,7 +96,9 @@ export function decodeKeyState(bytes: Uint8Array, context: StateCorruptContext):
   if (buf.length - p !== 8 * memoryLength) {
     throw new StateCorruptError(`memory of ${memoryLength} float64 needs ${8 * memoryLength} bytes, ${buf.length - p} left`, context);
   }
-  const memory = new Float64Array(memoryLength);
+  // A memory of the layout before the outcome slots existed is padded with zeros: those slots
+  // then read as "no return seen yet" (features/feature-memory.ts). Other lengths are kept.
+  const memory = new Float64Array(memoryLength === LEGACY_MEMORY_SIZE ? FEATURE_MEMORY_SIZE : memoryLength);
   for (let i = 0; i < memoryLength; i++, p += 8) memory[i] = finite(buf.readDoubleLE(p), `memory[${i}]`, context);
   return { hidden, memory, step, modelVersion, lastOffset };
 }

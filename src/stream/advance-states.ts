@@ -4,6 +4,7 @@ import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { KeyState } from '../state/key-state.js';
 import type { AdvancedBatch, DecodedBatch, DecodedEvent } from './batch-stages.js';
 import { deadLetterRecord } from '../records/dead-letter-record.js';
+import type { LiveScorer } from '../quality/live-scorer.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
 import { nonFiniteOutputRejection } from '../runtime/non-finite-output.js';
 import { isTimestampRegression } from '../runtime/timestamp-regression.js';
@@ -22,6 +23,8 @@ export interface AdvanceStatesDeps {
   readonly onStateReset?: (count: number) => void;
   /** Slices the model work and measures its cost per event. */
   readonly budget: WorkBudget;
+  /** Scores each key's previous prediction of `runtime` when its next event arrives (quality/live-scorer.ts); absent: no scoring. */
+  readonly scorer?: LiveScorer;
 }
 
 const EMPTY_OUTPUTS = new Float32Array(0);
@@ -52,13 +55,15 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
   return concatMap(async (decoded): Promise<AdvancedBatch> => {
     const context = decoded.context;
     if (decoded.events.length === 0 || context === null) {
-      return { ...decoded, applied: [], outputs: EMPTY_OUTPUTS, steps: EMPTY_STEPS, touched: new Map() };
+      return { ...decoded, applied: [], outputs: EMPTY_OUTPUTS, steps: EMPTY_STEPS, touched: new Map(), scores: null };
     }
     const t0 = deps.clock();
     const outputs = new Float32Array(decoded.events.length * outSize);
     const steps = new Float64Array(decoded.events.length);
     const applied: DecodedEvent[] = [];
     const touched = new Map<string, KeyState>();
+    const scorer = deps.scorer;
+    const scores = scorer ? scorer.begin(decoded.events.length) : null;
     let regressions = 0;
     let unknownTokens = 0;
     let resets = 0;
@@ -86,8 +91,11 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
           decoded.deadLetters.push({ record, reason: 'timestamp_regression' });
           continue;
         }
+        // The key's previous prediction meets what happened, before the step overwrites its state.
+        const scored = scores !== null && scorer!.score(scores, state, item.event);
         const result = runtime.advance(state, item.event);
         if (result === 'non_finite') {
+          if (scored) scorer!.retract(scores);
           // A diverging model must not stop the partition (it would fail again on every retry):
           // the event is dead-lettered and the key's state is left as it was.
           const record = deadLetterRecord(decoded.batch.topic, decoded.batch.partition, item.message, nonFiniteOutputRejection(key));
@@ -108,6 +116,6 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
     if (regressions > 0) metrics.timestampRegressions.inc(regressions);
     if (unknownTokens > 0) metrics.unknownTokens.inc(unknownTokens);
     if (resets > 0) deps.onStateReset?.(resets);
-    return { ...decoded, applied, outputs, steps, touched };
+    return { ...decoded, applied, outputs, steps, touched, scores };
   });
 }

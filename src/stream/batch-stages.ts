@@ -4,6 +4,7 @@
  */
 import type { ModelEvent } from '../events/model-event.js';
 import type { RejectReason } from '../events/reject-reason.js';
+import type { ScoreBuffer } from '../quality/score-buffer.js';
 import type { KeyState } from '../state/key-state.js';
 import type { OutboxMessage } from '../state/state-store.js';
 import type { PartitionContext } from './partition-context.js';
@@ -62,6 +63,8 @@ export interface AdvancedBatch extends DecodedBatch {
   readonly steps: Float64Array;
   /** States of the keys this batch touched, after the batch. */
   readonly touched: ReadonlyMap<string, KeyState>;
+  /** Live scores of the keys' previous predictions (null when the model is not scored); folded once published. */
+  readonly scores: ScoreBuffer | null;
 }
 
 /** After buildPredictions: one prediction message per applied event, in the same order. */

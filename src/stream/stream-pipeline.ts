@@ -1,4 +1,4 @@
-import { catchError, from, mergeMap, of, tap, type OperatorFunction } from 'rxjs';
+import { catchError, from, mergeMap, of, pipe, tap, type OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
 import type { DecodeOptions } from '../events/decode-event.js';
 import { StateStoreError } from '../errors/state-store-error.js';
@@ -13,6 +13,7 @@ import { dropCommittedOutput } from './drop-committed-output.js';
 import { commitBatch } from './commit-batch.js';
 import { DEFAULT_DECODE_TIME, decodeMessages } from './decode-messages.js';
 import type { LogPositions, LostStatePolicy } from './log-positions.js';
+import type { LiveScorer } from '../quality/live-scorer.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
 import type { PartitionCheck } from './partition-check.js';
 import type { PartitionTable } from './partition-table.js';
@@ -21,6 +22,7 @@ import { latencySampler, publishPredictions } from './publish-predictions.js';
 import { publishTransaction } from './publish-transaction.js';
 import type { OutputTransactions } from './output-transactions.js';
 import type { RecordSink } from './record-sink.js';
+import { foldScores } from './fold-scores.js';
 import { runSubBatches } from './run-sub-batches.js';
 import type { BatchOutcome, StreamBatch } from './stream-batch.js';
 import type { WorkBudget } from './work-budget.js';
@@ -28,6 +30,8 @@ import type { WorkBudget } from './work-budget.js';
 /** Everything the pipeline works with; nothing is imported as a singleton. */
 export interface StreamPipelineDeps {
   readonly runtime: ModelRuntime;
+  /** Live quality of `runtime`'s predictions (quality/live-scorer.ts); absent: not scored. */
+  readonly scorer?: LiveScorer;
   readonly store: StateStore;
   readonly sink: RecordSink;
   readonly table: PartitionTable;
@@ -63,7 +67,8 @@ export interface StreamPipelineDeps {
 /**
  * The streaming pipeline, as docs/architecture.md draws it: per input batch, claim the partition (state
  * loaded once per assignment), decode/validate (bad input to the dead-letter topic), features
- * and one RNN step per event, predictions, one atomic state write, publish, commit.
+ * and one RNN step per event (scoring each key's previous prediction), predictions, one atomic
+ * state write, publish, fold the live scores, commit.
  *
  * Order and concurrency: up to `maxBatchesInFlight` batches at once (mergeMap), so partitions
  * proceed concurrently; a partition's batches are applied one at a time in offset order (its
@@ -101,7 +106,7 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
               metrics, logger: deps.logger, check: deps.partitionCheck, onWrongPartition: (n) => metrics.wrongPartition.inc(n),
               time: { now: deps.now, maxFutureSkewMs: deps.maxFutureSkewMs ?? DEFAULT_DECODE_TIME.maxFutureSkewMs },
             }),
-            advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset, budget: deps.budget }),
+            advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset, budget: deps.budget, scorer: deps.scorer }),
             buildPredictions(deps.runtime.loaded, deps.outputHeaders),
             (predicted) =>
               eo
@@ -118,6 +123,7 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
                     applyToStore(applyOptions),
                     publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock, observeLatency, logger: deps.logger }),
                   ),
+            foldScores(deps.scorer),
             commitBatch(table, metrics, clock),
             catchError((error: unknown) => {
               if (error instanceof StateStoreError) metrics.stateIoErrors.inc();

@@ -10,13 +10,9 @@
  *               normal returns (E|r| = sqrt(2/pi) sigma) yhat implies h = (pi/2) yhat^2, and the
  *               proxy is the squared target; yhat is floored at {@link QLIKE_ABS_FLOOR}.
  */
-import { qlike, QLIKE_PROXY_FLOOR } from './losses/qlike-loss.js';
+import { qlikeOf, type QlikeMode } from '../quality/qlike.js';
 
-/** Smallest absolute-return forecast QLIKE accepts (below it, this value is used). */
-export const QLIKE_ABS_FLOOR = 1e-10;
-
-/** Which QLIKE, if any, a regression accumulator reports (see the file header). */
-export type QlikeMode = 'none' | 'variance' | 'abs_return';
+export { QLIKE_ABS_FLOOR, qlikeMode, type QlikeMode } from '../quality/qlike.js';
 
 /** Regression metrics over `n` scored steps. */
 export interface RegressionMetrics {
@@ -54,11 +50,7 @@ export class RegressionAccumulator {
       const e = pred[pOff + i] - target[tOff + i];
       this.sq += e * e;
       this.abs += Math.abs(e);
-      if (this.mode === 'variance') this.ql += qlike(target[tOff + i], Math.max(pred[pOff + i], QLIKE_PROXY_FLOOR));
-      else if (this.mode === 'abs_return') {
-        const yhat = Math.max(pred[pOff + i], QLIKE_ABS_FLOOR);
-        this.ql += qlike(target[tOff + i] * target[tOff + i], (Math.PI / 2) * yhat * yhat);
-      }
+      if (this.mode !== 'none') this.ql += qlikeOf(this.mode, pred[pOff + i], target[tOff + i]);
     }
     this.values += width;
     this.steps++;
@@ -110,8 +102,3 @@ export class ClassAccumulator {
   }
 }
 
-/** The QLIKE of a target: variance forecasts (a log-variance model, or the r^2 target), absolute-return forecasts, or none. */
-export function qlikeMode(target: string, varianceForecast: boolean): QlikeMode {
-  if (varianceForecast || target === 'next_sq_logret') return 'variance';
-  return target === 'next_abs_logret' ? 'abs_return' : 'none';
-}

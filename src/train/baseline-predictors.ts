@@ -29,8 +29,7 @@ import { fitGarch11, type Garch11Fit } from './garch11.js';
 import { LinearLeastSquares, linearPredict } from './linear-least-squares.js';
 import type { TargetShape } from './target-values.js';
 
-/** RiskMetrics' daily decay (lambda 0.94), as a smoothing weight alpha = 1 - lambda. */
-export const DEFAULT_EWMA_ALPHA = 0.06;
+export { DEFAULT_EWMA_ALPHA } from '../runtime/outcome-memory.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 

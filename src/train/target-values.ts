@@ -6,6 +6,7 @@
 import { DatasetError } from '../errors/index.js';
 import type { TargetIssue } from './event-set.js';
 import { TARGET_UNUSABLE, type KeyEvents } from './key-events.js';
+import { directionClass } from '../quality/direction-class.js';
 import { DIRECTION_CLASSES, type TargetKind } from './target-kind.js';
 
 /** The shape of a target: values per step (1 for classes: the index) and the head's output size. */
@@ -89,10 +90,7 @@ export function keyTargets(events: KeyEvents, shape: TargetShape, issues: Target
   return { values, has };
 }
 
-/** Class index of a log return: 0 down, 1 flat (|r| <= flat), 2 up. */
-export function directionClass(r: number, flat: number): number {
-  return Math.abs(r) <= flat ? 1 : r > 0 ? 2 : 0;
-}
+export { directionClass } from '../quality/direction-class.js';
 
 function isClassIndex(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REJECT_REASONS } from '../../src/events/reject-reason.js';
 import { createPipelineMetrics } from '../../src/metrics/pipeline-metrics.js';
 
-const OURS = /^rnn_stream_([a-z_]+_(total|seconds|bytes|messages|keys|info|in_flight)|ready)$/;
+const OURS = /^rnn_stream_([a-z_]+_(total|seconds|bytes|messages|keys|info|in_flight|ratio)|ready|live_error|live_drift_statistic)$/;
 const DEFAULT_PROCESS_METRIC = /^(process|nodejs)_[a-z0-9_]+$/;
 const ALLOWED_LABELS = new Set(['outcome', 'reason', 'op', 'status', 'topic', 'partition', 'model', 'version', 'cell', 'node_version']);
 
@@ -33,9 +33,18 @@ describe('createPipelineMetrics', () => {
       'rnn_stream_busy_seconds_total',
       'rnn_stream_consumer_lag_messages',
       'rnn_stream_dead_letters_total',
+      'rnn_stream_drift_command_runs_total',
       'rnn_stream_end_to_end_latency_seconds',
       'rnn_stream_events_total',
       'rnn_stream_last_event_timestamp_seconds',
+      'rnn_stream_live_baseline_info',
+      'rnn_stream_live_drift_detections_total',
+      'rnn_stream_live_drift_last_detection_timestamp_seconds',
+      'rnn_stream_live_drift_statistic',
+      'rnn_stream_live_error',
+      'rnn_stream_live_hit_ratio',
+      'rnn_stream_live_scored_total',
+      'rnn_stream_live_skill_ratio',
       'rnn_stream_model_info',
       'rnn_stream_model_step_duration_seconds',
       'rnn_stream_offset_commits_total',

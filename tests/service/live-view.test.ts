@@ -4,7 +4,7 @@ import { LiveView } from '../../src/service/live-view.js';
 import { formatElapsed, formatForecast, formatTable, type LiveSnapshot } from '../../src/service/live-view-format.js';
 
 const snapshot = (rows: LiveSnapshot['rows'], hidden = 0): LiveSnapshot => ({
-  title: 't', elapsedMs: 0, events: 0, predictions: 0, rejected: 0, rate: 0, rows, hidden,
+  title: 't', elapsedMs: 0, events: 0, predictions: 0, rejected: 0, rate: 0, rows, hidden, quality: [],
 });
 
 describe('live view formatting', () => {

@@ -1,3 +1,4 @@
+import { FEATURE_MEMORY_SIZE } from '../../src/features/feature-memory.js';
 import { describe, expect, it } from 'vitest';
 import { StateCorruptError } from '../../src/errors/state-corrupt-error.js';
 import { decodeKeyState, encodedKeyStateLength, encodeKeyState, encodeKeyStateInto } from '../../src/state/key-state-codec.js';
@@ -50,6 +51,14 @@ describe('key state codec', () => {
   it('writes the documented little-endian layout', () => {
     expect(encodeKeyState(state())).toEqual(handEncoded());
     expect(encodedKeyStateLength(state())).toBe(handEncoded().length);
+  });
+
+  it('reads a state written with the 3-slot memory of older builds, the outcome slots at 0', () => {
+    const legacy = encodeKeyState(state({ memory: Float64Array.from([100.25, 1_700_000_000_000, 1]) }));
+    const decoded = decodeKeyState(legacy, { key: 'AAPL' });
+    expect(Array.from(decoded.memory)).toEqual([100.25, 1_700_000_000_000, 1, 0, 0, 0]);
+    expect(decoded.memory.length).toBe(FEATURE_MEMORY_SIZE);
+    expect(encodeKeyState(decoded).length).toBe(legacy.length + 8 * (FEATURE_MEMORY_SIZE - 3));
   });
 
   it('round-trips hidden and memory bit for bit, including -0 and subnormals', () => {

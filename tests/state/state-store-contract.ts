@@ -19,7 +19,7 @@ export function sampleState(seed: number, lastOffset: number, hiddenSize = 8): K
   for (let i = 0; i < hiddenSize; i++) hidden[i] = Math.fround(Math.sin(seed * 31 + i) * 0.9);
   return {
     hidden,
-    memory: Float64Array.from([100 + seed / 7, 1_764_167_400_000 + seed, 1]),
+    memory: Float64Array.from([100 + seed / 7, 1_764_167_400_000 + seed, 1, seed / 1000, seed, 1e-6 * seed]),
     step: seed + 1,
     modelVersion: 'gru-v1',
     lastOffset,

@@ -4,6 +4,7 @@ import { loadModel } from '../../model/load-model.js';
 import { addMarketOptions, type MarketCliOptions } from '../market-cli-options.js';
 import { numberOption } from '../number-option.js';
 import { startDemo } from '../../service/start-demo.js';
+import { loadConfig } from '../../config/load-config.js';
 import { stopOnSignals } from '../../service/stop-on-signals.js';
 
 /** The model the demo runs unless --model says otherwise (shipped in examples/models). */
@@ -43,12 +44,13 @@ and the price it implies, and the symbol's step count. See docs/simulator.md.`,
     )
     .action(async (opts: DemoCommandOptions) => {
       const loaded = await loadModel(opts.model);
+      const { quality } = await loadConfig();
       const stop = stopOnSignals();
       try {
         const demo = await startDemo({
           loaded, rate: opts.rate, symbols: opts.symbols, seed: opts.seed, order: opts.order, partitions: opts.partitions,
           count: opts.count, durationMs: opts.duration === undefined ? undefined : opts.duration * 1000,
-          metricsHost: opts.metricsHost, metricsPort: opts.metricsPort,
+          metricsHost: opts.metricsHost, metricsPort: opts.metricsPort, quality,
           out: process.stdout, tty: process.stdout.isTTY === true && opts.plain !== true, signal: stop.signal,
         });
         try {

@@ -9,15 +9,10 @@
  * unchanged price) would make ln v infinite: v is floored at {@link QLIKE_PROXY_FLOOR} in the
  * ln term only, which shifts the loss by a constant and leaves its gradient exact.
  */
+import { QLIKE_PROXY_FLOOR } from '../../quality/qlike.js';
 import type { LossFunction } from './loss-function.js';
 
-/** Floor of the variance proxy inside ln v (a squared log return of 1e-10, far below a tick). */
-export const QLIKE_PROXY_FLOOR = 1e-20;
-
-/** QLIKE of a variance proxy `v` against a forecast variance `sigma2` (proxy floored as the loss does). */
-export function qlike(v: number, sigma2: number): number {
-  return v / sigma2 - Math.log(Math.max(v, QLIKE_PROXY_FLOOR) / sigma2) - 1;
-}
+export { qlike, QLIKE_PROXY_FLOOR } from '../../quality/qlike.js';
 
 /** The QLIKE loss on log-variance outputs (see file header). */
 export const qlikeLoss: LossFunction = {
