@@ -9,7 +9,10 @@ import { cachedReadiness } from '../metrics/cached-readiness.js';
 import { startMetricsServer } from '../metrics/metrics-server.js';
 import { loadModel } from '../model/load-model.js';
 import { LiveQuality } from '../quality/live-quality.js';
-import { openStateStore } from './open-state-store.js';
+import { publishLiveScores } from '../quality/publish-live-scores.js';
+import { createRedisConnection } from '../state/create-redis-connection.js';
+import { RedisKeys } from '../state/redis-keys.js';
+import { openStateStore, redisConnection } from './open-state-store.js';
 import { startKafkaPipeline, type KafkaPipeline } from './start-kafka-pipeline.js';
 import { stopOnSignals, type SignalStop } from './stop-on-signals.js';
 
@@ -40,6 +43,7 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
   const store = openStateStore(config.redis, (error) => logger.warn({ err: error }, 'redis connection error'));
   let pipeline: KafkaPipeline | undefined;
   let fatal: unknown;
+  const stopPublishing = startScorePublishing(config, quality, logger);
   const server = await startMetricsServer({
     registry,
     host: config.metrics.host,
@@ -69,6 +73,7 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
     try {
       await pipeline?.stop();
     } finally {
+      await stopPublishing();
       await Promise.allSettled([server.close(), store.close()]);
       signals.dispose();
     }
@@ -77,6 +82,23 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
   if (fatal !== undefined) {
     throw fatal instanceof RnnStreamError ? fatal : new RnnStreamError('the pipeline stopped on an error', { cause: fatal });
   }
+}
+
+/** Publishes the live scores to Redis every quality.publishIntervalMs (0: never); returns the stop. */
+function startScorePublishing(config: ServiceConfig, quality: LiveQuality, logger: Logger): () => Promise<void> {
+  if (!config.quality.enabled || config.quality.publishIntervalMs === 0) return async () => undefined;
+  const redis = createRedisConnection(redisConnection(config.redis, (error) => logger.warn({ err: error }, 'redis connection error (live scores)')));
+  const stop = publishLiveScores({
+    redis, keys: new RedisKeys(config.redis.keyPrefix), group: config.kafka.groupId, intervalMs: config.quality.publishIntervalMs,
+    source: () => quality.scores(), halfLifeEvents: config.quality.halfLifeEvents, driftThreshold: config.quality.drift.threshold, logger,
+  });
+  return async () => {
+    try {
+      await stop();
+    } finally {
+      redis.disconnect();
+    }
+  };
 }
 
 /** Runs `stop`; if it takes longer than `boundMs`, logs an error and exits the process with code 1. */

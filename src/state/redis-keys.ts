@@ -55,6 +55,28 @@ export class RedisKeys {
     return { states: `${base}:states`, watermark: `${base}:wm`, outbox: `${base}:outbox` };
   }
 
+  /**
+   * The hash of one model version's live scores in one deployment (consumer group `group`):
+   * `<prefix>:live:{<group>}:<version>`, one field per worker (quality/publish-live-scores.ts).
+   * The deployment's hashes share the hash tag `{<group>}`, so one MULTI writes them all in a
+   * Redis Cluster too. Throws ConfigError for a group id with braces.
+   */
+  liveScores(group: string, version: string): string {
+    return `${this.liveScoresBase(group)}:${version}`;
+  }
+
+  /** A SCAN MATCH pattern for the live-score hashes of a deployment (glob characters in the group id escaped). */
+  liveScoresPattern(group: string): string {
+    return `${this.liveScoresBase(group).replace(/[*?[\]\\]/g, '\\$&')}:*`;
+  }
+
+  private liveScoresBase(group: string): string {
+    if (group.length === 0 || /[{}]/.test(group)) {
+      throw new ConfigError(`consumer group id ${JSON.stringify(group)} cannot name live-score keys: it must be non-empty and without braces`, { key: 'kafka.groupId' });
+    }
+    return `${this.prefix}:live:{${group}}`;
+  }
+
   /** A SCAN MATCH pattern for every key under this prefix (for clean-up and inspection tools). */
   pattern(): string {
     return `${this.prefix}:{*`;
