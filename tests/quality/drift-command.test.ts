@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DriftCommandOutcome } from '../../src/metrics/live-quality-metrics.js';
-import { DriftCommand } from '../../src/quality/drift-command.js';
+import { DriftCommand, type DriftCommandOptions } from '../../src/quality/drift-command.js';
 
 interface Logged {
   readonly level: string;
@@ -11,10 +11,12 @@ interface Logged {
   readonly msg: string;
 }
 
-function recorder(): { logger: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void; error: (o: object, m: string) => void }; lines: Logged[] } {
+function recorder(): { logger: DriftCommandOptions['logger']; lines: Logged[] } {
   const lines: Logged[] = [];
-  const at = (level: string) => (obj: object, msg: string) => lines.push({ level, obj: obj as Record<string, unknown>, msg });
-  return { logger: { info: at('info'), warn: at('warn'), error: at('error') }, lines };
+  const at = (level: string) => (obj: object, msg: string) => void lines.push({ level, obj: obj as Record<string, unknown>, msg });
+  // The pino methods the command calls, with (object, message) as it calls them.
+  const logger = { info: at('info'), warn: at('warn'), error: at('error') } as unknown as DriftCommandOptions['logger'];
+  return { logger, lines };
 }
 
 const detection = { model: 'm', version: 'v1', statistic: 250.5 };
