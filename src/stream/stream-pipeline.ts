@@ -1,4 +1,4 @@
-import { catchError, from, mergeMap, of, pipe, tap, type OperatorFunction } from 'rxjs';
+import { catchError, from, mergeMap, of, tap, type OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
 import type { DecodeOptions } from '../events/decode-event.js';
 import { StateStoreError } from '../errors/state-store-error.js';
