@@ -63,7 +63,7 @@ function stepContender(mode: 'advance' | 'advance+score' | 'score'): () => void 
     // States with history, so every event is scored.
     for (let i = 0; i < Math.min(events, 20 * SYMBOLS); i++) runtime.advance(states[ticks[i].symbolIndex], tickEvents[i]);
   }
-  let buffer = scorer?.begin(BATCH) ?? null;
+  const buffer = scorer?.begin(BATCH) ?? null;
   return () => {
     for (let i = 0; i < events; i++) {
       const state = states[ticks[i].symbolIndex];

@@ -75,7 +75,7 @@ function short(v: number): string {
 export function formatQuality(q: LiveQualityLine): string {
   const measure = q.primary === 'miss_rate' ? 'hit rate' : q.primary.toUpperCase();
   const pick = (p: LiveScoresReading['modelLoss']) => (q.primary === 'miss_rate' ? p.hitRate : q.primary === 'qlike' ? p.qlike : p.mse);
-  const skill = Number.isNaN(q.skill) ? '-' : `${q.skill >= 0 ? '+' : ''}${(q.skill * 100).toFixed(1)}%`;
+  const skill = Number.isNaN(q.skill) ? '-' : `${q.skill >= 0 ? '+' : ''}${(q.skill * 100).toFixed(2)}%`;
   const verdict = Number.isNaN(q.skill) ? 'not scored yet' : q.skill > 0 ? 'beats' : 'does not beat';
   const drift = q.drift.detections === 0 ? 'no drift' : `${int.format(q.drift.detections)} drift detection${q.drift.detections === 1 ? '' : 's'}`;
   return (

@@ -180,11 +180,73 @@ export const DASHBOARD_ROWS: readonly RowSpec[] = [
     ],
   },
   {
+    title: 'Live quality',
+    panels: [
+      {
+        title: 'Live skill vs baseline',
+        description: 'Rolling skill per model version: 1 - model error / naive baseline error on the primary measure (above 0: the model beats its baseline). Instances combined, weighted by what each scored.',
+        kind: 'timeseries',
+        unit: 'percentunit',
+        targets: [
+          t(
+            'A',
+            `sum by (model, version) (rnn_stream_live_skill_ratio{${sel}} * on (instance, model, version) ${rate('rnn_stream_live_scored_total')}) / sum by (model, version) (${rate('rnn_stream_live_scored_total')})`,
+            '{{model}}@{{version}}',
+          ),
+        ],
+      },
+      {
+        title: 'Live error on the primary measure',
+        description: 'Rolling error of the model and of its baseline on the primary measure (MSE, QLIKE for variance forecasts, miss rate for classes), mean over instances.',
+        kind: 'timeseries',
+        unit: 'none',
+        targets: [
+          t(
+            'A',
+            `avg by (model, version, predictor) (rnn_stream_live_error{${sel}} * on (instance, model, version, measure) group_left rnn_stream_live_baseline_info{${sel}}) or avg by (model, version, predictor) (1 - rnn_stream_live_hit_ratio{${sel}})`,
+            '{{predictor}} {{version}}',
+          ),
+        ],
+      },
+      {
+        title: 'Scored predictions',
+        description: 'Predictions scored per second against their key\'s next tick, per model version.',
+        kind: 'timeseries',
+        unit: 'ops',
+        targets: [t('A', `sum by (model, version) (${rate('rnn_stream_live_scored_total')})`, '{{model}}@{{version}}')],
+      },
+      {
+        title: 'Drift statistic',
+        description: 'Page-Hinkley statistic of the model\'s loss, in multiples of its reference loss; a detection fires above quality.drift.threshold (default 200).',
+        kind: 'timeseries',
+        unit: 'none',
+        targets: [t('A', `max by (model, version) (rnn_stream_live_drift_statistic{${sel}})`, '{{model}}@{{version}}')],
+      },
+      {
+        title: 'Drift detections and command runs',
+        description: 'Drifts detected per model version, and the drift command\'s runs by outcome, in the rate window.',
+        kind: 'timeseries',
+        unit: 'none',
+        targets: [
+          t('A', `sum by (model, version) (increase(rnn_stream_live_drift_detections_total{${sel}}[$__rate_interval]))`, 'detections {{version}}'),
+          t('B', `sum by (outcome) (increase(rnn_stream_drift_command_runs_total{${sel}}[$__rate_interval]))`, 'command {{outcome}}'),
+        ],
+      },
+      {
+        title: 'Live baseline',
+        description: 'The naive baseline each model version is weighed against, its primary measure and target.',
+        kind: 'table',
+        unit: 'none',
+        targets: [t('A', `max by (model, version, baseline, measure, target) (rnn_stream_live_baseline_info{${sel}})`, '{{baseline}}')],
+      },
+    ],
+  },
+  {
     title: 'Model and build',
     panels: [
       {
         title: 'Model in use',
-        description: 'Model id, version and cell kind per instance (live prediction quality is not exported yet).',
+        description: 'Model id, version and cell kind per instance.',
         kind: 'table',
         unit: 'none',
         targets: [t('A', `max by (instance, model, version, cell) (rnn_stream_model_info{${sel}})`, '{{model}} {{version}}')],
