@@ -3,8 +3,9 @@
  * messages are valid, and why the others are not) and from the float64 reference model
  * (chaos/reference), never from the pipeline's step or codecs; Redis states are parsed from the
  * format documented in docs/state.md (chaos/reference/key-state-format.ts). Checks:
- * - every key's stored state equals a sequential replay of its valid events (step, last offset and
- *   feature memory exactly; hidden values within HIDDEN_TOLERANCE);
+ * - every key's stored state equals a sequential replay of its valid events (step, last offset,
+ *   feature memory and latest return exactly, the EWMA variance of returns to 1e-12 relative;
+ *   hidden values within HIDDEN_TOLERANCE);
  * - every valid input offset has >= 1 prediction (its first one matching the replay's output
  *   within OUTPUT_TOLERANCE and step), every invalid one >= 1 dead letter with the planned reason;
  * - repeated predictions and dead letters are byte-identical (at_least_once), or there is none
@@ -215,7 +216,9 @@ export async function verifyRun(input: VerifyInput): Promise<VerifyResult> {
       for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(s.hidden[i] - want[i]));
       if (s.hidden.length !== want.length) err = Infinity;
       r.maxHiddenError = Math.max(r.maxHiddenError, err);
-      const memoryOk = s.memory.length === 3 && s.memory[0] === state.prevPrice && s.memory[1] === state.prevTs && s.memory[2] === 1;
+      const memoryOk = s.memory.length === 6 && s.memory[0] === state.prevPrice && s.memory[1] === state.prevTs && s.memory[2] === 1
+        && s.memory[3] === state.lastReturn && s.memory[4] === state.returns
+        && Math.abs(s.memory[5] - state.ewmaVariance) <= 1e-12 * Math.abs(state.ewmaVariance);
       if (err > HIDDEN_TOLERANCE || s.step !== state.step || s.lastOffset !== lastOffset || !memoryOk) {
         r.stateMismatches++;
         note(`key ${key}: step ${s.step}/${state.step}, last offset ${s.lastOffset}/${lastOffset}, memory ${memoryOk ? 'ok' : 'differs'}, h error ${err.toExponential(2)}`);

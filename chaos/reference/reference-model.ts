@@ -30,7 +30,17 @@ export interface ReferenceState {
   prevTs: number;
   seen: boolean;
   step: number;
+  /** The live-scoring slots of a key's memory (docs/state.md): latest log return, returns seen, EWMA variance of returns. */
+  lastReturn: number;
+  returns: number;
+  ewmaVariance: number;
 }
+
+/**
+ * RiskMetrics' decay of the EWMA variance a key's memory keeps (lambda 0.94), started at 0: a
+ * manifest without output statistics or a training `ewmaAlpha`, as the runner's model is.
+ */
+const EWMA_LAMBDA = 0.94;
 
 /** A valid tick (market models) or vector event. */
 export type ReferenceEvent = { readonly ts: number; readonly price: number; readonly volume: number } | { readonly ts: number; readonly features: readonly number[] };
@@ -74,6 +84,9 @@ export class ReferenceModel {
       prevTs: 0,
       seen: false,
       step: 0,
+      lastReturn: 0,
+      returns: 0,
+      ewmaVariance: 0,
     };
   }
 
@@ -106,6 +119,12 @@ export class ReferenceModel {
       x = next.h;
     }
     if (!('features' in event)) {
+      if (state.seen) {
+        const r = Math.log(event.price / state.prevPrice);
+        state.ewmaVariance = EWMA_LAMBDA * (state.returns === 0 ? 0 : state.ewmaVariance) + (1 - EWMA_LAMBDA) * r * r;
+        state.lastReturn = r;
+        state.returns += 1;
+      }
       state.prevPrice = event.price;
       state.prevTs = event.ts;
       state.seen = true;
