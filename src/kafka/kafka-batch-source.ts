@@ -122,12 +122,20 @@ function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, settle: (o
 const REJOIN_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR_FOR_GROUP', 'NOT_COORDINATOR']);
 
 /**
+ * kafkajs errors it marks non-retriable that a broker outage causes: no broker answered the
+ * search for the group coordinator (kafkajs gives up after its own retries). Seen under
+ * exactly_once when the broker is killed during a transaction's offset commit.
+ */
+const OUTAGE_ERRORS = new Set(['KafkaJSGroupCoordinatorNotFound']);
+
+/**
  * Whether trying the batch again may succeed. Our errors say so themselves. kafkajs marks its
  * errors `retriable`, but (a) wraps a retriable one (a lost connection, a request timeout) in a
  * non-retriable KafkaJSNumberOfRetriesExceeded / KafkaJSNonRetriableError once its own retries
  * are used up, and (b) marks group-membership errors (a rebalance in progress, a stale
- * generation) non-retriable although kafkajs itself handles them by rejoining the group. Both
- * are retriable here: the batch goes back to kafkajs, which rejoins or refetches, instead of the
+ * generation) non-retriable although kafkajs itself handles them by rejoining the group, and
+ * (c) marks "no group coordinator found" non-retriable although it only means no broker
+ * answered for a while. All are retriable here: the batch goes back to kafkajs, which rejoins or refetches, instead of the
  * service stopping. The cause chain is walked for both.
  */
 export function isRetriable(error: unknown): boolean {
@@ -136,6 +144,7 @@ export function isRetriable(error: unknown): boolean {
     const k = e as { retriable?: unknown; type?: unknown; cause?: unknown };
     if (k.retriable === true) return true;
     if (typeof k.type === 'string' && REJOIN_ERRORS.has(k.type)) return true;
+    if (e instanceof Error && OUTAGE_ERRORS.has(e.name)) return true;
     e = k.cause;
   }
   return false;

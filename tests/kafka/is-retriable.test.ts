@@ -1,7 +1,8 @@
-import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { StateCorruptError, StateFencedError, StateStoreError } from '../../src/errors/index.js';
 import { isRetriable } from '../../src/kafka/kafka-batch-source.js';
+import { OutputTransactionError } from '../../src/errors/output-transaction-error.js';
 
 // kafkajs' runtime constructors take (error, { cause, ... }); its type declarations omit the options.
 type KafkaErrorCtor = new (e: Error | string | object, options?: object) => Error & { retriable: boolean };
@@ -18,6 +19,17 @@ describe('isRetriable', () => {
     expect(exhausted.retriable).toBe(false);
     expect(isRetriable(exhausted)).toBe(true);
     expect(isRetriable(wrapped)).toBe(true);
+  });
+
+  it('treats a group coordinator no broker answered for as transient (a broker outage), also inside an output transaction error', () => {
+    const lost = new (KafkaJSGroupCoordinatorNotFound as unknown as KafkaErrorCtor)('Failed to find group coordinator');
+    expect(lost.retriable).toBe(false);
+    expect(isRetriable(lost)).toBe(true);
+    const transaction = new OutputTransactionError(
+      { topic: 't', partition: 0, transactionalId: 'g-t-0', phase: 'commit', fenced: false, aborted: false },
+      { cause: lost, retriable: isRetriable(lost) },
+    );
+    expect(isRetriable(new NonRetriable(transaction, { cause: transaction }))).toBe(true);
   });
 
   it('treats group-membership errors as retriable: kafkajs rejoins the group', () => {
