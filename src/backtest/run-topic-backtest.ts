@@ -6,10 +6,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { Admin, ConsumerConfig, Kafka } from 'kafkajs';
-import { DatasetError } from '../errors/index.js';
 import type { DecodeLimits } from '../events/decode-options-for-model.js';
 import { readTopicRange } from '../kafka/read-topic-range.js';
-import { topicTimeRange, type PartitionRange } from '../kafka/topic-time-range.js';
+import { nonEmptyTopicTimeRange, type PartitionRange } from '../kafka/topic-time-range.js';
 import { BacktestRunner, type BacktestRunnerOptions, type BacktestSummary } from './backtest-runner.js';
 
 /** Options of {@link runTopicBacktest}. */
@@ -41,11 +40,7 @@ export interface TopicBacktestResult {
  * one partition, so in order); partitions interleave as Kafka delivers their batches.
  */
 export async function runTopicBacktest(opts: TopicBacktestOptions): Promise<TopicBacktestResult> {
-  const ranges = await topicTimeRange(opts.admin, opts.topic, opts.fromMs, opts.toMs);
-  const total = ranges.reduce((n, r) => n + (r.end - r.start), 0);
-  if (total === 0) {
-    throw new DatasetError(`no record of topic ${opts.topic} has a timestamp in [${new Date(opts.fromMs).toISOString()}, ${new Date(opts.toMs).toISOString()})`);
-  }
+  const { ranges, total } = await nonEmptyTopicTimeRange(opts.admin, opts.topic, opts.fromMs, opts.toMs);
   opts.onProgress?.(0, total);
   const runner = new BacktestRunner(opts);
   let read = 0;

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { RnnStreamError } from '../errors/index.js';
+import { DatasetError, RnnStreamError } from '../errors/index.js';
 
 /** The offsets of one partition that a time range covers: [start, end). */
 export interface PartitionRange {
@@ -34,6 +34,17 @@ export async function topicTimeRange(admin: Admin, topic: string, fromMs: number
       return { partition: s.partition, start, end: Math.max(start, end) };
     })
     .sort((a, b) => a.partition - b.partition);
+}
+
+/**
+ * {@link topicTimeRange} for a reader of the range (replay, backtest): the ranges and the number
+ * of messages they hold; a range without any message is a DatasetError naming the topic and times.
+ */
+export async function nonEmptyTopicTimeRange(admin: Admin, topic: string, fromMs: number, toMs: number): Promise<{ ranges: PartitionRange[]; total: number }> {
+  const ranges = await topicTimeRange(admin, topic, fromMs, toMs);
+  const total = ranges.reduce((n, r) => n + (r.end - r.start), 0);
+  if (total === 0) throw new DatasetError(`no record of topic ${topic} has a timestamp in [${iso(fromMs)}, ${iso(toMs)})`);
+  return { ranges, total };
 }
 
 function iso(ms: number): string {

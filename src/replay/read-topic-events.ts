@@ -7,11 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Admin, ConsumerConfig, Kafka } from 'kafkajs';
-import { DatasetError } from '../errors/index.js';
 import type { DecodeLimits } from '../events/decode-options-for-model.js';
 import type { EventKind } from '../events/model-event.js';
 import { readTopicRange } from '../kafka/read-topic-range.js';
-import { topicTimeRange, type PartitionRange } from '../kafka/topic-time-range.js';
+import { nonEmptyTopicTimeRange, type PartitionRange } from '../kafka/topic-time-range.js';
 import { LengthPrefixedHash } from './length-prefixed-hash.js';
 import { EventSetBuilder, type EventSet, type OnRejected } from '../train/event-set.js';
 
@@ -47,11 +46,7 @@ export interface TopicEvents {
  * the same log gives the same hash.
  */
 export async function readTopicEvents(opts: ReadTopicEventsOptions): Promise<TopicEvents> {
-  const ranges = await topicTimeRange(opts.admin, opts.topic, opts.fromMs, opts.toMs);
-  const total = ranges.reduce((n, r) => n + (r.end - r.start), 0);
-  if (total === 0) {
-    throw new DatasetError(`no record of topic ${opts.topic} has a timestamp in [${new Date(opts.fromMs).toISOString()}, ${new Date(opts.toMs).toISOString()})`);
-  }
+  const { ranges, total } = await nonEmptyTopicTimeRange(opts.admin, opts.topic, opts.fromMs, opts.toMs);
   opts.onProgress?.(0, total);
   const builder = new EventSetBuilder(opts.kind, opts.limits, opts.onRejected);
   const scratch = Buffer.allocUnsafe(1 << 16);

@@ -1,28 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
 import { HEADERS } from '../../src/records/record-headers.js';
 import {
-  backtest, createTopics, createWorld, drained, predictionOf, produceSlowly, saveTestModel, sameState, storedState, tail, ticks, waitFor, worldConfig, type OutRecord, type TestWorld,
+  backtest, createTopics, createWorld, runChild, drained, predictionOf, produceSlowly, saveTestModel, sameState, storedState, tail, ticks, waitFor, worldConfig, type OutRecord, type TestWorld,
 } from './pipeline-fixture.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 
 const EVENTS = 3000;
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** `rnn-stream run --config <file>` as a child process; its output is kept for diagnostics. */
-function runChild(configFile: string, log: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'run', '--config', configFile], {
-    cwd: ROOT,
-    env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
-  return child;
-}
 
 const sourceOf = (r: OutRecord): string => `${String(r.headers[HEADERS.sourcePartition])}:${String(r.headers[HEADERS.sourceOffset])}`;
 

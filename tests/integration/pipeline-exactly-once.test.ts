@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../src/config/service-config.js';
 import { RnnStreamError } from '../../src/errors/rnn-stream-error.js';
@@ -14,11 +12,10 @@ import type { OutputRecords } from '../../src/stream/output-transactions.js';
 import type { PartitionRef } from '../../src/state/state-store.js';
 import {
   backtest, bodySourceOf, createTopics, drained, predictionOf, produceSlowly, saveTestModel, sameState, startInProcess, storedState, tail, ticks, waitFor,
-  worldConfig, worldsOfDescribe, type OutRecord, type TestWorld,
+  runChild, worldConfig, worldsOfDescribe, type OutRecord, type TestWorld,
 } from './pipeline-fixture.js';
 import { skipIntegration } from './services.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SENTINEL = 'exactly-once-test-end';
 
 /** Seeded ticks with one malformed message (a cut JSON of the same key) every 37th position. */
@@ -140,18 +137,6 @@ function crashingTransactions(config: ServiceConfig, world: TestWorld, crashAt: 
       };
     },
   };
-}
-
-/** `rnn-stream run --config <file>` as a child process; its output is kept for diagnostics. */
-function runChild(configFile: string, log: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'run', '--config', configFile], {
-    cwd: ROOT,
-    env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
-  return child;
 }
 
 describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: output.guarantee exactly_once', () => {

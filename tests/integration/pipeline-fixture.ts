@@ -3,9 +3,11 @@
  * disk, per-test configuration (fresh topics, group and key prefix), producing input, reading
  * output topics, waiting on conditions, the offline reference, and clean-up.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -317,4 +319,18 @@ export function sameState(a: KeyState | null | undefined, b: KeyState | null | u
   const bytes = (s: KeyState): Buffer => Buffer.from(s.hidden.buffer, s.hidden.byteOffset, s.hidden.byteLength);
   const mem = (s: KeyState): Buffer => Buffer.from(s.memory.buffer, s.memory.byteOffset, s.memory.byteLength);
   return bytes(a).equals(bytes(b)) && mem(a).equals(mem(b)) && a.step === b.step;
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `rnn-stream run --config <file>` as a child process; its output is kept for diagnostics. */
+export function runChild(configFile: string, log: string[]): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'run', '--config', configFile], {
+    cwd: ROOT,
+    env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
+  return child;
 }

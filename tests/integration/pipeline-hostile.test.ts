@@ -3,8 +3,9 @@ import type { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
 import { HEADERS } from '../../src/records/record-headers.js';
+import type { ServiceConfig } from '../../src/config/service-config.js';
 import {
-  backtest, createTopics, worldsOfDescribe, drained, predictionOf, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, waitFor, worldConfig, type TestWorld,
+  backtest, createTopics, worldsOfDescribe, drained, predictionOf, produceInput, saveTestModel, sameState, startInProcess, storedState, tail, waitFor, worldConfig, type OutRecord, type TestWorld,
 } from './pipeline-fixture.js';
 import { skipIntegration } from './services.js';
 
@@ -39,6 +40,14 @@ async function produceRaw(world: TestWorld, messages: Message[], compression = C
     await producer.send({ topic: world.input, acks: -1, compression, messages });
   } finally {
     await producer.disconnect();
+  }
+}
+
+/** Every symbol's predictions and stored state are those of the offline replay `reference`. */
+async function expectAsReplayed(records: readonly OutRecord[], config: ServiceConfig, world: TestWorld, reference: Awaited<ReturnType<typeof backtest>>): Promise<void> {
+  for (const s of SYMBOLS) {
+    expect(records.filter((r) => r.key === s).map((r) => predictionOf(r).output)).toEqual(reference.predictions.get(s)?.map((p) => p.output));
+    expect(sameState(await storedState(config, world.input, partitionForKey(s, 3), s), reference.states.get(s))).toBe(true);
   }
 }
 
@@ -84,10 +93,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: hostile mess
     // Every key, the one behind the headers included, ends exactly where an offline replay does.
     const lines = [...before.map((m) => m.value), tick(victim, 5), ...after.map((m) => m.value)];
     const reference = await backtest(loaded, lines);
-    for (const s of SYMBOLS) {
-      expect(out.records.filter((r) => r.key === s).map((r) => predictionOf(r).output)).toEqual(reference.predictions.get(s)?.map((p) => p.output));
-      expect(sameState(await storedState(config, world.input, partitionForKey(s, 3), s), reference.states.get(s))).toBe(true);
-    }
+    await expectAsReplayed(out.records, config, world, reference);
   });
 
   it('skips a gzip bomb batch unread, counts it, and goes on past it; every partition keeps flowing', async () => {
@@ -117,10 +123,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: hostile mess
     }
     expect(out.records).toHaveLength(before.length + after.length);
     const reference = await backtest(loaded, [...before, ...after].map((m) => m.value));
-    for (const s of SYMBOLS) {
-      expect(out.records.filter((r) => r.key === s).map((r) => predictionOf(r).output)).toEqual(reference.predictions.get(s)?.map((p) => p.output));
-      expect(sameState(await storedState(config, world.input, partitionForKey(s, 3), s), reference.states.get(s))).toBe(true);
-    }
+    await expectAsReplayed(out.records, config, world, reference);
   });
 
   it('dead-letters records that fill the broker size limit with a value or a key (far over the fetch size per partition) behind a backlog; nothing stalls', async () => {
