@@ -22,6 +22,7 @@ import { createPipelineMetrics } from '../src/metrics/pipeline-metrics.js';
 import { loadModel } from '../src/model/load-model.js';
 import { LiveQuality } from '../src/quality/live-quality.js';
 import type { LiveScorer } from '../src/quality/live-scorer.js';
+import { LiveModels } from '../src/runtime/live-models.js';
 import { ModelRuntime } from '../src/runtime/model-runtime.js';
 import { SyntheticMarket, TickBatches, type SimTick } from '../src/simulator/index.js';
 import { MemoryStateStore } from '../src/state/memory-state-store.js';
@@ -92,7 +93,7 @@ function pipelineContender(scored: boolean): () => Promise<void> {
     const done = lastValueFrom(
       input.pipe(
         streamPipeline({
-          runtime, scorer: quality?.scorerFor(loaded), store, sink: { send: async () => undefined }, table, metrics,
+          models: new LiveModels(runtime), quality: quality ?? undefined, store, sink: { send: async () => undefined }, table, metrics,
           outputTopic: 'predictions', outputHeaders: 'none', deadLetterTopic: 'ticks.dlq',
           decode: decodeOptionsForModel(loaded.manifest, DEFAULT_DECODE_LIMITS), timestampPolicy: 'apply',
           maxBatchesInFlight: 4, now: () => Date.now(), budget: new WorkBudget(DEFAULT_WORK_BUDGET),

@@ -61,6 +61,16 @@ export const serviceConfigSchema = z
       allowWeightsOutsideManifestDir: z.boolean(),
       /** Largest accepted weights file, bytes. */
       maxWeightsBytes: z.number().int().positive(),
+      /** Serve the registry's champion and follow its promotions, rollbacks and shadows without a restart. */
+      followRegistry: z.boolean(),
+      /** Milliseconds between checks of the registry when a change notification was missed. */
+      registryCheckMs: z.number().int().min(100),
+      /** Input events kept per key to warm up a new model at a swap (0: none; states start fresh). */
+      warmStartInputs: z.number().int().min(0).max(4096),
+      /** Registry versions run beside the champion on live traffic, unpublished (added to the registry's shadow list). */
+      shadows: z.array(z.string().regex(/^[0-9a-f]{4,64}$/, 'a registry version id or a unique prefix of 4+ hex digits')).max(8),
+      /** Topic for shadow predictions; null: shadows publish nothing. */
+      shadowTopic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name').nullable(),
     }),
     registry: z.strictObject({
       store: z.enum(['filesystem', 'redis']),

@@ -4,7 +4,7 @@
  *     versions/<id>/model.json          the manifest (its `version` is <id>)
  *     versions/<id>/model.safetensors   the weights
  *     versions/<id>/info.json           ModelVersionInfo
- *     champion.json                     { champion, stack (earlier champions), history }
+ *     champion.json                     { champion, stack (earlier champions), shadows, history }
  *
  * A version is written to a temporary folder and renamed into place, so it appears whole or
  * not at all, and is never rewritten. champion.json is replaced atomically (write + rename);
@@ -18,10 +18,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RnnStreamError } from '../errors/index.js';
 import { readModelArtifact, resolveVersion, STORED_WEIGHTS } from './model-artifact.js';
 import type { ChampionChange, ModelRegistry, ModelVersionInfo } from './model-registry.js';
+import { promoteIn, rollbackIn, setShadowIn, type ChampionPointer } from './shadow-list.js';
 
-interface ChampionFile {
-  champion: string | null;
-  stack: string[];
+interface ChampionFile extends ChampionPointer {
   history: ChampionChange[];
 }
 
@@ -82,24 +81,25 @@ export class FilesystemRegistry implements ModelRegistry {
 
   async promote(version: string, reason: string): Promise<ChampionChange> {
     const id = resolveVersion(version, await this.versions());
-    return this.locked(async (c) => {
-      const change = { version: id, previous: c.champion, at: new Date().toISOString(), reason };
-      if (c.champion !== null && c.champion !== id) c.stack.push(c.champion);
-      c.champion = id;
-      c.history.push(change);
-      return change;
-    });
+    return this.locked(async (c) => promoteIn(c, id, reason));
   }
 
   async rollback(reason: string): Promise<ChampionChange> {
-    return this.locked(async (c) => {
-      const previous = c.stack.pop();
-      if (previous === undefined) throw new RnnStreamError('no earlier champion to roll back to');
-      const change = { version: previous, previous: c.champion, at: new Date().toISOString(), reason };
-      c.champion = previous;
-      c.history.push(change);
-      return change;
-    });
+    return this.locked(async (c) => rollbackIn(c, reason));
+  }
+
+  async shadows(): Promise<string[]> {
+    return (await this.readChampion()).shadows ?? [];
+  }
+
+  async addShadow(version: string, reason: string): Promise<ChampionChange> {
+    const id = resolveVersion(version, await this.versions());
+    return this.locked(async (c) => setShadowIn(c, id, true, reason));
+  }
+
+  async removeShadow(version: string, reason: string): Promise<ChampionChange> {
+    const id = resolveVersion(version, await this.versions());
+    return this.locked(async (c) => setShadowIn(c, id, false, reason));
   }
 
   async history(): Promise<ChampionChange[]> {
@@ -166,6 +166,7 @@ export class FilesystemRegistry implements ModelRegistry {
     try {
       const c = await this.readChampion();
       const result = await change(c);
+      c.history.push(result);
       const tmp = join(this.dir, `.champion-${randomBytes(4).toString('hex')}.json`);
       await writeFile(tmp, `${JSON.stringify(c, null, 2)}\n`);
       await rename(tmp, join(this.dir, 'champion.json'));

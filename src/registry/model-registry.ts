@@ -22,13 +22,18 @@ export interface ModelVersionInfo {
   readonly metrics: Readonly<Record<string, unknown>>;
 }
 
-/** One move of the champion pointer. */
+/** One move of the champion pointer, or a change of the shadow list (then `version` = `previous`). */
 export interface ChampionChange {
   readonly version: string | null;
   readonly previous: string | null;
   readonly at: string;
   readonly reason: string;
+  /** The shadow versions after the change (absent in records written before shadows existed). */
+  readonly shadows?: readonly string[];
 }
+
+/** Most versions on the shadow list at once (each costs a model step per event). */
+export const MAX_SHADOWS = 8;
 
 /** Where model versions live; see the file comment. */
 export interface ModelRegistry {
@@ -49,9 +54,18 @@ export interface ModelRegistry {
   promote(version: string, reason: string): Promise<ChampionChange>;
   /** Makes the previous champion the champion again; fails when there is none. */
   rollback(reason: string): Promise<ChampionChange>;
-  /** Every champion change, oldest first. */
+  /**
+   * The shadow versions: candidates that running pipelines (model.followRegistry) advance beside
+   * the champion on live traffic without publishing their predictions to the output topic.
+   */
+  shadows(): Promise<string[]>;
+  /** Puts `version` on the shadow list (not the champion; at most MAX_SHADOWS); a no-op when it is on it. */
+  addShadow(version: string, reason: string): Promise<ChampionChange>;
+  /** Takes `version` off the shadow list; fails when it is not on it. */
+  removeShadow(version: string, reason: string): Promise<ChampionChange>;
+  /** Every champion change and shadow list change, oldest first. */
   history(): Promise<ChampionChange[]>;
-  /** Calls `listener` after each champion change (from any process); returns the unsubscribe. */
+  /** Calls `listener` after each champion or shadow list change (from any process); returns the unsubscribe. */
   watchChampion(listener: (change: ChampionChange) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

@@ -4,9 +4,9 @@
  *
  *     <prefix>:versions                 sorted set: version id scored by registration time (ms)
  *     <prefix>:version:<id>             hash: manifest (JSON, `version` = id), weights (bytes), info (JSON)
- *     <prefix>:champion                 string: JSON { champion, stack } (the current and earlier champions)
+ *     <prefix>:champion                 string: JSON { champion, stack, shadows } (the current and earlier champions, the shadows)
  *     <prefix>:history                  list: JSON ChampionChange, oldest first
- *     channel <prefix>:champion-changes every ChampionChange, published after it is stored
+ *     channel <prefix>:champion-changes every ChampionChange (shadow list changes too), published after it is stored
  *
  * A version is written once (HSETNX on its hash, in one MULTI with the index), so two processes
  * registering the same bytes agree. Champion moves are optimistic transactions (WATCH on the
@@ -21,11 +21,9 @@ import type { Redis } from 'ioredis';
 import { RnnStreamError } from '../errors/index.js';
 import { readModelArtifact, resolveVersion, STORED_WEIGHTS } from './model-artifact.js';
 import type { ChampionChange, ModelRegistry, ModelVersionInfo } from './model-registry.js';
+import { promoteIn, rollbackIn, setShadowIn, type ChampionPointer } from './shadow-list.js';
 
-interface ChampionState {
-  champion: string | null;
-  stack: string[];
-}
+type ChampionState = ChampionPointer;
 
 /** Options of {@link RedisRegistry}. */
 export interface RedisRegistryOptions {
@@ -101,22 +99,25 @@ export class RedisRegistry implements ModelRegistry {
 
   async promote(version: string, reason: string): Promise<ChampionChange> {
     const id = resolveVersion(version, await this.versions());
-    return this.move((c) => {
-      const change = { version: id, previous: c.champion, at: new Date().toISOString(), reason };
-      if (c.champion !== null && c.champion !== id) c.stack.push(c.champion);
-      c.champion = id;
-      return change;
-    });
+    return this.move((c) => promoteIn(c, id, reason));
   }
 
   async rollback(reason: string): Promise<ChampionChange> {
-    return this.move((c) => {
-      const previous = c.stack.pop();
-      if (previous === undefined) throw new RnnStreamError('no earlier champion to roll back to');
-      const change = { version: previous, previous: c.champion, at: new Date().toISOString(), reason };
-      c.champion = previous;
-      return change;
-    });
+    return this.move((c) => rollbackIn(c, reason));
+  }
+
+  async shadows(): Promise<string[]> {
+    return (await this.readChampion()).shadows ?? [];
+  }
+
+  async addShadow(version: string, reason: string): Promise<ChampionChange> {
+    const id = resolveVersion(version, await this.versions());
+    return this.move((c) => setShadowIn(c, id, true, reason));
+  }
+
+  async removeShadow(version: string, reason: string): Promise<ChampionChange> {
+    const id = resolveVersion(version, await this.versions());
+    return this.move((pointer) => setShadowIn(pointer, id, false, reason));
   }
 
   async history(): Promise<ChampionChange[]> {

@@ -8,6 +8,14 @@ import type { ModelEvent } from '../events/model-event.js';
 import { outcomeMemoryParams, updateOutcomeMemory, type OutcomeMemoryParams } from './outcome-memory.js';
 import { isSequenceGap } from './sequence-gap.js';
 import { isTimestampRegression } from './timestamp-regression.js';
+import { RecentInputs, recentInputStride } from '../state/recent-inputs.js';
+import { eventShape, type EventShape } from './event-shape.js';
+
+/** Options of a {@link ModelRuntime}. */
+export interface ModelRuntimeOptions {
+  /** Input events kept per key for warm starts (model.warmStartInputs); 0 (default) keeps none. */
+  readonly recentInputs?: number;
+}
 
 /**
  * One model, ready to advance keys: its stepper, feature transform and preallocated input and
@@ -30,9 +38,19 @@ export class ModelRuntime {
   private readonly savedMemory: Float64Array;
   /** The EWMA variance the key's outcomes keep for live scoring (outcome-memory.ts). */
   readonly outcomeParams: OutcomeMemoryParams;
+  /** What the model reads from the input topic. */
+  readonly shape: EventShape;
+  /** Input events kept per key (0: none). */
+  readonly recentCapacity: number;
+  /** Numbers per kept event (state/recent-inputs.ts). */
+  readonly recentStride: number;
 
-  constructor(loaded: LoadedModel) {
+  constructor(loaded: LoadedModel, options: ModelRuntimeOptions = {}) {
     this.loaded = loaded;
+    this.shape = eventShape(loaded.manifest);
+    this.recentCapacity = options.recentInputs ?? 0;
+    if (!Number.isInteger(this.recentCapacity) || this.recentCapacity < 0) throw new RangeError(`recentInputs ${this.recentCapacity} is not an integer >= 0`);
+    this.recentStride = recentInputStride(this.shape.kind, this.shape.width);
     this.transform = createFeatureTransform(loaded.manifest, loaded.embedding);
     this.stepper = loaded.model.newStepper();
     this.x = new Float32Array(loaded.model.spec.inputSize);
@@ -44,9 +62,25 @@ export class ModelRuntime {
     this.outcomeParams = outcomeMemoryParams(loaded.manifest);
   }
 
-  /** A fresh state for a key seen for the first time. */
-  newKeyState(): KeyState {
-    return newKeyState(this.loaded.model.stateSize, this.loaded.version);
+  /** A fresh state for a key seen for the first time (`withRecent` false: without recent inputs, as a shadow's). */
+  newKeyState(withRecent = true): KeyState {
+    const recent = withRecent && this.recentCapacity > 0 ? new RecentInputs(this.recentCapacity, this.recentStride) : undefined;
+    return newKeyState(this.loaded.model.stateSize, this.loaded.version, recent);
+  }
+
+  /**
+   * Makes `state`'s recent inputs fit this runtime's capacity (a state read from the store keeps
+   * as many as it had; a changed model.warmStartInputs keeps the newest). Allocates only when they
+   * do not fit already, i.e. once per key after a load.
+   */
+  fitRecent(state: KeyState): void {
+    const recent = state.recent;
+    if (this.recentCapacity === 0) {
+      if (recent !== undefined) state.recent = undefined;
+      return;
+    }
+    if (recent !== undefined && recent.capacity === this.recentCapacity && recent.stride === this.recentStride) return;
+    state.recent = recent !== undefined && recent.stride === this.recentStride ? recent.resized(this.recentCapacity) : new RecentInputs(this.recentCapacity, this.recentStride);
   }
 
   /**

@@ -3,11 +3,16 @@ import type { ComponentStatus } from '../metrics/readiness.js';
 import { serviceLogger } from './service-logger.js';
 import { Registry } from 'prom-client';
 import type { ServiceConfig } from '../config/service-config.js';
-import { ConfigError, RnnStreamError } from '../errors/index.js';
+import { RnnStreamError } from '../errors/index.js';
 import { createPipelineMetrics } from '../metrics/pipeline-metrics.js';
 import { cachedReadiness } from '../metrics/cached-readiness.js';
 import { startMetricsServer } from '../metrics/metrics-server.js';
-import { loadModel } from '../model/load-model.js';
+import { createLiveModelMetrics } from '../metrics/live-model-metrics.js';
+import { followRegistry, type RegistryFollower } from './follow-registry.js';
+import { openLiveModels } from './open-live-models.js';
+import { publishLiveStatus } from './live-status.js';
+import { openStatusClient } from './open-status-client.js';
+import type { Redis } from 'ioredis';
 import { LiveQuality } from '../quality/live-quality.js';
 import { publishLiveScores } from '../quality/publish-live-scores.js';
 import { createRedisConnection } from '../state/create-redis-connection.js';
@@ -22,15 +27,9 @@ import { stopOnSignals, type SignalStop } from './stop-on-signals.js';
  * `workerIndex`: this process is worker i of `run --workers` (its log lines say so).
  */
 export async function runService(config: ServiceConfig, signals: SignalStop = stopOnSignals(), workerIndex?: number): Promise<void> {
-  const manifest = config.model.manifest;
-  if (manifest === null) {
-    throw new ConfigError('model.manifest is not set: `run` needs a model (config file, or RNN_STREAM_MODEL_MANIFEST)', { key: 'model.manifest' });
-  }
   const logger = serviceLogger(config.logging.level, workerIndex);
-  const loaded = await loadModel(manifest, {
-    allowWeightsOutsideManifestDir: config.model.allowWeightsOutsideManifestDir,
-    maxWeightsBytes: config.model.maxWeightsBytes,
-  });
+  const live = await openLiveModels(config, logger);
+  const loaded = live.models.current().champion.loaded;
   const registry = new Registry();
   const metrics = createPipelineMetrics(registry);
   // Probes and the rnn_stream_ready gauge share one check per metrics.readinessCacheMs.
@@ -51,13 +50,29 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
     maxConnections: config.metrics.maxConnections,
     readiness,
   }).catch(async (error: unknown) => {
-    await store.close();
+    await stopPublishing();
+    await Promise.allSettled([store.close(), live.registry?.close()]);
     throw error;
   });
+  let follower: RegistryFollower | undefined;
+  let statusClient: Redis | undefined;
   logger.info({ url: server.url, model: loaded.manifest.name, version: loaded.version }, 'metrics server listening');
   try {
     if (!signals.signal.aborted) {
-      pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger, quality });
+      pipeline = await startKafkaPipeline({ config, models: live.models, store, metrics, logger, quality });
+      if (live.registry) {
+        const running = pipeline;
+        statusClient = openStatusClient(config, logger);
+        const publish = publishLiveStatus({
+          redis: statusClient, keyPrefix: config.redis.keyPrefix, group: config.kafka.groupId, models: live.models, metricsUrl: server.url,
+          assigned: () => running.assigned(), registryChampion: () => follower?.registryChampion() ?? null, ttlMs: 3 * config.model.registryCheckMs,
+        });
+        const publishStatus = (): void => void publish().then((error) => error && logger.warn({ err: error }, 'cannot publish the live model status to Redis'));
+        live.models.onChange(publishStatus);
+        follower = await followRegistry({
+          registry: live.registry, models: live.models, checkMs: config.model.registryCheckMs, load: live.load, logger, metrics: createLiveModelMetrics(registry), onChecked: publishStatus,
+        });
+      }
       logger.info({ input: config.kafka.inputTopic, output: config.kafka.outputTopic, group: config.kafka.groupId }, 'pipeline running');
       const stopped = signals.signal.aborted
         ? Promise.resolve()
@@ -71,10 +86,12 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
   logger.info({ signal: signals.received(), boundMs: config.shutdown.gracefulTimeoutMs }, 'stopping');
   await stopWithin(config.shutdown.gracefulTimeoutMs, logger, async () => {
     try {
+      await follower?.stop();
       await pipeline?.stop();
     } finally {
+      statusClient?.disconnect();
       await stopPublishing();
-      await Promise.allSettled([server.close(), store.close()]);
+      await Promise.allSettled([server.close(), store.close(), live.registry?.close()]);
       signals.dispose();
     }
   });

@@ -17,6 +17,7 @@ import { createPipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { LoadedModel } from '../model/load-model.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import { ModelRuntime } from '../runtime/model-runtime.js';
+import { LiveModels } from '../runtime/live-models.js';
 import { PartitionTable } from '../stream/partition-table.js';
 import type { RecordSink } from '../stream/record-sink.js';
 import type { StreamBatch } from '../stream/stream-batch.js';
@@ -79,7 +80,8 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   const runtime = new ModelRuntime(loaded);
   // Drift detections show in the view's quality line; the drift command runs as in `run`.
   const quality = opts.quality ? new LiveQuality({ config: opts.quality, metrics, logger: pino({ level: 'silent' }) }) : undefined;
-  const scorer = quality?.scorerFor(loaded);
+  // Scoring is set up (and its on/off reason logged) before the first batch.
+  quality?.scorerFor(loaded);
   const market = new SyntheticMarket({ symbols: opts.symbols, seed: opts.seed, rate: opts.rate, order: opts.order });
   const spec = loaded.model.spec;
   const view = new LiveView({
@@ -101,7 +103,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   const input = new Subject<StreamBatch>();
   const pipeline = input.pipe(
     streamPipeline({
-      runtime, scorer, store: new MemoryStateStore(), sink, table: new PartitionTable(), metrics,
+      models: new LiveModels(runtime), quality, store: new MemoryStateStore(), sink, table: new PartitionTable(), metrics,
       outputTopic: DEMO_TOPICS.output, outputHeaders: 'none', deadLetterTopic: DEMO_TOPICS.deadLetter,
       decode: decodeOptionsForModel(runtime.loaded.manifest, DEFAULT_DECODE_LIMITS), timestampPolicy: 'apply',
       maxBatchesInFlight: opts.partitions, now: () => Date.now(), budget: new WorkBudget(DEFAULT_WORK_BUDGET),

@@ -8,6 +8,8 @@ import type { ComponentStatus } from '../metrics/readiness.js';
 import type { LoadedModel } from '../model/load-model.js';
 import type { StateStore } from '../state/state-store.js';
 import { ModelRuntime } from '../runtime/model-runtime.js';
+import { LiveModels } from '../runtime/live-models.js';
+import type { LiveQuality } from '../quality/live-quality.js';
 import { PartitionTable } from '../stream/partition-table.js';
 import { decodeOptionsForModel } from '../events/decode-options-for-model.js';
 import { streamPipeline } from '../stream/stream-pipeline.js';
@@ -23,22 +25,28 @@ import { KafkaRecordSink } from '../kafka/kafka-record-sink.js';
 import { fetchPartitionOffsets } from '../kafka/fetch-partition-offsets.js';
 import { isRebalanceError } from '../kafka/kafka-log-level.js';
 import { stateResetCounter } from '../metrics/state-reset-counter.js';
+import { createLiveModelMetrics } from '../metrics/live-model-metrics.js';
 import { kafkaLogPositions } from '../kafka/kafka-log-positions.js';
 import { partitionOfKey } from '../kafka/key-partitioner.js';
 import { WorkBudget } from '../stream/work-budget.js';
-import type { LiveQuality } from '../quality/live-quality.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {
-  readonly config: Pick<ServiceConfig, 'kafka' | 'events' | 'metrics' | 'pipeline' | 'output'> & { readonly redis: Pick<ServiceConfig['redis'], 'lostStatePolicy'> };
-  readonly loaded: LoadedModel;
+  readonly config: Pick<ServiceConfig, 'kafka' | 'events' | 'metrics' | 'pipeline' | 'output'> & {
+    readonly redis: Pick<ServiceConfig['redis'], 'lostStatePolicy'>;
+    readonly model?: Pick<ServiceConfig['model'], 'warmStartInputs' | 'shadowTopic'>;
+  };
+  /** The live models (champion, shadows) the pipeline runs; a caller that follows the registry replaces them. */
+  readonly models?: LiveModels;
+  /** Or one fixed model (run with model.warmStartInputs recent inputs per key). */
+  readonly loaded?: LoadedModel;
+  /** Live scoring of each batch's champion; absent: not scored. */
+  readonly quality?: LiveQuality;
   readonly store: StateStore;
   readonly metrics: PipelineMetrics;
   readonly logger: Logger;
   /** Where exactly_once's output transactions come from (default: kafkajs on `config.kafka`). */
   readonly kafkaClient?: Pick<KafkaClient, 'outputTransactions'>;
-  /** Live scoring of the model's predictions; absent: not scored. */
-  readonly quality?: LiveQuality;
 }
 
 /** A running pipeline. */
@@ -62,6 +70,7 @@ export interface KafkaPipeline {
  */
 export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<KafkaPipeline> {
   const { kafka: k, events } = opts.config;
+  const models = opts.models ?? fixedModel(opts);
   const log = opts.logger;
   const kafka = createKafka(k, log);
   const admin = kafka.admin();
@@ -83,7 +92,9 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   let partitionCount: number;
   try {
     const spec = { numPartitions: k.topics.partitions, replicationFactor: k.topics.replicationFactor };
-    await ensureTopics(new KafkajsAdmin(admin), [k.inputTopic, k.outputTopic, k.deadLetterTopic].map((topic) => ({ topic, ...spec })), k.topics.create);
+    const shadowTopic = opts.config.model?.shadowTopic ?? null;
+    const topics = [k.inputTopic, k.outputTopic, k.deadLetterTopic, ...(shadowTopic === null ? [] : [shadowTopic])];
+    await ensureTopics(new KafkajsAdmin(admin), topics.map((topic) => ({ topic, ...spec })), k.topics.create);
     partitionCount = await topicPartitionCount(new KafkajsAdmin(admin), k.inputTopic);
     await checkPartitionCount(opts.store, k.inputTopic, partitionCount);
     await producer.connect();
@@ -95,9 +106,17 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   }
   log.info({ guarantee: output.guarantee }, 'output guarantee');
 
-  const runtime = new ModelRuntime(opts.loaded);
   const table = new PartitionTable();
-  metrics.setModelInfo({ model: opts.loaded.manifest.name, version: opts.loaded.version, cell: opts.loaded.manifest.cell });
+  const liveMetrics = createLiveModelMetrics(metrics.registry);
+  const showChampion = (): void => {
+    const loaded = models.current().champion.loaded;
+    metrics.setModelInfo({ model: loaded.manifest.name, version: loaded.version, cell: loaded.manifest.cell });
+    liveMetrics.show(models.current());
+  };
+  showChampion();
+  models.onChange(showChampion);
+  // Scoring is set up (and its on/off reason logged) before the first batch; a swapped-in champion's at its first batch.
+  opts.quality?.scorerFor(models.current().champion.loaded);
   let assigned: readonly number[] = [];
   let fail!: (error: Error) => void;
   let finish!: () => void;
@@ -166,22 +185,26 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   })
     .pipe(
       streamPipeline({
-        runtime,
-        scorer: opts.quality?.scorerFor(opts.loaded),
+        models,
+        quality: opts.quality,
         store: opts.store,
         sink: new KafkaRecordSink(producer, { acks: k.producer.acks, compression: k.producer.compression, onError: () => metrics.produceErrors.inc() }),
         table,
         metrics,
         outputTopic: k.outputTopic,
         outputHeaders: k.outputHeaders,
+        shadowTopic: opts.config.model?.shadowTopic ?? null,
+        onShadowProduced: liveMetrics.shadowProduced,
+        onShadowError: liveMetrics.shadowError,
         deadLetterTopic: k.deadLetterTopic,
-        decode: decodeOptionsForModel(runtime.loaded.manifest, events),
+        decode: decodeOptionsForModel(models.current().champion.loaded.manifest, events),
         timestampPolicy: events.timestampPolicy,
         maxBatchesInFlight: k.maxBatchesInFlight,
         now: Date.now,
         maxFutureSkewMs: events.maxFutureSkewMs,
         budget: new WorkBudget(opts.config.pipeline),
         onStateReset: stateResetCounter(metrics.registry),
+        onWarmStart: liveMetrics.warmStart,
         logger: log,
         logPositions: kafkaLogPositions(new KafkajsAdmin(admin), k.groupId),
         lostStatePolicy: opts.config.redis.lostStatePolicy,
@@ -236,6 +259,11 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
       return stopping;
     },
   };
+}
+
+function fixedModel(opts: KafkaPipelineOptions): LiveModels {
+  if (!opts.loaded) throw new RnnStreamError('startKafkaPipeline needs `models` or `loaded`');
+  return new LiveModels(new ModelRuntime(opts.loaded, { recentInputs: opts.config.model?.warmStartInputs ?? 0 }));
 }
 
 async function disconnectAll(admin: Admin, producer: Producer, consumer: Consumer, transactions?: OutputTransactionsClient): Promise<void> {

@@ -1,4 +1,5 @@
 import { FEATURE_MEMORY_SIZE } from '../features/feature-memory.js';
+import type { RecentInputs } from './recent-inputs.js';
 
 /** Everything kept for one entity key between its events. */
 export interface KeyState {
@@ -12,11 +13,17 @@ export interface KeyState {
   modelVersion: string;
   /** Offset of the last event applied to this key within its input partition; -1 before any. */
   lastOffset: number;
+  /**
+   * The key's last W input events (model.warmStartInputs), from which another model's state is
+   * warmed up at a swap; absent when W is 0 (or in a state stored without them).
+   */
+  recent?: RecentInputs;
 }
 
 /** A fresh state: zero h/c (PyTorch's default h_0), empty feature memory, step 0. */
-export function newKeyState(stateSize: number, modelVersion: string): KeyState {
+export function newKeyState(stateSize: number, modelVersion: string, recent?: RecentInputs): KeyState {
   return {
+    ...(recent ? { recent } : {}),
     hidden: new Float32Array(stateSize),
     memory: new Float64Array(FEATURE_MEMORY_SIZE),
     step: 0,

@@ -17,6 +17,8 @@ interface StoredOutbox {
 interface StoredPartition {
   watermark: number;
   readonly states: Map<string, Buffer>;
+  /** Shadow model version -> its states. */
+  readonly shadows: Map<string, Map<string, Buffer>>;
   outbox: StoredOutbox | null;
 }
 
@@ -44,14 +46,21 @@ export class MemoryStateStore implements StateStore {
    */
   async applyBatch(write: BatchWrite): Promise<void> {
     checkBatchWrite(write);
-    const stored = this.get(write.partition, 'apply') ?? { watermark: -1, states: new Map<string, Buffer>(), outbox: null };
+    const stored = this.get(write.partition, 'apply') ?? { watermark: -1, states: new Map<string, Buffer>(), shadows: new Map<string, Map<string, Buffer>>(), outbox: null };
     if (stored.watermark !== write.expectedWatermark) {
       if (stored.watermark === write.watermark && stored.outbox?.fromWatermark === write.expectedWatermark) return;
       throw new StateFencedError({ ...write.partition, expected: write.expectedWatermark, actual: stored.watermark });
     }
     const encoded: [string, Buffer][] = [];
     for (const [key, state] of write.states) encoded.push([key, encodeKeyState(state, key)]);
+    const shadows: [string, [string, Buffer][]][] = [];
+    for (const [version, states] of write.shadows ?? []) shadows.push([version, [...states].map(([key, state]) => [key, encodeKeyState(state, key)])]);
     for (const [key, bytes] of encoded) stored.states.set(key, bytes);
+    for (const [version, states] of shadows) {
+      const hash = stored.shadows.get(version) ?? new Map<string, Buffer>();
+      for (const [key, bytes] of states) hash.set(key, bytes);
+      stored.shadows.set(version, hash);
+    }
     stored.outbox = {
       watermark: write.watermark,
       fromWatermark: write.expectedWatermark,
@@ -61,6 +70,12 @@ export class MemoryStateStore implements StateStore {
     };
     stored.watermark = write.watermark;
     this.partitions.set(partitionId(write.partition), stored);
+  }
+
+  async loadShadow(partition: PartitionRef, version: string): Promise<Map<string, KeyState>> {
+    const states = new Map<string, KeyState>();
+    for (const [key, bytes] of this.get(partition, 'load')?.shadows.get(version) ?? []) states.set(key, decodeKeyState(bytes, { key, ...partition }));
+    return states;
   }
 
   async markProduced(partition: PartitionRef, watermark: number): Promise<void> {

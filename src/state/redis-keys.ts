@@ -17,6 +17,8 @@ export const DEFAULT_KEY_PREFIX = 'rnn-stream';
 const PREFIX_RULE = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Kafka's own rule for topic names (legal characters, at most 249). */
 const TOPIC_RULE = /^[A-Za-z0-9._-]{1,249}$/;
+/** Model versions in key names (registry ids are 16 hex digits). */
+const VERSION_RULE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * The only place Redis keys are built: `<prefix>:{<topic>:<partition>}:states|wm|outbox`. The
@@ -75,6 +77,17 @@ export class RedisKeys {
       throw new ConfigError(`consumer group id ${JSON.stringify(group)} cannot name live-score keys: it must be non-empty and without braces`, { key: 'kafka.groupId' });
     }
     return `${this.prefix}:live:{${group}}`;
+  }
+
+  /**
+   * The states hash of shadow model `version` for a partition (same hash tag):
+   * `<prefix>:{<topic>:<partition>}:shadow:<version>:states`.
+   */
+  shadowStates(ref: PartitionRef, version: string): string {
+    if (!VERSION_RULE.test(version)) {
+      throw new ConfigError(`model version ${JSON.stringify(version)} is not 1-64 letters, digits and . _ -`, { key: 'model.shadows' });
+    }
+    return `${this.prefix}:${this.hashTag(ref)}:shadow:${version}:states`;
   }
 
   /** A SCAN MATCH pattern for every key under this prefix (for clean-up and inspection tools). */

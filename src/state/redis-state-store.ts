@@ -90,6 +90,22 @@ export class RedisStateStore implements StateStore {
     if (code === -2) throw new StateStoreError(`${stored} holds another type than a hash`, { op: 'apply', ...write.partition });
   }
 
+  async loadShadow(partition: PartitionRef, version: string): Promise<Map<string, KeyState>> {
+    const hash = this.keys.shadowStates(partition, version);
+    const states = new Map<string, KeyState>();
+    try {
+      let cursor = '0';
+      do {
+        const [next, flat] = await this.client.hscanBuffer(hash, cursor, 'COUNT', this.scanCount);
+        cursor = next.toString();
+        this.decodeFlat(flat, partition, states);
+      } while (cursor !== '0');
+    } catch (error) {
+      throw toStateStoreError(error, { op: 'load', ...partition });
+    }
+    return states;
+  }
+
   async markProduced(partition: PartitionRef, watermark: number): Promise<void> {
     const keys = this.keys.partition(partition);
     try {
@@ -130,25 +146,32 @@ export class RedisStateStore implements StateStore {
     }
   }
 
-  /** KEYS and ARGV of apply-batch-3.lua; the states are encoded into one buffer per batch. */
-  private batchArgs(write: BatchWrite, keys: PartitionKeys): (string | Buffer)[] {
+  /** numkeys, KEYS and ARGV of apply-batch-n.lua; the states are encoded into one buffer per batch. */
+  private batchArgs(write: BatchWrite, keys: PartitionKeys): (string | number | Buffer)[] {
+    const shadows = [...(write.shadows ?? new Map<string, ReadonlyMap<string, KeyState>>())];
     let size = 0;
     for (const state of write.states.values()) size += encodedKeyStateLength(state);
+    for (const [, states] of shadows) for (const state of states.values()) size += encodedKeyStateLength(state);
     const encoded = Buffer.allocUnsafe(size);
-    const args: (string | Buffer)[] = [
+    const args: (string | number | Buffer)[] = [
+      3 + shadows.length,
       keys.states,
       keys.watermark,
       keys.outbox,
+      ...shadows.map(([version]) => this.keys.shadowStates(write.partition, version)),
       String(write.expectedWatermark),
       String(write.watermark),
       encodeOutboxMessages(write.outbox, write.deadLetters),
       write.outbox.length === 0 && (write.deadLetters?.length ?? 0) === 0 ? '1' : '0',
     ];
     let at = 0;
-    for (const [key, state] of write.states) {
-      const end = encodeKeyStateInto(state, encoded, at, key);
-      args.push(key, encoded.subarray(at, end));
-      at = end;
+    for (const states of [write.states, ...shadows.map(([, s]) => s)]) {
+      args.push(String(2 * states.size));
+      for (const [key, state] of states) {
+        const end = encodeKeyStateInto(state, encoded, at, key);
+        args.push(key, encoded.subarray(at, end));
+        at = end;
+      }
     }
     return args;
   }

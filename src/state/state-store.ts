@@ -62,6 +62,8 @@ export interface BatchWrite {
    * (exactly_once); absent under at_least_once, which produces them before the write.
    */
   readonly deadLetters?: readonly OutboxRecord[];
+  /** Shadow models' states of the keys this batch touched, by model version, each kept in its own hash. */
+  readonly shadows?: ReadonlyMap<string, ReadonlyMap<string, KeyState>>;
 }
 
 /**
@@ -78,6 +80,8 @@ export interface StateStore {
    * lost reply) succeeds without writing: by determinism its bytes are already stored.
    */
   applyBatch(write: BatchWrite): Promise<void>;
+  /** Reads every state of shadow model `version` in a partition (on the shadow's first batch there). */
+  loadShadow(partition: PartitionRef, version: string): Promise<Map<string, KeyState>>;
   /** Marks the outbox of `watermark` as produced (no-op if a newer batch replaced it). */
   markProduced(partition: PartitionRef, watermark: number): Promise<void>;
   /** Reads one key's state (for `rnn-stream inspect`); null when absent. */

@@ -44,6 +44,7 @@ export function applyToStore(deps: ApplyToStoreDeps): OperatorFunction<Predicted
         states: batch.touched,
         outbox: batch.predictions,
         deadLetters: deps.deadLettersInOutbox ? batch.deadLetters.map((l) => l.record) : undefined,
+        ...(batch.shadows.length > 0 ? { shadows: new Map(batch.shadows.map((s) => [s.runtime.loaded.version, s.touched])) } : {}),
       });
     } catch (error) {
       if (!(error instanceof StateFencedError)) throw error;

@@ -4,8 +4,11 @@
  */
 import type { ModelEvent } from '../events/model-event.js';
 import type { RejectReason } from '../events/reject-reason.js';
+import type { LiveScorer } from '../quality/live-scorer.js';
 import type { ScoreBuffer } from '../quality/score-buffer.js';
 import type { KeyState } from '../state/key-state.js';
+import type { LiveModelSet } from '../runtime/live-models.js';
+import type { ShadowOutputs } from './shadow-run.js';
 import type { OutboxMessage } from '../state/state-store.js';
 import type { PartitionContext } from './partition-context.js';
 import type { SinkRecord } from '../records/sink-record.js';
@@ -55,6 +58,8 @@ export interface DecodedBatch extends ClaimedBatch {
 
 /** After advanceStates: which events were applied and what the model said for each. */
 export interface AdvancedBatch extends DecodedBatch {
+  /** The live models this batch ran (its champion made every output). */
+  readonly models: LiveModelSet;
   /** The events applied to state, in offset order. */
   readonly applied: readonly DecodedEvent[];
   /** Head output of applied[i] at [i * outputSize, (i + 1) * outputSize). */
@@ -63,8 +68,16 @@ export interface AdvancedBatch extends DecodedBatch {
   readonly steps: Float64Array;
   /** States of the keys this batch touched, after the batch. */
   readonly touched: ReadonlyMap<string, KeyState>;
-  /** Live scores of the keys' previous predictions (null when the model is not scored); folded once published. */
-  readonly scores: ScoreBuffer | null;
+  /** Each shadow of `models` (same order): its outputs for the applied events and its touched states. */
+  readonly shadows: readonly ShadowOutputs[];
+  /** Live scores of the keys' previous predictions, one entry per scored model (champion first); folded once published. */
+  readonly scores: readonly ModelScores[];
+}
+
+/** One model's scores of one batch, and the scorer they are folded into once the batch is published. */
+export interface ModelScores {
+  readonly scorer: LiveScorer;
+  readonly buffer: ScoreBuffer;
 }
 
 /** After buildPredictions: one prediction message per applied event, in the same order. */

@@ -10,6 +10,8 @@ export class PartitionContext {
   readonly ref: PartitionRef;
   readonly states: Map<string, KeyState>;
   watermark: number;
+  /** Shadow model version -> the states of its keys (loaded on the shadow's first batch here). */
+  readonly shadowStates = new Map<string, Map<string, KeyState>>();
   /** Whether the first batch after the load was checked against the watermark (see claimPartition). */
   positionChecked = false;
   /**

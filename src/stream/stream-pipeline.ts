@@ -13,11 +13,12 @@ import { dropCommittedOutput } from './drop-committed-output.js';
 import { commitBatch } from './commit-batch.js';
 import { DEFAULT_DECODE_TIME, decodeMessages } from './decode-messages.js';
 import type { LogPositions, LostStatePolicy } from './log-positions.js';
-import type { LiveScorer } from '../quality/live-scorer.js';
-import type { ModelRuntime } from '../runtime/model-runtime.js';
+import type { LiveQuality } from '../quality/live-quality.js';
+import type { LiveModels } from '../runtime/live-models.js';
 import type { PartitionCheck } from './partition-check.js';
 import type { PartitionTable } from './partition-table.js';
 import { publishDeadLetters } from './publish-dead-letters.js';
+import { publishShadows } from './publish-shadows.js';
 import { latencySampler, publishPredictions } from './publish-predictions.js';
 import { publishTransaction } from './publish-transaction.js';
 import type { OutputTransactions } from './output-transactions.js';
@@ -29,9 +30,10 @@ import type { WorkBudget } from './work-budget.js';
 
 /** Everything the pipeline works with; nothing is imported as a singleton. */
 export interface StreamPipelineDeps {
-  readonly runtime: ModelRuntime;
-  /** Live quality of `runtime`'s predictions (quality/live-scorer.ts); absent: not scored. */
-  readonly scorer?: LiveScorer;
+  /** The champion and shadows; each batch runs the set current when it starts (hot swap). */
+  readonly models: LiveModels;
+  /** Live quality: each batch's champion is scored by `quality.scorerFor` (quality/live-quality.ts); absent: not scored. */
+  readonly quality?: Pick<LiveQuality, 'scorerFor'>;
   readonly store: StateStore;
   readonly sink: RecordSink;
   readonly table: PartitionTable;
@@ -39,6 +41,11 @@ export interface StreamPipelineDeps {
   readonly outputTopic: string;
   /** Headers on each prediction (records/prediction-headers.ts). */
   readonly outputHeaders: PredictionHeaderMode;
+  /** Topic of the shadow models' predictions; null or absent: none are produced. */
+  readonly shadowTopic?: string | null;
+  /** Counts shadow predictions produced and failed shadow sends. */
+  readonly onShadowProduced?: (count: number) => void;
+  readonly onShadowError?: () => void;
   readonly deadLetterTopic: string;
   /** Decode limits; `kind` and `inputSize` must be the model's (see events/decode-options-for-model.ts). */
   readonly decode: DecodeOptions;
@@ -54,6 +61,7 @@ export interface StreamPipelineDeps {
   /** Model-work slices and sub-batch sizes (see work-budget.ts). */
   readonly budget: WorkBudget;
   readonly onStateReset?: (count: number) => void;
+  readonly onWarmStart?: (version: string, keys: number, events: number) => void;
   readonly logger?: Logger;
   /** Tells a first start from lost state (see claimPartition); absent in the embedded demo. */
   readonly logPositions?: LogPositions;
@@ -91,6 +99,9 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
   const observeLatency = latencySampler(metrics.endToEndLatency);
   const eo: ExactlyOnceOutput | undefined = deps.transactions && { transactions: deps.transactions, deadLetterTopic: deps.deadLetterTopic };
   const applyOptions = { store: deps.store, table, metrics, clock, logger: deps.logger };
+  const shadowOptions = {
+    sink: deps.sink, shadowTopic: deps.shadowTopic ?? null, headers: deps.outputHeaders, onProduced: deps.onShadowProduced, onError: deps.onShadowError, logger: deps.logger,
+  };
   return (batches) =>
     batches.pipe(
       mergeMap((batch) => {
@@ -106,8 +117,11 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
               metrics, logger: deps.logger, check: deps.partitionCheck, onWrongPartition: (n) => metrics.wrongPartition.inc(n),
               time: { now: deps.now, maxFutureSkewMs: deps.maxFutureSkewMs ?? DEFAULT_DECODE_TIME.maxFutureSkewMs },
             }),
-            advanceStates({ runtime: deps.runtime, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset, budget: deps.budget, scorer: deps.scorer }),
-            buildPredictions(deps.runtime.loaded, deps.outputHeaders),
+            advanceStates({
+              models: deps.models, timestampPolicy: deps.timestampPolicy, metrics, clock, onStateReset: deps.onStateReset, onWarmStart: deps.onWarmStart, budget: deps.budget,
+              loadShadow: (ref, version) => deps.store.loadShadow(ref, version), quality: deps.quality,
+            }),
+            buildPredictions(deps.outputHeaders),
             (predicted) =>
               eo
                 ? predicted.pipe(
@@ -117,13 +131,15 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
                       transactions: eo.transactions, store: deps.store, table, outputTopic: deps.outputTopic, deadLetterTopic: eo.deadLetterTopic,
                       metrics, now, clock, observeLatency, logger: deps.logger,
                     }),
+                    publishShadows(shadowOptions),
                   )
                 : predicted.pipe(
                     publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
                     applyToStore(applyOptions),
                     publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock, observeLatency, logger: deps.logger }),
+                    publishShadows(shadowOptions),
                   ),
-            foldScores(deps.scorer),
+            foldScores(),
             commitBatch(table, metrics, clock),
             catchError((error: unknown) => {
               if (error instanceof StateStoreError) metrics.stateIoErrors.inc();

@@ -77,4 +77,28 @@ export function registryContract(make: () => Promise<ModelRegistry>): void {
     await expect(registry.promote('0000aaaa', 'unknown')).rejects.toThrow(/no model version/);
     await registry.close();
   });
+
+  it('keeps a shadow list beside the champion, notifies watchers of its changes, and drops a shadow that is promoted', async () => {
+    const registry = await make();
+    const a = (await registry.register(await savedModel(21))).info.version;
+    const b = (await registry.register(await savedModel(22))).info.version;
+    const c = (await registry.register(await savedModel(23))).info.version;
+    await registry.promote(a, 'first');
+    expect(await registry.shadows()).toEqual([]);
+    const seen: ChampionChange[] = [];
+    const unwatch = await registry.watchChampion((change) => seen.push(change));
+    expect(await registry.addShadow(b.slice(0, 8), 'try b')).toMatchObject({ version: a, previous: a, shadows: [b] });
+    await registry.addShadow(c, 'try c');
+    await registry.addShadow(c, 'twice is once');
+    expect(await registry.shadows()).toEqual([b, c]);
+    await expect(registry.addShadow(a, 'champion')).rejects.toThrow(`version ${a} is the champion; it cannot also be a shadow`);
+    await registry.removeShadow(c, 'enough');
+    await expect(registry.removeShadow(c, 'again')).rejects.toThrow(`version ${c} is not a shadow (shadows: ${b})`);
+    expect(await registry.promote(b, 'b won')).toMatchObject({ version: b, previous: a, shadows: [] });
+    expect(await registry.shadows()).toEqual([]);
+    await expect.poll(() => seen.length, { timeout: 5000 }).toBe(5);
+    expect(seen.map((s) => s.reason)).toEqual(['try b', 'try c', 'twice is once', 'enough', 'b won']);
+    await unwatch();
+    await registry.close();
+  });
 }

@@ -118,10 +118,10 @@ describe('key state codec', () => {
   it('rejects trailing bytes, another format version and a stored NaN, with key and partition', () => {
     const ctx = { key: 'AAPL', topic: 'ticks', partition: 7 };
     const trailing = Buffer.concat([handEncoded(), Buffer.from([0])]);
-    const version = Buffer.from(handEncoded()).fill(2, 0, 1);
+    const version = Buffer.from(handEncoded()).fill(3, 0, 1);
     const nan = handEncoded();
     nan.writeUInt32LE(0x7fc00000, 1 + 2 + 2 + 16 + 4);
-    for (const [bytes, message] of [[trailing, /trailing|left/], [version, /format version 2/], [nan, /hidden\[0\] is NaN/]] as const) {
+    for (const [bytes, message] of [[trailing, /trailing|left/], [version, /format version 3/], [nan, /hidden\[0\] is NaN/]] as const) {
       const error = captureError(() => decodeKeyState(bytes, ctx)) as StateCorruptError;
       expect(error).toBeInstanceOf(StateCorruptError);
       expect(error).toMatchObject({ key: 'AAPL', topic: 'ticks', partition: 7, retriable: false });

@@ -72,6 +72,23 @@ export function describeStateStoreContract(name: string, create: () => Promise<S
       await sut.cleanup();
     });
 
+    it('writes shadow models\' states to their own hashes in the same fenced write, and reads them back apart', async () => {
+      const shadowA = new Map([['AAPL', { ...sampleState(1, 3), modelVersion: 'shadow-a' }]]);
+      const shadowB = new Map([['AAPL', { ...sampleState(2, 3), modelVersion: 'shadow-b' }], ['MSFT', { ...sampleState(3, 3), modelVersion: 'shadow-b' }]]);
+      await store.applyBatch({ ...batch(p7, -1, 3, ['AAPL', 'MSFT']), shadows: new Map([['shadow-a', shadowA], ['shadow-b', shadowB]]) });
+      expect((await store.loadPartition(p7)).states.get('AAPL')?.modelVersion).toBe('gru-v1');
+      const a = await store.loadShadow(p7, 'shadow-a');
+      expect([...a.keys()]).toEqual(['AAPL']);
+      expectSameState(a.get('AAPL'), shadowA.get('AAPL')!);
+      const b = await store.loadShadow(p7, 'shadow-b');
+      expectSameState(b.get('MSFT'), shadowB.get('MSFT')!);
+      expect((await store.loadShadow(p7, 'shadow-c')).size).toBe(0);
+      // A fenced write writes no shadow state either.
+      const stale = new Map([['AAPL', { ...sampleState(9, 5), modelVersion: 'shadow-a' }]]);
+      await expect(store.applyBatch({ ...batch(p7, -1, 5, ['AAPL']), shadows: new Map([['shadow-a', stale]]) })).rejects.toBeInstanceOf(StateFencedError);
+      expectSameState((await store.loadShadow(p7, 'shadow-a')).get('AAPL'), shadowA.get('AAPL')!);
+    });
+
     it('loads an unknown partition as empty with watermark -1 and no outbox', async () => {
       expect(await store.loadPartition(p7)).toEqual({ watermark: -1, states: new Map(), outbox: null });
     });

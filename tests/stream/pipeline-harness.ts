@@ -12,6 +12,7 @@ import { RnnModel } from '../../src/model/rnn-model.js';
 import { createPipelineMetrics, type PipelineMetrics } from '../../src/metrics/pipeline-metrics.js';
 import { MemoryStateStore } from '../../src/state/memory-state-store.js';
 import { ModelRuntime } from '../../src/runtime/model-runtime.js';
+import { LiveModels } from '../../src/runtime/live-models.js';
 import { PartitionTable } from '../../src/stream/partition-table.js';
 import type { SinkRecord } from '../../src/records/sink-record.js';
 import type { StreamMessage } from '../../src/records/stream-message.js';
@@ -147,7 +148,7 @@ export function startHarness(over: Partial<StreamPipelineDeps> & { loaded?: Load
   const input = new Subject<StreamBatch>();
   const output = input.pipe(
     streamPipeline({
-      runtime,
+      models: new LiveModels(runtime),
       store,
       sink,
       table,

@@ -5,8 +5,10 @@ import { openRegistry } from '../../service/open-registry.js';
 import { formatTable } from '../format-table.js';
 import { fmt } from '../training-progress.js';
 import { writeLine } from '../write-lines.js';
+import { ConfigError } from '../../errors/index.js';
+import { formatModelsStatus, modelsStatus } from './models-status.js';
 
-/** Registers `rnn-stream models list|show|promote|rollback` (docs/registry.md). */
+/** Registers `rnn-stream models list|show|promote|rollback|shadow|unshadow|status` (docs/registry.md). */
 export function registerModels(program: Command): void {
   const models = program.command('models').description('The model registry: versions, their provenance and metrics, the champion.');
   const withRegistry = (action: (registry: ModelRegistry, opts: { reason?: string }, ...args: string[]) => Promise<string>) => async (...args: unknown[]) => {
@@ -58,6 +60,49 @@ export function registerModels(program: Command): void {
       const change = await registry.rollback('rolled back by hand');
       return `champion: ${change.version} (was ${change.previous ?? 'none'})`;
     }));
+  models
+    .command('shadow')
+    .description('Run a version beside the champion on live traffic, unpublished (pipelines with model.followRegistry pick it up).')
+    .argument('<version>', 'version id or a unique prefix')
+    .option('-c, --config <file>', 'configuration file (registry section)')
+    .option('--reason <text>', 'recorded in the history', 'shadowed by hand')
+    .action(withRegistry(async (registry, opts, version) => {
+      const change = await registry.addShadow(version, opts.reason ?? 'shadowed by hand');
+      return `shadows: ${change.shadows?.join(', ') || 'none'} (champion ${change.version ?? 'none'})`;
+    }));
+  models
+    .command('unshadow')
+    .description('Stop running a shadow version.')
+    .argument('<version>', 'version id or a unique prefix')
+    .option('-c, --config <file>', 'configuration file (registry section)')
+    .option('--reason <text>', 'recorded in the history', 'unshadowed by hand')
+    .action(withRegistry(async (registry, opts, version) => {
+      const change = await registry.removeShadow(version, opts.reason ?? 'unshadowed by hand');
+      return `shadows: ${change.shadows?.join(', ') || 'none'} (champion ${change.version ?? 'none'})`;
+    }));
+  models
+    .command('status')
+    .description("A running deployment: the registry's champion and shadows, what each worker runs, and each live model's scores and drift state from the workers' /metrics.")
+    .option('-c, --config <file>', 'configuration file (registry and redis sections)')
+    .option('--group <id>', 'only the workers of this consumer group (default: every group under redis.keyPrefix)')
+    .option('--json', 'print the status as JSON')
+    .option('--timeout-ms <ms>', "longest wait for each worker's /metrics", '2000')
+    .action(async (opts: { config?: string; group?: string; json?: boolean; timeoutMs: string }) => {
+      const config = await loadConfig({ file: opts.config });
+      const registry = openRegistry(config);
+      try {
+        const status = await modelsStatus(config, registry, { group: opts.group, timeoutMs: positiveMs(opts.timeoutMs) });
+        await writeLine(process.stdout, opts.json ? JSON.stringify(status, null, 2) : formatModelsStatus(status));
+      } finally {
+        await registry.close();
+      }
+    });
+}
+
+function positiveMs(text: string): number {
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1 || ms > 60_000) throw new ConfigError(`--timeout-ms must be a whole number of milliseconds from 1 to 60000, not ${JSON.stringify(text)}`, { key: '--timeout-ms' });
+  return ms;
 }
 
 /** The headline metric of a window: QLIKE, MSE or accuracy, with the scored steps. */

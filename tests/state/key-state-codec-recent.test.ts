@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { StateCorruptError } from '../../src/errors/state-corrupt-error.js';
+import { decodeKeyState, encodedKeyStateLength, encodeKeyState } from '../../src/state/key-state-codec.js';
+import type { KeyState } from '../../src/state/key-state.js';
+import { RecentInputs } from '../../src/state/recent-inputs.js';
+
+function tick(ts: number, price: number, volume: number, end = false) {
+  return { kind: 'tick' as const, key: 'AAPL', ts, price, volume, end };
+}
+
+function stateWith(recent: RecentInputs | undefined): KeyState {
+  return { hidden: Float32Array.from([0.5]), memory: Float64Array.from([1, 2, 1]), step: 9, modelVersion: 'v2', lastOffset: 8, ...(recent ? { recent } : {}) };
+}
+
+describe('key state codec: recent inputs (format 2)', () => {
+  it('writes format 2 with stride, count and the events oldest first, by the documented layout', () => {
+    const recent = new RecentInputs(2, 4);
+    recent.push(tick(1, 10, 0));
+    recent.push(tick(2, 11, 5, true));
+    recent.push(tick(3, 12.5, 7));
+    const bytes = encodeKeyState(stateWith(recent));
+    const v1 = encodeKeyState(stateWith(undefined));
+    expect(bytes[0]).toBe(2);
+    expect(v1[0]).toBe(1);
+    // Same fields as format 1 after the version byte, then stride 4, count 2, 2 x 4 float64.
+    expect(bytes.subarray(1, v1.length)).toEqual(v1.subarray(1));
+    const tail = bytes.subarray(v1.length);
+    expect(tail.readUInt32LE(0)).toBe(4);
+    expect(tail.readUInt32LE(4)).toBe(2);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((i) => tail.readDoubleLE(8 + 8 * i))).toEqual([2, 1, 11, 5, 3, 0, 12.5, 7]);
+    expect(encodedKeyStateLength(stateWith(recent))).toBe(bytes.length);
+  });
+
+  it('round-trips the recent events, oldest first, with their flags', () => {
+    const recent = new RecentInputs(3, 3);
+    for (let i = 0; i < 5; i++) recent.push({ kind: 'token', key: 'k', ts: 100 + i, id: i, unknown: i === 3, end: i === 4 });
+    const decoded = decodeKeyState(encodeKeyState(stateWith(recent)), { key: 'k' });
+    expect(decoded.recent?.count).toBe(3);
+    expect([0, 1, 2].map((i) => decoded.recent?.event(i, 'k', 'token'))).toEqual([
+      { kind: 'token', key: 'k', ts: 102, id: 2, unknown: false, end: false },
+      { kind: 'token', key: 'k', ts: 103, id: 3, unknown: true, end: false },
+      { kind: 'token', key: 'k', ts: 104, id: 4, unknown: false, end: true },
+    ]);
+  });
+
+  it('writes a state without recent events in format 1, as builds before format 2 did', () => {
+    const empty = new RecentInputs(4, 4);
+    expect(encodeKeyState(stateWith(empty))).toEqual(encodeKeyState(stateWith(undefined)));
+    expect(decodeKeyState(encodeKeyState(stateWith(undefined)), { key: 'k' }).recent).toBeUndefined();
+  });
+
+  it('reports truncated or inconsistent recent inputs as corruption naming the key', () => {
+    const recent = new RecentInputs(2, 4);
+    recent.push(tick(1, 10, 0));
+    const full = encodeKeyState(stateWith(recent));
+    for (const n of [full.length - 1, full.length - 8, full.length - 33]) {
+      expect(() => decodeKeyState(full.subarray(0, n), { key: 'MSFT' }), `length ${n}`).toThrow(StateCorruptError);
+    }
+    expect(() => decodeKeyState(Buffer.concat([full, Buffer.alloc(8)]), { key: 'MSFT' })).toThrow(/recent inputs/);
+  });
+
+  it('refuses to store a non-finite recent input', () => {
+    const recent = new RecentInputs(2, 4);
+    recent.push(tick(1, Number.NaN, 0));
+    expect(() => encodeKeyState(stateWith(recent), 'MSFT')).toThrow(StateCorruptError);
+  });
+});
