@@ -17,7 +17,7 @@ import type { ScenarioContext } from './scenario-context.js';
 import type { Scenario } from './scenarios.js';
 import { SeededRandom } from './seeded-random.js';
 import type { TcpProxy } from './tcp-proxy.js';
-import { passed, verifyRun, type VerifyResult } from './verify-run.js';
+import { passed, RECENT_INPUTS, verifyRun, type VerifyResult } from './verify-run.js';
 import { WorkerPool } from './worker-pool.js';
 import { createTopicsReady } from '../src/kafka/create-topics-ready.js';
 
@@ -87,7 +87,7 @@ export async function runScenario(scenario: Scenario, seed: number, opts: RunOpt
     },
     redis: { url: `redis://127.0.0.1:${opts.proxy.port}`, keyPrefix: name, commandTimeoutMs: 5000 },
     output: { guarantee },
-    model: { manifest: manifestPath },
+    model: { manifest: manifestPath, warmStartInputs: RECENT_INPUTS },
     metrics: { host: '127.0.0.1', port: 0 },
     shutdown: { gracefulTimeoutMs: 30000 },
     logging: { level: opts.logLevel ?? 'warn' },

@@ -5,7 +5,8 @@
  * format documented in docs/state.md (chaos/reference/key-state-format.ts). Checks:
  * - every key's stored state equals a sequential replay of its valid events (step, last offset,
  *   feature memory and latest return exactly, the EWMA variance of returns to 1e-12 relative;
- *   hidden values within HIDDEN_TOLERANCE);
+ *   hidden values within HIDDEN_TOLERANCE; its recent inputs exactly the last RECENT_INPUTS valid
+ *   ticks, ts, flags 0, price, volume);
  * - every valid input offset has >= 1 prediction (its first one matching the replay's output
  *   within OUTPUT_TOLERANCE and step), every invalid one >= 1 dead letter with the planned reason;
  * - repeated predictions and dead letters are byte-identical (at_least_once), or there is none
@@ -26,6 +27,8 @@ import { ReferenceModel, type ReferenceState } from './reference/reference-model
  * differs by 1e-2 and more).
  */
 export const HIDDEN_TOLERANCE = 1e-5;
+/** model.warmStartInputs of the chaos runs: each stored state keeps its key's last this many ticks. */
+export const RECENT_INPUTS = 64;
 /** |prediction output - float64 replay| allowed (same reasoning). */
 export const OUTPUT_TOLERANCE = 1e-5;
 
@@ -89,7 +92,8 @@ export async function verifyRun(input: VerifyInput): Promise<VerifyResult> {
 
   // The replay: every partition in offset order, valid events applied to their key's state.
   const expected = new Map<string, { reason: string | null; output?: Float64Array; step?: number; key: string | null }>();
-  const states = new Map<string, { state: ReferenceState; partition: number; lastOffset: number }>();
+  type Tick = NonNullable<PlannedMessage['tick']>;
+  const states = new Map<string, { state: ReferenceState; partition: number; lastOffset: number; recent: Tick[] }>();
   for (const records of log) {
     for (const m of records) {
       r.events++;
@@ -109,10 +113,12 @@ export async function verifyRun(input: VerifyInput): Promise<VerifyResult> {
       r.valid++;
       const key = planned.key!;
       let entry = states.get(key);
-      if (!entry) states.set(key, (entry = { state: model.initialState(), partition: m.partition, lastOffset: -1 }));
+      if (!entry) states.set(key, (entry = { state: model.initialState(), partition: m.partition, lastOffset: -1, recent: [] }));
       if (entry.partition !== m.partition) note(`key ${key} valid in two partitions (${entry.partition}, ${m.partition})`);
       const output = model.step(planned.tick, entry.state);
       entry.lastOffset = m.offset;
+      entry.recent.push(planned.tick);
+      if (entry.recent.length > RECENT_INPUTS) entry.recent.shift();
       expected.set(at, { reason: null, output, step: entry.state.step, key });
     }
   }
@@ -203,7 +209,7 @@ export async function verifyRun(input: VerifyInput): Promise<VerifyResult> {
       const flat = await redis.hgetallBuffer(`${input.keyPrefix}:{${input.input}:${p}}:states`);
       stored.set(p, new Map(Object.entries(flat)));
     }
-    for (const [key, { state, partition, lastOffset }] of states) {
+    for (const [key, { state, partition, lastOffset, recent }] of states) {
       const bytes = stored.get(partition)?.get(key);
       if (!bytes) {
         r.stateMismatches++;
@@ -219,9 +225,11 @@ export async function verifyRun(input: VerifyInput): Promise<VerifyResult> {
       const memoryOk = s.memory.length === 6 && s.memory[0] === state.prevPrice && s.memory[1] === state.prevTs && s.memory[2] === 1
         && s.memory[3] === state.lastReturn && s.memory[4] === state.returns
         && Math.abs(s.memory[5] - state.ewmaVariance) <= 1e-12 * Math.abs(state.ewmaVariance);
-      if (err > HIDDEN_TOLERANCE || s.step !== state.step || s.lastOffset !== lastOffset || !memoryOk) {
+      const recentOk = s.recent.length === recent.length && s.recent.every((e, i) =>
+        e.length === 4 && e[0] === recent[i].ts && e[1] === 0 && e[2] === recent[i].price && e[3] === recent[i].volume);
+      if (err > HIDDEN_TOLERANCE || s.step !== state.step || s.lastOffset !== lastOffset || !memoryOk || !recentOk) {
         r.stateMismatches++;
-        note(`key ${key}: step ${s.step}/${state.step}, last offset ${s.lastOffset}/${lastOffset}, memory ${memoryOk ? 'ok' : 'differs'}, h error ${err.toExponential(2)}`);
+        note(`key ${key}: step ${s.step}/${state.step}, last offset ${s.lastOffset}/${lastOffset}, memory ${memoryOk ? 'ok' : 'differs'}, recent inputs ${recentOk ? 'ok' : 'differ'}, h error ${err.toExponential(2)}`);
       }
     }
   } finally {

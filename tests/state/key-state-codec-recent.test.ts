@@ -64,4 +64,69 @@ describe('key state codec: recent inputs (format 2)', () => {
     recent.push(tick(1, Number.NaN, 0));
     expect(() => encodeKeyState(stateWith(recent), 'MSFT')).toThrow(StateCorruptError);
   });
+
+  describe('states stored by earlier builds', () => {
+    /** Bytes laid out by hand from docs/state.md, not by the encoder. */
+    function handWritten(format: 1 | 2, memory: number[], recent?: { stride: number; events: number[][] }): Buffer {
+      const parts: Buffer[] = [];
+      const u8 = Buffer.alloc(1);
+      u8.writeUInt8(format);
+      parts.push(u8);
+      const version = Buffer.from('gru-v1', 'utf8');
+      const len = Buffer.alloc(2);
+      len.writeUInt16LE(version.length);
+      parts.push(len, version);
+      const i64 = (v: number) => {
+        const b = Buffer.alloc(8);
+        b.writeUInt32LE(v, 0);
+        b.writeInt32LE(v < 0 ? -1 : 0, 4);
+        return b;
+      };
+      parts.push(i64(12), i64(40));
+      const hidden = Buffer.alloc(4 + 8);
+      hidden.writeUInt32LE(2, 0);
+      hidden.writeFloatLE(0.25, 4);
+      hidden.writeFloatLE(-0.5, 8);
+      parts.push(hidden);
+      const mem = Buffer.alloc(4 + 8 * memory.length);
+      mem.writeUInt32LE(memory.length, 0);
+      memory.forEach((v, i) => mem.writeDoubleLE(v, 4 + 8 * i));
+      parts.push(mem);
+      if (recent) {
+        const head = Buffer.alloc(8);
+        head.writeUInt32LE(recent.stride, 0);
+        head.writeUInt32LE(recent.events.length, 4);
+        parts.push(head);
+        for (const e of recent.events) {
+          const b = Buffer.alloc(8 * e.length);
+          e.forEach((v, i) => b.writeDoubleLE(v, 8 * i));
+          parts.push(b);
+        }
+      }
+      return Buffer.concat(parts);
+    }
+    const sixSlots = [101.5, 1_700_000_000_000, 1, 0.0125, 7, 0.0004];
+
+    it('reads the format-1 state with the 6-slot memory (what the live-quality build writes) and writes it back byte for byte', () => {
+      const bytes = handWritten(1, sixSlots);
+      const s = decodeKeyState(bytes, { key: 'AAPL' });
+      expect([...s.memory]).toEqual(sixSlots);
+      expect([...s.hidden]).toEqual([0.25, -0.5]);
+      expect([s.modelVersion, s.step, s.lastOffset, s.recent]).toEqual(['gru-v1', 12, 40, undefined]);
+      expect(encodeKeyState(s).equals(bytes)).toBe(true);
+    });
+
+    it('reads a format-2 state with the 6-slot memory and with the 3-slot memory (outcome slots at 0)', () => {
+      const events = [[1, 0, 100, 2], [2, 1, 101, 3]];
+      const six = decodeKeyState(handWritten(2, sixSlots, { stride: 4, events }), { key: 'AAPL' });
+      expect([...six.memory]).toEqual(sixSlots);
+      expect([0, 1].map((i) => six.recent?.event(i, 'AAPL', 'tick'))).toEqual([
+        { kind: 'tick', key: 'AAPL', ts: 1, end: false, price: 100, volume: 2 },
+        { kind: 'tick', key: 'AAPL', ts: 2, end: true, price: 101, volume: 3 },
+      ]);
+      const three = decodeKeyState(handWritten(2, [101.5, 5, 1], { stride: 4, events }), { key: 'AAPL' });
+      expect([...three.memory]).toEqual([101.5, 5, 1, 0, 0, 0]);
+      expect(three.recent?.count).toBe(2);
+    });
+  });
 });
