@@ -1,12 +1,14 @@
 /**
- * The live models of a process and their scores: one LiveScorer per model version (the
- * champion; shadows join through {@link scorerFor}), the rnn_stream_live_* metrics read from
- * them, drift detections logged and handed to the drift command.
+ * The live models of a process and their scores: one LiveScorer per model version (the champion
+ * and each shadow, created by {@link scorerFor} at their first batch, dropped when a swap or an
+ * unshadow retires them), the rnn_stream_live_* metrics read from them, drift detections logged
+ * and handed to the drift command.
  */
 import type { Logger } from 'pino';
 import type { QualityConfig } from '../config/service-config.js';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { LoadedModel } from '../model/load-model.js';
+import { liveModelList, type LiveModels } from '../runtime/live-models.js';
 import { DriftCommand } from './drift-command.js';
 import { liveScoreSpec } from './live-score-spec.js';
 import { LiveScorer, type LiveScores } from './live-scorer.js';
@@ -68,6 +70,18 @@ export class LiveQuality {
   /** Stops scoring a version (a swap retired it): its series leave /metrics. */
   remove(version: string): void {
     this.scorers.delete(version);
+  }
+
+  /**
+   * Follows `models`: after each change of the live set, the versions no longer in it (a
+   * champion swapped out, a shadow unshadowed) are {@link remove}d; a version that comes back
+   * starts its scores afresh.
+   */
+  follow(models: LiveModels): void {
+    models.onChange((set) => {
+      const live = new Set(liveModelList(set).map((m) => m.runtime.loaded.version));
+      for (const version of [...this.scorers.keys()]) if (!live.has(version)) this.remove(version);
+    });
   }
 
   /** The scores of every live model. */

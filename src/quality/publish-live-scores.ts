@@ -3,8 +3,10 @@
  * any other reader: every `intervalMs`, for each live model, one `HSET` of this worker's field in
  * the hash `<prefix>:live:<group>:<version>` (state/redis-keys.ts) and a `PEXPIRE` of the hash,
  * sent together (one round trip per interval, never per event). The field is the worker id
- * (`<hostname>:<pid>`), the value one JSON object ({@link LiveScoresRecord}). A failed write is
- * logged and tried again at the next interval; it never stops the pipeline.
+ * (`<hostname>:<pid>`), the value one JSON object ({@link LiveScoresRecord}). A version this
+ * worker wrote before and no longer scores (swapped out, unshadowed) has its field deleted in the
+ * same transaction. A failed write is logged and tried again at the next interval; it never
+ * stops the pipeline.
  */
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
@@ -13,7 +15,12 @@ import type { LiveScores } from './live-scorer.js';
 
 /** The commands the publisher needs (an ioredis client or Cluster provides them). */
 export interface LiveScoresRedis {
-  multi(): { hset(key: string, field: string, value: string): unknown; pexpire(key: string, ms: number): unknown; exec(): Promise<unknown> };
+  multi(): {
+    hset(key: string, field: string, value: string): unknown;
+    hdel(key: string, field: string): unknown;
+    pexpire(key: string, ms: number): unknown;
+    exec(): Promise<unknown>;
+  };
 }
 
 /** The JSON stored per worker and model version (NaN scores are written as null). */
@@ -50,10 +57,14 @@ export function publishLiveScores(opts: PublishLiveScoresOptions): () => Promise
   const ttl = Math.max(60_000, LIVE_SCORES_TTL_INTERVALS * opts.intervalMs);
   opts.keys.liveScoresPattern(opts.group); // a group id that cannot name keys fails now, not at the first write
   let writing: Promise<void> = Promise.resolve();
+  /** Versions whose field this worker has written (and not deleted since). */
+  let written = new Set<string>();
   const write = async (): Promise<void> => {
     try {
       const scores = opts.source();
-      if (scores.length === 0) return;
+      const current = new Set(scores.map((s) => s.version));
+      const retired = [...written].filter((v) => !current.has(v));
+      if (scores.length === 0 && retired.length === 0) return;
       const tx = opts.redis.multi();
       for (const s of scores) {
         const key = opts.keys.liveScores(opts.group, s.version);
@@ -61,7 +72,9 @@ export function publishLiveScores(opts: PublishLiveScoresOptions): () => Promise
         tx.hset(key, worker, JSON.stringify(record));
         tx.pexpire(key, ttl);
       }
+      for (const version of retired) tx.hdel(opts.keys.liveScores(opts.group, version), worker);
       await tx.exec();
+      written = current;
     } catch (error) {
       opts.logger.warn({ err: error }, 'live scores not written to Redis; trying again at the next interval');
     }

@@ -1,9 +1,11 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { LiveModels } from '../runtime/live-models.js';
+import type { RedisKeys } from '../state/redis-keys.js';
 
 /** What a running worker publishes about itself for `rnn-stream models status`. */
 export interface LiveStatus {
+  /** The worker: `<hostname>:<pid>`, as it names its fields of the live-score hashes. */
   readonly instance: string;
   readonly group: string;
   readonly champion: string;
@@ -11,25 +13,15 @@ export interface LiveStatus {
   /** The registry's champion when the worker does not serve it (a refused or failing swap); null otherwise. */
   readonly registryChampion: string | null;
   readonly partitions: readonly number[];
-  /** Where the worker's /metrics is served (live scores and drift state per model version are there). */
+  /** Where the worker's /metrics is served. */
   readonly metricsUrl: string;
   readonly updatedAt: string;
-}
-
-/** The Redis key of a worker's status: `<keyPrefix>:live:<group>:<instance>`. */
-export function liveStatusKey(keyPrefix: string, group: string, instance: string): string {
-  return `${keyPrefix}:live:${group}:${instance}`;
-}
-
-/** A SCAN MATCH pattern for every worker status of `group` (every group: `*`). */
-export function liveStatusPattern(keyPrefix: string, group = '*'): string {
-  return `${keyPrefix}:live:${group}:*`;
 }
 
 /** Options of {@link publishLiveStatus}. */
 export interface LiveStatusOptions {
   readonly redis: Redis;
-  readonly keyPrefix: string;
+  readonly keys: RedisKeys;
   readonly group: string;
   readonly models: LiveModels;
   readonly metricsUrl: string;
@@ -41,10 +33,11 @@ export interface LiveStatusOptions {
 }
 
 /**
- * Writes this worker's live models to Redis (SET with an expiry); call it after every registry
- * check and live-set change. Never throws: status is best effort, a failure is returned.
+ * Writes this worker's live models to Redis (SET with an expiry, key RedisKeys.workerStatus);
+ * call it after every registry check and live-set change. Never throws: status is best effort, a
+ * failure is returned.
  */
-export function publishLiveStatus(opts: LiveStatusOptions, instance = `${hostname()}-${process.pid}`): () => Promise<Error | null> {
+export function publishLiveStatus(opts: LiveStatusOptions, instance = `${hostname()}:${process.pid}`): () => Promise<Error | null> {
   return async () => {
     const set = opts.models.current();
     const champion = set.champion.loaded.version;
@@ -55,7 +48,7 @@ export function publishLiveStatus(opts: LiveStatusOptions, instance = `${hostnam
       partitions: [...opts.assigned()], metricsUrl: opts.metricsUrl, updatedAt: new Date().toISOString(),
     };
     try {
-      await opts.redis.set(liveStatusKey(opts.keyPrefix, opts.group, instance), JSON.stringify(status), 'PX', opts.ttlMs);
+      await opts.redis.set(opts.keys.workerStatus(opts.group, instance), JSON.stringify(status), 'PX', opts.ttlMs);
       return null;
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
@@ -63,15 +56,15 @@ export function publishLiveStatus(opts: LiveStatusOptions, instance = `${hostnam
   };
 }
 
-/** Every worker status under `keyPrefix` (SCAN; for the status command, not a hot path). */
-export async function readLiveStatuses(redis: Redis, keyPrefix: string, group?: string): Promise<LiveStatus[]> {
+/** Every worker status of deployment `group` (SCAN; for the status command, not a hot path). */
+export async function readLiveStatuses(redis: Redis, keys: RedisKeys, group: string): Promise<LiveStatus[]> {
   const out: LiveStatus[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', liveStatusPattern(keyPrefix, group), 'COUNT', 1000);
+    const [next, found] = await redis.scan(cursor, 'MATCH', keys.workerStatusPattern(group), 'COUNT', 1000);
     cursor = next;
-    const values = keys.length > 0 ? await redis.mget(...keys) : [];
+    const values = found.length > 0 ? await redis.mget(...found) : [];
     for (const v of values) if (v !== null) out.push(JSON.parse(v) as LiveStatus);
   } while (cursor !== '0');
-  return out.sort((a, b) => a.group.localeCompare(b.group) || a.instance.localeCompare(b.instance));
+  return out.sort((a, b) => a.instance.localeCompare(b.instance));
 }

@@ -64,7 +64,7 @@ export async function runService(config: ServiceConfig, signals: SignalStop = st
         const running = pipeline;
         statusClient = openStatusClient(config, logger);
         const publish = publishLiveStatus({
-          redis: statusClient, keyPrefix: config.redis.keyPrefix, group: config.kafka.groupId, models: live.models, metricsUrl: server.url,
+          redis: statusClient, keys: new RedisKeys(config.redis.keyPrefix), group: config.kafka.groupId, models: live.models, metricsUrl: server.url,
           assigned: () => running.assigned(), registryChampion: () => follower?.registryChampion() ?? null, ttlMs: 3 * config.model.registryCheckMs,
         });
         const publishStatus = (): void => void publish().then((error) => error && logger.warn({ err: error }, 'cannot publish the live model status to Redis'));

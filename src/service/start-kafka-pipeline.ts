@@ -117,6 +117,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   models.onChange(showChampion);
   // Scoring is set up (and its on/off reason logged) before the first batch; a swapped-in champion's at its first batch.
   opts.quality?.scorerFor(models.current().champion.loaded);
+  opts.quality?.follow(models);
   let assigned: readonly number[] = [];
   let fail!: (error: Error) => void;
   let finish!: () => void;

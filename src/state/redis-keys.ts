@@ -69,14 +69,24 @@ export class RedisKeys {
 
   /** A SCAN MATCH pattern for the live-score hashes of a deployment (glob characters in the group id escaped). */
   liveScoresPattern(group: string): string {
-    return `${this.liveScoresBase(group).replace(/[*?[\]\\]/g, '\\$&')}:*`;
+    return `${globEscape(this.liveScoresBase(group))}:*`;
+  }
+
+  /**
+   * The status a worker of deployment `group` publishes about itself (service/live-status.ts):
+   * `<prefix>:workers:{<group>}:<instance>`, a string that expires unless refreshed.
+   */
+  workerStatus(group: string, instance: string): string {
+    return `${this.prefix}:workers:${groupTag(group)}:${instance}`;
+  }
+
+  /** A SCAN MATCH pattern for the worker statuses of a deployment (glob characters in the group id escaped). */
+  workerStatusPattern(group: string): string {
+    return `${this.prefix}:workers:${globEscape(groupTag(group))}:*`;
   }
 
   private liveScoresBase(group: string): string {
-    if (group.length === 0 || /[{}]/.test(group)) {
-      throw new ConfigError(`consumer group id ${JSON.stringify(group)} cannot name live-score keys: it must be non-empty and without braces`, { key: 'kafka.groupId' });
-    }
-    return `${this.prefix}:live:{${group}}`;
+    return `${this.prefix}:live:${groupTag(group)}`;
   }
 
   /**
@@ -94,4 +104,17 @@ export class RedisKeys {
   pattern(): string {
     return `${this.prefix}:{*`;
   }
+}
+
+/** The hash tag of a deployment's keys, `{<group>}`. Throws ConfigError for a group id that cannot name keys. */
+function groupTag(group: string): string {
+  if (group.length === 0 || /[{}]/.test(group)) {
+    throw new ConfigError(`consumer group id ${JSON.stringify(group)} cannot name live-model keys: it must be non-empty and without braces`, { key: 'kafka.groupId' });
+  }
+  return `{${group}}`;
+}
+
+/** `text` with the glob characters of SCAN MATCH escaped. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }

@@ -31,7 +31,7 @@ export interface AdvanceStatesDeps {
   readonly loadShadow?: (partition: PartitionRef, version: string) => Promise<Map<string, KeyState>>;
   /** Slices the model work and measures its cost per event. */
   readonly budget: WorkBudget;
-  /** Live quality: the scorer of each batch's champion (quality/live-quality.ts); absent: no scoring. */
+  /** Live quality: the scorers of each batch's champion and shadows (quality/live-quality.ts); absent: no scoring. */
   readonly quality?: Pick<LiveQuality, 'scorerFor'>;
 }
 
@@ -49,6 +49,11 @@ const EMPTY_STEPS = new Float64Array(0);
  * key's recent inputs (runtime/warm-start.ts), or by a fresh state when it kept none; both
  * counted. Every applied event is appended to its key's recent inputs.
  *
+ * Live quality: each model of the set (champion and shadows) that can be scored has each key's
+ * previous prediction scored against the event before its step (after a warm start: the
+ * prediction of the warmed state); the scores go with the batch and are folded once it is
+ * published (fold-scores.ts).
+ *
  * Never starves the event loop: the events are advanced in slices of at most
  * `budget.sliceMs` of model work (the slice length follows the measured cost per event); between
  * slices it yields to the event loop (HTTP endpoints, I/O callbacks) and sends the source a
@@ -65,18 +70,21 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
     const context = decoded.context;
     const models = deps.models.current();
     const runtime = models.champion;
+    // Scorers are taken with the set, before any await: a swap meanwhile cannot revive a retired one.
+    const scorer = deps.quality?.scorerFor(runtime.loaded);
+    const shadowScorers = models.shadows.map((shadow) => deps.quality?.scorerFor(shadow.loaded));
     if (decoded.events.length === 0 || context === null) {
       return { ...decoded, models, applied: [], outputs: EMPTY_OUTPUTS, steps: EMPTY_STEPS, touched: new Map(), shadows: [], scores: [] };
     }
     const shadows: ShadowRun[] = [];
-    for (const shadow of models.shadows) {
+    for (const [i, shadow] of models.shadows.entries()) {
       const v = shadow.loaded.version;
       let states = context.shadowStates.get(v);
       if (states === undefined) {
         states = deps.loadShadow ? await deps.loadShadow(context.ref, v) : new Map<string, KeyState>();
         context.shadowStates.set(v, states);
       }
-      shadows.push(new ShadowRun(shadow, states, decoded.events.length));
+      shadows.push(new ShadowRun(shadow, states, decoded.events.length, shadowScorers[i]));
     }
     const outSize = runtime.out.length;
     const version = runtime.loaded.version;
@@ -85,7 +93,6 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
     const steps = new Float64Array(decoded.events.length);
     const applied: DecodedEvent[] = [];
     const touched = new Map<string, KeyState>();
-    const scorer = deps.quality?.scorerFor(runtime.loaded);
     const buffer = scorer ? scorer.begin(decoded.events.length) : null;
     let regressions = 0;
     let unknownTokens = 0;
@@ -157,6 +164,7 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
     if (warmed > 0) deps.onWarmStart?.(version, warmed, replayed);
     for (const shadow of shadows) if (shadow.warmed > 0) deps.onWarmStart?.(shadow.runtime.loaded.version, shadow.warmed, shadow.replayed);
     const scores: ModelScores[] = buffer !== null ? [{ scorer: scorer!, buffer }] : [];
+    for (const shadow of shadows) if (shadow.scores !== null) scores.push(shadow.scores);
     return { ...decoded, models, applied, outputs, steps, touched, shadows, scores };
   });
 }

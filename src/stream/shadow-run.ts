@@ -1,8 +1,10 @@
 import type { ModelEvent } from '../events/model-event.js';
+import type { LiveScorer } from '../quality/live-scorer.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
 import { warmStart } from '../runtime/warm-start.js';
 import type { KeyState } from '../state/key-state.js';
 import type { RecentInputs } from '../state/recent-inputs.js';
+import type { ModelScores } from './batch-stages.js';
 
 /** What one shadow model did over one batch: its outputs beside the champion's, and the states it touched. */
 export interface ShadowOutputs {
@@ -19,21 +21,26 @@ export interface ShadowOutputs {
  * One shadow model advanced beside the champion over a batch. A key's shadow state is used only
  * when it followed the very events the champion's state did (same last applied offset); otherwise
  * (a new shadow, a shadow removed and added again, states lost) it is warmed up from the
- * champion's recent inputs first, as at a swap. Allocates nothing per event beyond warm starts.
+ * champion's recent inputs first, as at a swap. With a scorer, each key's previous shadow
+ * prediction is scored against the event before the shadow's step applies it, exactly as the
+ * champion's is (quality/live-scorer.ts). Allocates nothing per event beyond warm starts.
  */
 export class ShadowRun implements ShadowOutputs {
   readonly runtime: ModelRuntime;
   readonly outputs: Float32Array;
   readonly steps: Float64Array;
   readonly touched = new Map<string, KeyState>();
+  /** The shadow's live scores of this batch (null: not scored), folded once the batch is published. */
+  readonly scores: ModelScores | null;
   private readonly states: Map<string, KeyState>;
   private readonly version: string;
   /** Keys warmed up, and events replayed for them, in this batch. */
   warmed = 0;
   replayed = 0;
 
-  constructor(runtime: ModelRuntime, states: Map<string, KeyState>, events: number) {
+  constructor(runtime: ModelRuntime, states: Map<string, KeyState>, events: number, scorer?: LiveScorer) {
     this.runtime = runtime;
+    this.scores = scorer ? { scorer, buffer: scorer.begin(events) } : null;
     this.states = states;
     this.version = runtime.loaded.version;
     this.outputs = new Float32Array(events * runtime.out.length);
@@ -58,7 +65,10 @@ export class ShadowRun implements ShadowOutputs {
       this.states.set(key, state);
     }
     const size = runtime.out.length;
+    const scores = this.scores;
+    const scored = scores !== null && scores.scorer.score(scores.buffer, state, event);
     if (runtime.advance(state, event) === 'non_finite') {
+      if (scored) scores.scorer.retract(scores.buffer);
       this.outputs.fill(Number.NaN, index * size, (index + 1) * size);
     } else {
       state.lastOffset = offset;

@@ -5,7 +5,6 @@ import { openRegistry } from '../../service/open-registry.js';
 import { formatTable } from '../format-table.js';
 import { fmt } from '../training-progress.js';
 import { writeLine } from '../write-lines.js';
-import { ConfigError } from '../../errors/index.js';
 import { formatModelsStatus, modelsStatus } from './models-status.js';
 
 /** Registers `rnn-stream models list|show|promote|rollback|shadow|unshadow|status` (docs/registry.md). */
@@ -82,27 +81,20 @@ export function registerModels(program: Command): void {
     }));
   models
     .command('status')
-    .description("A running deployment: the registry's champion and shadows, what each worker runs, and each live model's scores and drift state from the workers' /metrics.")
+    .description("A running deployment: the registry's champion and shadows, what each worker runs, and each live model's scores and drift state, as the workers publish them to Redis.")
     .option('-c, --config <file>', 'configuration file (registry and redis sections)')
-    .option('--group <id>', 'only the workers of this consumer group (default: every group under redis.keyPrefix)')
+    .option('--group <id>', 'the deployment: its consumer group id (default: kafka.groupId)')
     .option('--json', 'print the status as JSON')
-    .option('--timeout-ms <ms>', "longest wait for each worker's /metrics", '2000')
-    .action(async (opts: { config?: string; group?: string; json?: boolean; timeoutMs: string }) => {
+    .action(async (opts: { config?: string; group?: string; json?: boolean }) => {
       const config = await loadConfig({ file: opts.config });
       const registry = openRegistry(config);
       try {
-        const status = await modelsStatus(config, registry, { group: opts.group, timeoutMs: positiveMs(opts.timeoutMs) });
+        const status = await modelsStatus(config, registry, { group: opts.group });
         await writeLine(process.stdout, opts.json ? JSON.stringify(status, null, 2) : formatModelsStatus(status));
       } finally {
         await registry.close();
       }
     });
-}
-
-function positiveMs(text: string): number {
-  const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 1 || ms > 60_000) throw new ConfigError(`--timeout-ms must be a whole number of milliseconds from 1 to 60000, not ${JSON.stringify(text)}`, { key: '--timeout-ms' });
-  return ms;
 }
 
 /** The headline metric of a window: QLIKE, MSE or accuracy, with the scored steps. */
