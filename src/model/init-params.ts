@@ -25,3 +25,10 @@ export function initParams(spec: ModelSpec, rng: SeededRandom): ModelParams {
   }
   return { layers, headWeight: fill(spec.outputSize * H), headBias: fill(spec.outputSize) };
 }
+
+/** A fresh embedding table (vocabSize x dim) ~ N(0, 1), nn.Embedding's default initialisation. */
+export function initEmbedding(vocabSize: number, dim: number, rng: SeededRandom): Float32Array {
+  const a = new Float32Array(vocabSize * dim);
+  for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+  return a;
+}

@@ -2,13 +2,15 @@
  * Forward pass with caches and backpropagation through time over one window of a batch of
  * sequences, for stacked Elman/GRU/LSTM layers and the linear head, in float64. The batch runs
  * side by side as matrix-matrix work, packed by length (batch-layout.ts; batch-forward.ts and
- * batch-backward.ts hold the two passes and their exact semantics).
+ * batch-backward.ts hold the two passes and their exact semantics; embedding-grad.ts the
+ * gradient of a token model's embedding table).
  */
 import { hasCellState } from '../model/cell-kind.js';
 import type { ModelSpec } from '../model/model-spec.js';
 import { backwardBatch } from './batch-backward.js';
 import { createBatchBuffers, ensureBatchBuffers, type BatchBuffers } from './batch-buffers.js';
 import { forwardBatch } from './batch-forward.js';
+import { EmbeddingGrad } from './embedding-grad.js';
 import type { BatchLayout } from './batch-layout.js';
 import type { LayerCache } from './layer-cache.js';
 import type { LossFunction } from './losses/loss-function.js';
@@ -23,6 +25,7 @@ export class BatchBackprop {
   readonly loss: LossFunction;
   private readonly buf: BatchBuffers;
   private lengths: number[] = [];
+  private readonly embeddingGrad: EmbeddingGrad | undefined;
 
   /** `params` are read (never written); `grads` (same spec) receive the accumulated gradient. */
   constructor(params: ParamVector, grads: ParamVector, loss: LossFunction) {
@@ -31,6 +34,7 @@ export class BatchBackprop {
     this.grads = grads;
     this.loss = loss;
     this.buf = createBatchBuffers(this.spec);
+    this.embeddingGrad = params.embedding ? new EmbeddingGrad() : undefined;
   }
 
   /** Forward caches of each layer for the last window run, over its packed rows (to inspect activations; never write). */
@@ -77,7 +81,10 @@ export class BatchBackprop {
     ensureBatchBuffers(this.buf, this.spec);
     const lossSum = forwardBatch(this.params, this.loss, this.buf, batch, start, states, scale, outputs);
     this.carryStates(batch, start, states);
-    if (backward) backwardBatch(this.params, this.grads, this.buf, batch, start);
+    if (backward) {
+      backwardBatch(this.params, this.grads, this.buf, batch, start);
+      if (this.embeddingGrad) this.embeddingGrad.accumulate(this.params, this.grads, this.buf, batch, start);
+    }
     return lossSum;
   }
 

@@ -6,6 +6,7 @@
  *     per step s: GH = H_{s-1}·W_hhᵀ + b_hh     one matrix product over the step's rows
  *                 cell(GI rows of s, GH)         elementwise
  *
+ * A token model's layer-0 input is the embedding row of the step's token id (nn.Embedding).
  * Layer-0 inputs that are mostly zeros (SPARSE_INPUT_DENSITY) skip them: GI = b_ih + the
  * columns of W_ih of the non-zero inputs, scaled (the same sum without the zero terms).
  *
@@ -46,9 +47,14 @@ export function forwardBatch(
   const { order, active, rowStart, steps, rows } = buf.layout;
   const lstm = hasCellState(cell);
   const { caches, x, gh, y, dy } = buf;
+  const table = params.embedding;
   for (let s = 0; s < steps; s++) {
     const t = start + s;
-    for (let i = 0; i < active[s]; i++) x.set(batch[order[i]].inputs.subarray(t * I, t * I + I), (rowStart[s] + i) * I);
+    for (let i = 0; i < active[s]; i++) {
+      const seq = batch[order[i]];
+      const src = table ? table.subarray(seq.tokenIds![t] * I, seq.tokenIds![t] * I + I) : seq.inputs.subarray(t * I, t * I + I);
+      x.set(src, (rowStart[s] + i) * I);
+    }
   }
   let nonZero = 0;
   for (let k = 0; k < rows * I; k++) if (x[k] !== 0) nonZero++;

@@ -1,10 +1,13 @@
 /**
  * All parameters of a model (or their gradients, or optimiser moments) in one flat float64
  * buffer, with per-tensor views in PyTorch's state_dict order. Optimisers and gradient clipping
- * work on the flat buffer; the cells read the per-layer views.
+ * work on the flat buffer; the cells read the per-layer views. A token model's embedding table
+ * (`embedding.weight`, vocabulary size x inputSize) comes first, as `embedding = nn.Embedding`
+ * declared before `rnn` puts it first in PyTorch's state_dict.
  */
 import { ModelFormatError } from '../errors/index.js';
 import { paramsToTensors, type ModelParams } from '../model/model-params.js';
+import { EMBEDDING_TENSOR } from '../model/load-model.js';
 import { tensorShapes, type ModelSpec, type TensorShape } from '../model/model-spec.js';
 
 /** Float64 weights of one recurrent layer: views into a {@link ParamVector}'s buffer. */
@@ -25,14 +28,20 @@ export class ParamVector {
   readonly layers: readonly LayerParams64[];
   readonly headWeight: Float64Array;
   readonly headBias: Float64Array;
+  /** Token models: `embedding.weight`, vocabSize x inputSize, row-major; else undefined. */
+  readonly embedding: Float64Array | undefined;
+  /** Rows of {@link embedding}; 0 without one. */
+  readonly vocabSize: number;
   /** Views into {@link values} keyed by PyTorch tensor name, in state_dict order. */
   readonly tensors: ReadonlyMap<string, Float64Array>;
   readonly shapes: readonly TensorShape[];
 
-  /** A zero-filled vector. */
-  constructor(spec: ModelSpec) {
+  /** A zero-filled vector; with `vocabSize` > 0, an embedding table of that many rows first. */
+  constructor(spec: ModelSpec, vocabSize = 0) {
     this.spec = spec;
-    this.shapes = tensorShapes(spec);
+    this.vocabSize = vocabSize;
+    const rnn = tensorShapes(spec);
+    this.shapes = vocabSize > 0 ? [{ name: EMBEDDING_TENSOR, shape: [vocabSize, spec.inputSize] }, ...rnn] : rnn;
     const total = this.shapes.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
     this.values = new Float64Array(total);
     const tensors = new Map<string, Float64Array>();
@@ -56,14 +65,20 @@ export class ParamVector {
     this.layers = layers;
     this.headWeight = tensors.get('head.weight')!;
     this.headBias = tensors.get('head.bias')!;
+    this.embedding = tensors.get(EMBEDDING_TENSOR);
   }
 
   /**
    * Float64 copy of float32 parameters (exact: every float32 is a float64). Throws
    * ModelFormatError naming the tensor when a layer is missing or a tensor has the wrong size.
+   * `embedding` (vocabulary size x inputSize) adds a token model's embedding table.
    */
-  static fromModelParams(spec: ModelSpec, params: ModelParams): ParamVector {
-    const v = new ParamVector(spec);
+  static fromModelParams(spec: ModelSpec, params: ModelParams, embedding?: Float32Array): ParamVector {
+    if (embedding && embedding.length % spec.inputSize !== 0) {
+      throw new ModelFormatError(`expected a multiple of inputSize ${spec.inputSize} values, got ${embedding.length}`, { tensor: EMBEDDING_TENSOR });
+    }
+    const v = new ParamVector(spec, embedding ? embedding.length / spec.inputSize : 0);
+    if (embedding) v.embedding!.set(embedding);
     if (params.layers.length !== spec.numLayers) {
       throw new ModelFormatError(`initial parameters have ${params.layers.length} layers, the spec ${spec.numLayers}`);
     }
@@ -88,6 +103,11 @@ export class ParamVector {
       headWeight: Float32Array.from(this.headWeight),
       headBias: Float32Array.from(this.headBias),
     };
+  }
+
+  /** Float32 copy of the embedding table (rounded to nearest); undefined without one. */
+  embeddingF32(): Float32Array | undefined {
+    return this.embedding && Float32Array.from(this.embedding);
   }
 
   /** Copies of every tensor keyed by PyTorch name, in state_dict order. */

@@ -31,6 +31,8 @@ export interface LoopProgress {
 export interface LoopResult {
   /** Parameters after the best epoch; the initial ones when no epoch gave a finite validation loss (bestEpoch 0). */
   readonly best: ModelParams;
+  /** Token models: the embedding table of the same epoch. */
+  readonly bestEmbedding?: Float32Array;
   readonly bestEpoch: number;
   readonly bestValidationLoss: number;
   readonly epochsRun: number;
@@ -60,6 +62,7 @@ export async function runTrainingLoop(
 ): Promise<LoopResult> {
   const stop = new EarlyStop(opts.patience);
   let best = trainer.params();
+  let bestEmbedding = trainer.embedding();
   const history: EpochReport[] = [];
   const order = train.map((_, i) => i);
   const batches = Math.ceil(train.length / opts.batch);
@@ -80,11 +83,14 @@ export async function runTrainingLoop(
     }
     const validationLoss = trainer.evaluate(validation).loss;
     const improved = stop.observe(validationLoss);
-    if (improved) best = trainer.params();
+    if (improved) {
+      best = trainer.params();
+      bestEmbedding = trainer.embedding();
+    }
     const report = { epoch, trainLoss: counted > 0 ? sum / counted : NaN, validationLoss, improved, bestEpoch: stop.bestEpoch };
     history.push(report);
     progress.onEpoch?.(report);
     if (stop.shouldStop()) break;
   }
-  return { best, bestEpoch: stop.bestEpoch, bestValidationLoss: stop.bestLoss, epochsRun: history.length, history };
+  return { best, ...(bestEmbedding ? { bestEmbedding } : {}), bestEpoch: stop.bestEpoch, bestValidationLoss: stop.bestLoss, epochsRun: history.length, history };
 }

@@ -17,7 +17,9 @@
  * Truncated BPTT (tbptt = k): windows [0, k), [k, 2k), ... over the longest sequence; every
  * sequence starts from zero state, carries its state (detached) into the next window, and each
  * window with at least one masked step gets its own mean loss and optimiser step. A window with
- * no masked step (many-to-one data) only advances the states. Deterministic: same options and
+ * no masked step (many-to-one data) only advances the states. A token model's embedding table
+ * (TrainerOptions.embedding) is a parameter like the others: looked up per step, updated by the
+ * same optimiser and clipped with the rest (embedding-grad.ts). Deterministic: same options and
  * batches give the same bits.
  */
 import { ConfigError, TrainingDataError } from '../errors/index.js';
@@ -58,8 +60,8 @@ export class Trainer {
     this.clipNorm = clip;
     this.tbptt = k;
     const loss = createLoss(opts.loss, opts.huberDelta);
-    this.weights = ParamVector.fromModelParams(this.spec, opts.initial);
-    this.grads = new ParamVector(this.spec);
+    this.weights = ParamVector.fromModelParams(this.spec, opts.initial, opts.embedding);
+    this.grads = new ParamVector(this.spec, this.weights.vocabSize);
     this.gradTensors = [...this.grads.tensors.values()];
     this.optimizer = createOptimizer(this.weights.values.length, opts.optimizer);
     this.backprop = new BatchBackprop(this.weights, this.grads, loss);
@@ -78,7 +80,7 @@ export class Trainer {
    */
   trainBatch(batch: readonly TrainingSequence[]): StepResult {
     if (batch.length === 0) throw new TrainingDataError('a training batch needs at least one sequence');
-    validateSequences(this.spec, this.backprop.loss, batch);
+    validateSequences(this.spec, this.backprop.loss, batch, this.weights.vocabSize);
     const states = this.zeroStates(batch.length);
     const maxLen = batch.reduce((m, s) => Math.max(m, s.length), 0);
     const k = this.tbptt > 0 ? this.tbptt : maxLen;
@@ -109,7 +111,7 @@ export class Trainer {
    * for cross_entropy).
    */
   evaluate(seqs: readonly TrainingSequence[]): { loss: number; outputs: Float64Array[] } {
-    validateSequences(this.spec, this.backprop.loss, seqs);
+    validateSequences(this.spec, this.backprop.loss, seqs, this.weights.vocabSize);
     let sum = 0;
     let terms = 0;
     const outputs = seqs.map((seq) => new Float64Array(seq.length * this.spec.outputSize));
@@ -126,6 +128,11 @@ export class Trainer {
   /** Float32 copy of the current parameters (rounded to nearest), e.g. for saving. */
   params(): ModelParams {
     return this.weights.toModelParams();
+  }
+
+  /** Float32 copy of a token model's embedding table (rounded to nearest); undefined without one. */
+  embedding(): Float32Array | undefined {
+    return this.weights.embeddingF32();
   }
 
   /** Float64 copies of the current parameters keyed by PyTorch tensor name, in state_dict order. */

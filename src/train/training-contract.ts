@@ -14,8 +14,10 @@ export function isVarianceLoss(kind: LossKind): boolean {
 
 /** One training sequence of one key, row-major. */
 export interface TrainingSequence {
-  /** T x inputSize model inputs (already transformed and normalised). */
+  /** T x inputSize model inputs (already transformed and normalised); empty for a token model. */
   readonly inputs: Float64Array;
+  /** Token models: T token ids, each step's input being that row of the embedding table. */
+  readonly tokenIds?: Int32Array;
   /** T x outputSize targets (for cross_entropy: T x 1 class indices stored as numbers). */
   readonly targets: Float64Array;
   /** T flags: 1 where the step contributes to the loss (many-to-one: only sequence ends). */
@@ -40,6 +42,8 @@ export interface OptimizerOptions {
 export interface TrainerOptions {
   readonly spec: ModelSpec;
   readonly initial: ModelParams;
+  /** Token models: the initial embedding table, vocabulary size x inputSize; sequences then carry tokenIds. */
+  readonly embedding?: Float32Array;
   readonly loss: LossKind;
   /** Huber delta (PyTorch default 1). */
   readonly huberDelta?: number;

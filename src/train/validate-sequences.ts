@@ -9,8 +9,8 @@ import { isVarianceLoss, type TrainingSequence } from './training-contract.js';
  * integer class indices in [0, outputSize) (cross-entropy), or finite and >= 0 (variance losses). Targets of unmasked steps are not
  * read, so they may hold anything. Throws TrainingDataError naming the sequence and step.
  */
-export function validateSequences(spec: ModelSpec, loss: LossFunction, seqs: readonly TrainingSequence[]): void {
-  const I = spec.inputSize;
+export function validateSequences(spec: ModelSpec, loss: LossFunction, seqs: readonly TrainingSequence[], vocabSize = 0): void {
+  const I = vocabSize > 0 ? 0 : spec.inputSize;
   const O = spec.outputSize;
   const tw = loss.targetWidth(O);
   seqs.forEach((seq, b) => {
@@ -25,6 +25,13 @@ export function validateSequences(spec: ModelSpec, loss: LossFunction, seqs: rea
     for (const [name, actual, expected] of sizes) {
       if (actual !== expected) {
         throw new TrainingDataError(`${name} has ${actual} values, expected ${expected} (length ${T})`, { sequence: b });
+      }
+    }
+    if (vocabSize > 0) {
+      const ids = seq.tokenIds;
+      if (!ids || ids.length !== T) throw new TrainingDataError(`tokenIds has ${ids?.length ?? 0} values, expected ${T} (length ${T})`, { sequence: b });
+      for (let t = 0; t < T; t++) {
+        if (!(ids[t] >= 0 && ids[t] < vocabSize)) throw new TrainingDataError(`token id ${ids[t]} is outside the vocabulary (0..${vocabSize - 1})`, { sequence: b, step: t });
       }
     }
     for (let i = 0; i < seq.inputs.length; i++) {

@@ -47,7 +47,7 @@ export function checkGradients(
   corrupt?: (grads: ParamVector) => void,
 ): Map<string, TensorCheck> {
   const { start, end } = window;
-  const grads = new ParamVector(params.spec);
+  const grads = new ParamVector(params.spec, params.vocabSize);
   const bp = new BatchBackprop(params, grads, createLoss(loss, CHECK_HUBER_DELTA));
   const entry = batch.map(() => new Float64Array(stateSize(params.spec)));
   if (start > 0) bp.run(batch, 0, start, entry, 0, false);
@@ -167,7 +167,7 @@ export function stepLossDifference(
 
 /** Model outputs of every step of `seq` (forward only), e.g. to place regression targets. */
 export function forwardOutputs(params: ParamVector, seq: TrainingSequence): Float64Array {
-  const bp = new BatchBackprop(params, new ParamVector(params.spec), createLoss('mse'));
+  const bp = new BatchBackprop(params, new ParamVector(params.spec, params.vocabSize), createLoss('mse'));
   const out = new Float64Array(seq.length * params.spec.outputSize);
   bp.run([seq], 0, seq.length, [new Float64Array(stateSize(params.spec))], 0, false, [out]);
   return out;

@@ -22,6 +22,8 @@ export interface ParityCase {
   readonly optimizer: OptimizerOptions;
   readonly clipNorm?: number;
   readonly tbptt?: number;
+  /** Token cases: rows of `embedding.weight` (inputSize is the embedding size). */
+  readonly vocabSize?: number;
   /** PyTorch's loss and pre-clipping gradient norm of every training call. */
   readonly losses: number[];
   readonly gradNorms: number[];
@@ -50,7 +52,17 @@ export function initialParams(c: ParityCase): ModelParams {
     if (rounded.some((v, i) => v !== data[i])) throw new Error(`${c.name}: ${name} is not float32-exact`);
     f32.set(name, rounded);
   }
+  f32.delete('embedding.weight');
   return paramsFromTensors(specOf(c), f32);
+}
+
+/** A token case's initial `embedding.weight` (float32-exact); undefined for the other cases. */
+export function initialEmbedding(c: ParityCase): Float32Array | undefined {
+  const data = tensors(`${c.name}.initial.safetensors`).get('embedding.weight');
+  if (!data) return undefined;
+  const rounded = Float32Array.from(data);
+  if (rounded.some((v, i) => v !== data[i])) throw new Error(`${c.name}: embedding.weight is not float32-exact`);
+  return rounded;
 }
 
 /** PyTorch's weights after the last call, float64, by tensor name. */
@@ -65,11 +77,13 @@ export function batchOf(c: ParityCase): TrainingSequence[] {
   const B = lengths.length;
   const T = d.get('loss_mask')!.length / B;
   const I = c.inputSize;
+  const ids = d.get('token_ids');
   const W = c.loss === 'cross_entropy' ? 1 : c.outputSize;
   return Array.from({ length: B }, (_, b) => {
     const n = lengths[b];
     return {
-      inputs: d.get('inputs')!.slice(b * T * I, (b * T + n) * I),
+      inputs: ids ? new Float64Array(0) : d.get('inputs')!.slice(b * T * I, (b * T + n) * I),
+      ...(ids ? { tokenIds: Int32Array.from(ids.subarray(b * T, b * T + n)) } : {}),
       targets: d.get('targets')!.slice(b * T * W, (b * T + n) * W),
       lossMask: Uint8Array.from(d.get('loss_mask')!.subarray(b * T, b * T + n)),
       resetAfter: Uint8Array.from(d.get('reset_after')!.subarray(b * T, b * T + n)),

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Trainer } from '../../src/train/trainer.js';
-import { batchOf, finalWeights, initialParams, parityCases, specOf, type ParityCase } from './pytorch-fixtures.js';
+import { batchOf, finalWeights, initialEmbedding, initialParams, parityCases, specOf, type ParityCase } from './pytorch-fixtures.js';
 
 // Our Trainer against PyTorch 2.15 (float64, recorded by tests/fixtures/training/generate.py):
 // same float32-exact initial weights, same batch, 25 full-batch training calls.
 // Relative error: |ours - torch| / max(|torch|, 1e-6), elementwise for weights.
+// Token cases (emb-*): the same with `embedding = nn.Embedding` before `rnn`, looked up per step.
 // Observed (Node 20, x86-64): loss per call <= 6.3e-16, grad norm <= 3.6e-15, final weights
 // <= 1.3e-13 (rnn_relu2-tbptt-clip). The tolerance below leaves three orders of magnitude.
 const TOLERANCE = 1e-9;
@@ -15,6 +16,7 @@ function trainerFor(c: ParityCase): Trainer {
   return new Trainer({
     spec: specOf(c),
     initial: initialParams(c),
+    embedding: initialEmbedding(c),
     loss: c.loss,
     huberDelta: c.huberDelta,
     optimizer: c.optimizer,
@@ -35,6 +37,10 @@ describe('training parity with PyTorch', () => {
     expect(cases.some((c) => (c.clipNorm ?? 0) > 0 && c.gradNorms[0] > c.clipNorm!)).toBe(true);
     expect(cases.some((c) => (c.tbptt ?? 0) > 0)).toBe(true);
     expect(cases.every((c) => c.losses.length >= 20)).toBe(true);
+    // Token models (nn.Embedding before the rnn): every cell kind, many-to-one with tbptt, clipping.
+    const tokens = cases.filter((c) => c.vocabSize);
+    expect([...new Set(tokens.map((c) => c.cell))].sort()).toEqual(['gru', 'lstm', 'rnn_relu', 'rnn_tanh']);
+    expect(tokens.some((c) => (c.tbptt ?? 0) > 0) && tokens.some((c) => (c.clipNorm ?? 0) > 0 && c.gradNorms[0] > c.clipNorm!)).toBe(true);
   });
 
   for (const c of cases) {
@@ -57,6 +63,8 @@ describe('training parity with PyTorch', () => {
       // The weights moved: agreement is not just two copies of the initial weights.
       const initial = initialParams(c).headWeight;
       expect(torch.get('head.weight')!.some((v, i) => Math.abs(v - initial[i]) > 1e-3)).toBe(true);
+      const embedding = initialEmbedding(c);
+      if (embedding) expect(torch.get('embedding.weight')!.some((v, i) => Math.abs(v - embedding[i]) > 1e-3)).toBe(true);
     });
   }
 });

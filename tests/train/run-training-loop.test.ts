@@ -21,6 +21,7 @@ function scriptedTrainer(validationLosses: number[]) {
       return { loss: validationLosses[evaluations++], outputs: [] };
     },
     params,
+    embedding: () => Float32Array.of(batches),
   };
   return { trainer: trainer as unknown as Trainer, seen };
 }
@@ -37,6 +38,7 @@ describe('runTrainingLoop', () => {
     expect(r.bestValidationLoss).toBe(2);
     // 3 batches per epoch: the best parameters are those after epoch 4's 12th batch.
     expect(r.best.headWeight[0]).toBe(12);
+    expect(r.bestEmbedding![0]).toBe(12);
     expect(reports.map((e) => e.improved)).toEqual([true, true, false, true, false, false]);
   });
 

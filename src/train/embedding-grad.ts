@@ -1,0 +1,43 @@
+/**
+ * Gradient of a token model's embedding table (nn.Embedding before the first recurrent layer):
+ * the layer-0 input of a row is E[id], so
+ *
+ *     dX = dGi₀ · W_ih₀          rows x inputSize, one matrix product over every row of the window
+ *     dE[id] += dX[row]          for every row, id = the token id of that row's sequence and step
+ *
+ * dGi₀ is the gradient w.r.t. the layer-0 input-side gate pre-activations (W_ih₀ x + b_ih₀)
+ * that backwardBatch leaves in the layer-0 cache, already scaled; a token seen at several steps
+ * gets the sum of their terms (PyTorch's dense embedding gradient).
+ */
+import type { BatchBuffers } from './batch-buffers.js';
+import { gemmNT } from './kernels/gemm-nt.js';
+import { transposeInto } from './kernels/transpose-into.js';
+import type { ParamVector } from './param-vector.js';
+import type { TrainingSequence } from './training-contract.js';
+
+/** Scratch and the accumulation of dE for one BatchBackprop. */
+export class EmbeddingGrad {
+  private wihT = new Float64Array(0);
+  private dx = new Float64Array(0);
+
+  /** Adds dE of the window backwardBatch has just run (from `start`) to `grads.embedding`. */
+  accumulate(params: ParamVector, grads: ParamVector, buf: BatchBuffers, batch: readonly TrainingSequence[], start: number): void {
+    const I = params.spec.inputSize;
+    const w = params.layers[0].weightIh;
+    const G = w.length / I;
+    const { order, active, rowStart, steps, rows } = buf.layout;
+    if (this.wihT.length < w.length) this.wihT = new Float64Array(w.length);
+    if (this.dx.length < rows * I) this.dx = new Float64Array(rows * I);
+    transposeInto(w, G, I, this.wihT);
+    gemmNT(buf.caches[0].dGi, 0, rows, G, this.wihT, I, null, this.dx, 0, false);
+    const dE = grads.embedding!;
+    const dx = this.dx;
+    for (let s = 0; s < steps; s++) {
+      for (let i = 0; i < active[s]; i++) {
+        const row = (rowStart[s] + i) * I;
+        const at = batch[order[i]].tokenIds![start + s] * I;
+        for (let k = 0; k < I; k++) dE[at + k] += dx[row + k];
+      }
+    }
+  }
+}
