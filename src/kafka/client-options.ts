@@ -1,5 +1,6 @@
-import { Partitioners, type ConsumerConfig, type ProducerConfig } from 'kafkajs';
+import type { ConsumerConfig, ProducerConfig } from 'kafkajs';
 import type { KafkaConfig } from '../config/kafka-config.js';
+import { murmur2Partitioner } from './murmur2-partitioner.js';
 
 /**
  * The consumer settings of the `kafka` configuration slice for consumer group `groupId`: group
@@ -25,12 +26,12 @@ export function consumerOptions(k: KafkaConfig, groupId: string): ConsumerConfig
 
 /**
  * The producer settings of the `kafka` configuration slice: idempotence (which kafkajs allows
- * with one request in flight only) and the Java client's partitioner, so keys land where other
- * clients put them.
+ * with one request in flight only) and the Java client's partitioner (murmur2-partitioner.ts), so
+ * keys land where other clients put them.
  */
 export function producerOptions(k: KafkaConfig): ProducerConfig {
   return {
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: murmur2Partitioner,
     idempotent: k.producer.idempotent,
     maxInFlightRequests: k.producer.idempotent ? 1 : undefined,
     allowAutoTopicCreation: false,

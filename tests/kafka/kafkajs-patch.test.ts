@@ -6,7 +6,7 @@ import { boundedGzipCodec } from '../../src/kafka/bounded-gzip-codec.js';
 import { gzipCodec, registerGzipCodec } from '../../src/kafka/kafkajs-codecs.js';
 import { assertKafkajsPatched } from '../../src/kafka/kafkajs-patch.js';
 import { streamMessages } from '../../src/kafka/stream-messages.js';
-import { decodeBatch, encodeBatch, roundTripRecord } from './kafkajs-wire.js';
+import { decodeBatch, encodeBatch, readVarLong, roundTripRecord, varLongBytes } from './kafkajs-wire.js';
 
 // Regression tests of patches/kafkajs+2.2.4.patch: each fails on kafkajs 2.2.4 as published.
 describe('kafkajs as patched: record headers', () => {
@@ -139,5 +139,85 @@ describe('kafkajs as patched: read_committed filtering of aborted transactions',
     const messages = [record(10, '7'), record(11, '8'), abortMarker(12, '7'), record(13, '7'), record(14, '8')];
     const kept = filterAborted({ messages, abortedTransactions: [{ producerId: '7', firstOffset: '10' }] });
     expect(kept.filter((m) => !m.key?.equals(ABORT)).map((m) => m.offset)).toEqual(['11', '13', '14']);
+  });
+});
+
+/** The Kafka protocol's varlong (zigzag, then LEB128 in 7-bit groups), from its definition, in BigInt. */
+function referenceVarLong(value: bigint): Buffer {
+  let zigzag = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
+  const bytes: number[] = [];
+  while (zigzag >= 0x80n) {
+    bytes.push(Number(zigzag & 0x7fn) | 0x80);
+    zigzag >>= 7n;
+  }
+  bytes.push(Number(zigzag));
+  return Buffer.from(bytes);
+}
+
+describe('kafkajs as patched: varlongs and record coordinates without Long objects', () => {
+  const values = (): number[] => {
+    const out = [0, 1, -1, 63, 64, -64, -65, 2 ** 27 - 1, -(2 ** 27), 2 ** 27, -(2 ** 27) - 1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1];
+    out.push(2 ** 32, 1_764_000_000_000, -1_764_000_000_000, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER);
+    let seed = 11;
+    for (let i = 0; i < 2_000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const magnitude = 2 ** (seed % 53);
+      out.push(Math.round(((seed % 1000) / 500 - 1) * magnitude));
+    }
+    return out;
+  };
+
+  it('writes and sizes every varlong as the protocol defines it', () => {
+    for (const value of values()) {
+      const { bytes, size } = varLongBytes(value);
+      expect(bytes.toString('hex'), String(value)).toBe(referenceVarLong(BigInt(value)).toString('hex'));
+      expect(size, String(value)).toBe(bytes.length);
+    }
+  });
+
+  it('reads every varlong back to its value, consuming exactly its bytes', () => {
+    for (const value of values()) {
+      const bytes = Buffer.concat([referenceVarLong(BigInt(value)), Buffer.from([0x55])]);
+      expect(readVarLong(bytes), String(value)).toEqual({ value: String(value), read: bytes.length - 1 });
+    }
+  });
+
+  it('gives each record its batch offset + delta and timestamp + delta, exact beyond 2^53', () => {
+    const bases = ['0', '41', '1764000000000', '9007199254740990', '9223372036000000000', '-1'];
+    for (const base of bases) {
+      for (const delta of [0, 1, 77, 2 ** 27, 2 ** 31 - 1]) {
+        for (const timestampDelta of [0, 5, -5, 2 ** 27 + 3, -(2 ** 31)]) {
+          const record = roundTripRecord({ key: null, value: Buffer.from('v'), offsetDelta: delta, timestampDelta }, base, base);
+          expect(record.offset, `${base} + ${delta}`).toBe(String(BigInt(base) + BigInt(delta)));
+          expect(record.timestamp, `${base} + ${timestampDelta}`).toBe(String(BigInt(base) + BigInt(timestampDelta)));
+        }
+      }
+    }
+  });
+});
+
+describe('kafkajs as patched: record batch CRC-32C', () => {
+  const crc32C = createRequire(import.meta.url)('kafkajs/src/protocol/recordBatch/crc32C/crc32C') as (bytes: Buffer) => number;
+
+  /** CRC-32C from its definition: reflected polynomial 0x82F63B78, one bit at a time. */
+  function bitwiseCrc32C(bytes: Buffer): number {
+    let crc = 0xffffffff;
+    for (const byte of bytes) {
+      crc ^= byte;
+      for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+    }
+    return (crc ^ 0xffffffff) >>> 0;
+  }
+
+  it('gives the check value of "123456789" (0xE3069283)', () => {
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283);
+  });
+
+  it('equals the bitwise definition for every length from 0 to 64 and for 1 MiB', () => {
+    let seed = 3;
+    const bytes = Buffer.alloc((1 << 20) + 3);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+    for (let n = 0; n <= 64; n++) expect(crc32C(bytes.subarray(5, 5 + n)), `length ${n}`).toBe(bitwiseCrc32C(bytes.subarray(5, 5 + n)));
+    expect(crc32C(bytes)).toBe(bitwiseCrc32C(bytes));
   });
 });

@@ -12,6 +12,7 @@ interface WireRecord {
   value: Buffer | null;
   headers?: Headers;
   offsetDelta?: number;
+  timestampDelta?: number;
 }
 
 const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => { readVarIntBytes(): Buffer };
@@ -26,17 +27,39 @@ const recordBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder'
 /** A record as kafkajs decodes it (plus the stand-in's failure, when the batch was unreadable). */
 export interface DecodedRecord {
   readonly offset: string;
+  readonly timestamp: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: Record<string, Buffer | Buffer[]>;
   readonly batchDecodeFailure?: { readonly firstOffset: string; readonly error: Error };
 }
 
-/** Encodes one record and decodes it with the installed record decoder. */
-export function roundTripRecord(record: WireRecord): DecodedRecord {
+/**
+ * Encodes one record and decodes it with the installed record decoder, in a batch whose first
+ * offset and first timestamp are `firstOffset` and `firstTimestamp` (int64 decimal strings).
+ */
+export function roundTripRecord(record: WireRecord, firstOffset = '0', firstTimestamp = '0'): DecodedRecord {
   const bytes = (Record(record) as { buffer: Buffer }).buffer;
   const inner = new Decoder(bytes).readVarIntBytes();
-  return recordDecoder(new Decoder(inner), { firstOffset: '0', firstTimestamp: '0', magicByte: 2 });
+  return recordDecoder(new Decoder(inner), { firstOffset, firstTimestamp, magicByte: 2 });
+}
+
+interface WireEncoder {
+  writeVarLong(value: number): WireEncoder;
+  writeVarInt(value: number): WireEncoder;
+  readonly buffer: Buffer;
+}
+const Encoder = require('kafkajs/src/protocol/encoder') as { new (): WireEncoder; sizeOfVarLong(value: number): number };
+
+/** kafkajs' varlong bytes of `value`, and the size kafkajs computes for them beforehand. */
+export function varLongBytes(value: number): { bytes: Buffer; size: number } {
+  return { bytes: new Encoder().writeVarLong(value).buffer, size: Encoder.sizeOfVarLong(value) };
+}
+
+/** Reads one varlong of `bytes` with the record decoder's reader: its value as a decimal string, and the bytes read. */
+export function readVarLong(bytes: Buffer): { value: string; read: number } {
+  const decoder = new Decoder(bytes) as unknown as { readVarLongNumberOrLong(): { toString(): string }; offset: number };
+  return { value: String(decoder.readVarLongNumberOrLong()), read: decoder.offset };
 }
 
 /**
