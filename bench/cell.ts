@@ -2,7 +2,8 @@
  * Cell step benchmark: `npm run bench:cell [-- --json] [-- --no-torch]`.
  *
  * For each cell kind (rnn_tanh, rnn_relu, gru, lstm) at hidden 16/32/64/128 (input 8, one layer,
- * output 1) it measures one rnn-stream step, Stepper.step (the cell plus the linear head), on
+ * output 1) it measures one rnn-stream step, Stepper.step (the cell plus the linear head; the
+ * default stepper, WebAssembly affine maps, and the JavaScript-kernel stepper for comparison), on
  * weights from initParams with a fixed seed, the input cycling through 64 fixed random vectors:
  *
  * - time: ns per step over 11 runs of ~10 ms each, after 150 ms of warm-up (cell-measure.ts),
@@ -27,7 +28,7 @@ import { dirname, join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CELL_KINDS, RnnModel, SeededRandom, initParams, type CellKind, type ModelSpec } from '../src/model/index.js';
+import { CELL_KINDS, RnnModel, SeededRandom, initParams, type CellKind, type ModelSpec, type StepKernel } from '../src/model/index.js';
 import { heapBytesAllocated, timeSteps, type StepLoop, type StepTiming } from './cell-measure.js';
 
 const HIDDEN = [16, 32, 64, 128];
@@ -53,6 +54,8 @@ interface Row {
   cell: CellKind;
   hidden: number;
   ours: StepTiming;
+  /** The same step with the JavaScript affine kernel (newStepper('js')), for the WebAssembly kernel's gain. */
+  oursJs: StepTiming;
   bytesPerStep: number;
   allocSteps: number;
   torch?: TorchResult;
@@ -70,10 +73,10 @@ interface TorchResult {
   stepWallNs: number;
 }
 
-function stepLoop(spec: ModelSpec, seed: number): StepLoop {
+function stepLoop(spec: ModelSpec, seed: number, kernel: StepKernel = 'auto'): StepLoop {
   const rng = new SeededRandom(seed);
   const model = new RnnModel(spec, initParams(spec, rng));
-  const stepper = model.newStepper();
+  const stepper = model.newStepper(kernel);
   const state = model.newState();
   const out = new Float32Array(spec.outputSize);
   const inputs = Array.from({ length: 64 }, () => Float32Array.from({ length: spec.inputSize }, () => rng.normal()));
@@ -88,11 +91,13 @@ function measureOurs(collect: () => void): Row[] {
   const rows: Row[] = [];
   for (const cell of CELL_KINDS) {
     for (const hidden of HIDDEN) {
-      const loop = stepLoop({ cell, inputSize: INPUT, hiddenSize: hidden, numLayers: 1, outputSize: 1 }, 42);
+      const spec = { cell, inputSize: INPUT, hiddenSize: hidden, numLayers: 1, outputSize: 1 };
+      const loop = stepLoop(spec, 42);
       const ours = timeSteps(loop, RUNS, RUN_MS, WARMUP_MS);
+      const oursJs = timeSteps(stepLoop(spec, 42, 'js'), RUNS, RUN_MS, WARMUP_MS);
       const steps = Math.min(ALLOC_STEPS_MAX, Math.max(ALLOC_STEPS_MIN, ours.stepsPerRun * 10));
       const bytes = heapBytesAllocated(loop, steps, collect) - baseline;
-      rows.push({ cell, hidden, ours, bytesPerStep: bytes / steps, allocSteps: steps });
+      rows.push({ cell, hidden, ours, oursJs, bytesPerStep: bytes / steps, allocSteps: steps });
     }
   }
   return rows;
@@ -113,7 +118,7 @@ function measureTorch(): TorchResult[] | string {
 const us = (ns: number | undefined): string => (ns === undefined ? '-' : (ns / 1000).toFixed(2));
 
 function printTable(rows: Row[]): void {
-  const header = ['cell', 'hidden', 'ours wall µs', '(wall min-max)', 'ours cpu µs', 'bytes/step',
+  const header = ['cell', 'hidden', 'ours wall µs', '(wall min-max)', 'ours cpu µs', 'js kernel cpu µs', 'js/ours cpu', 'bytes/step',
     'torch cell cpu µs', 'torch step cpu µs', 'torch step wall µs', 'ours/torch cpu'];
   const lines = rows.map((r) => [
     r.cell,
@@ -121,6 +126,8 @@ function printTable(rows: Row[]): void {
     us(r.ours.wallNs),
     `${us(r.ours.wallMinNs)}-${us(r.ours.wallMaxNs)}`,
     us(r.ours.cpuNs),
+    us(r.oursJs.cpuNs),
+    (r.oursJs.cpuNs / r.ours.cpuNs).toFixed(2),
     r.bytesPerStep.toFixed(3),
     us(r.torch?.cellCpuNs),
     us(r.torch?.stepCpuNs),

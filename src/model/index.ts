@@ -1,7 +1,7 @@
 export { CELL_KINDS, gateCount, hasCellState, type CellKind } from './cell-kind.js';
 export { stateSize, tensorShapes, validateSpec, type ModelSpec, type TensorShape } from './model-spec.js';
 export { paramsFromTensors, paramsToTensors, type LayerParams, type ModelParams } from './model-params.js';
-export { RnnModel, type Stepper } from './rnn-model.js';
+export { RnnModel, type StepKernel, type Stepper } from './rnn-model.js';
 export { SeededRandom } from './random.js';
 export { initParams } from './init-params.js';
 export { parseSafetensors, serializeSafetensors, type SafetensorsFile, type StoredTensor } from './safetensors.js';

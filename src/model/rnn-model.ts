@@ -5,6 +5,14 @@ import { lstmStep } from './cells/lstm-step.js';
 import { affine } from './kernels/affine.js';
 import type { ModelParams } from './model-params.js';
 import { stateSize, validateSpec, type ModelSpec } from './model-spec.js';
+import { wasmStepper, wasmSteppersAvailable } from './wasm-stepper.js';
+
+/**
+ * How a Stepper computes its affine maps: `wasm` in WebAssembly SIMD (wasm-stepper.ts), `js` in
+ * JavaScript (kernels/affine.ts), `auto` (the default) wasm where the runtime has WebAssembly
+ * SIMD, else js. Both give bit-identical states and outputs; wasm is 3-5x faster per affine map.
+ */
+export type StepKernel = 'auto' | 'wasm' | 'js';
 
 /**
  * Advances one key's recurrent state by one event and writes the head's output. Owns scratch
@@ -43,8 +51,9 @@ export class RnnModel {
     return new Float32Array(this.stateSize);
   }
 
-  /** A stepper with its own preallocated scratch. */
-  newStepper(): Stepper {
+  /** A stepper with its own preallocated scratch, computing its affine maps with `kernel`. */
+  newStepper(kernel: StepKernel = 'auto'): Stepper {
+    if (kernel === 'wasm' || (kernel === 'auto' && wasmSteppersAvailable())) return wasmStepper(this.spec, this.params, this.stateSize);
     const { cell, hiddenSize: H, numLayers: L, outputSize } = this.spec;
     const { layers, headWeight, headBias } = this.params;
     const g = gateCount(cell) * H;

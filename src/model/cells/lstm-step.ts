@@ -10,7 +10,8 @@
  *     h' = o ⊙ tanh(c')
  *
  * Reads x from `x[xOff..)`, h from `state[hOff..hOff+H)` and c from `state[cOff..cOff+H)`, and
- * updates both in place. `gi`, `gh` are scratch of length >= 4H. Allocates nothing.
+ * updates both in place. `gi`, `gh` are scratch of length >= 4H. Allocates nothing. The two affine
+ * maps, then {@link lstmGates}, which the WebAssembly stepper (wasm-stepper.ts) shares.
  */
 import { affine } from '../kernels/affine.js';
 import { sigmoid } from '../kernels/activations.js';
@@ -30,6 +31,11 @@ export function lstmStep(
   const H = hidden;
   affine(p.weightIh, 4 * H, p.inSize, x, xOff, p.biasIh, 0, gi, 0);
   affine(p.weightHh, 4 * H, H, state, hOff, p.biasHh, 0, gh, 0);
+  lstmGates(H, state, hOff, cOff, gi, gh);
+}
+
+/** The gates, c' into `state[cOff..cOff+H)` and h' into `state[hOff..hOff+H)`, from gi = W_i x + b_i and gh = W_h h + b_h (i, f, g, o blocks). */
+export function lstmGates(H: number, state: Float32Array, hOff: number, cOff: number, gi: Float32Array, gh: Float32Array): void {
   for (let j = 0; j < H; j++) {
     const i = sigmoid(gi[j] + gh[j]);
     const f = sigmoid(gi[H + j] + gh[H + j]);
