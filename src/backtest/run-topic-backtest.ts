@@ -4,9 +4,9 @@
  * that commits nothing (kafka/read-topic-range.ts, the reader `retrain` uses), every message
  * decoded with its key as the stream does and applied by a {@link BacktestRunner}.
  */
-import { isUtf8 } from 'node:buffer';
 import type { Admin, ConsumerConfig, Kafka } from 'kafkajs';
 import type { DecodeLimits } from '../events/decode-options-for-model.js';
+import { MessageKeyCache } from '../events/message-key-cache.js';
 import { readTopicRange } from '../kafka/read-topic-range.js';
 import { nonEmptyTopicTimeRange, type PartitionRange } from '../kafka/topic-time-range.js';
 import { BacktestRunner, type BacktestRunnerOptions, type BacktestSummary } from './backtest-runner.js';
@@ -43,6 +43,7 @@ export async function runTopicBacktest(opts: TopicBacktestOptions): Promise<Topi
   const { ranges, total } = await nonEmptyTopicTimeRange(opts.admin, opts.topic, opts.fromMs, opts.toMs);
   opts.onProgress?.(0, total);
   const runner = new BacktestRunner(opts);
+  const keys = new MessageKeyCache();
   let read = 0;
   await readTopicRange({
     kafka: opts.kafka,
@@ -55,12 +56,13 @@ export async function runTopicBacktest(opts: TopicBacktestOptions): Promise<Topi
     async onMessages(partition, messages) {
       for (const m of messages) {
         const at = { partition, pos: Number(m.offset) };
-        if (m.key !== null && !isUtf8(m.key)) {
-          // As the stream: decoding would replace the bad bytes and let distinct keys share a state.
-          runner.reject(at, 'invalid_key', `message key is not valid UTF-8 (${m.key.length} bytes)`);
+        // The stream's key rule (events/message-key.ts): a key that is not valid UTF-8 is rejected.
+        const key = keys.text(m.key);
+        if (key !== null && typeof key === 'object') {
+          runner.reject(at, key.reason, key.detail);
           continue;
         }
-        const written = runner.apply(m.value, m.key === null ? null : m.key.toString('utf8'), at);
+        const written = runner.apply(m.value, key, at);
         if (written) await written;
       }
       read += messages.length;

@@ -2,8 +2,8 @@
  * Replays a time range of a Kafka topic into training data: per partition, the offsets whose
  * record timestamps fall in [from, to) (kafka/topic-time-range.ts), read by a throwaway consumer
  * that commits nothing (kafka/read-topic-range.ts), each message decoded by the live pipeline's
- * decoder with the configured limits and the message key, straight into the per-key columns of
- * an EventSet. Nothing but those columns grows with the range.
+ * decoder with the configured limits and the message key (checked by the stream's key rule),
+ * straight into the per-key columns of an EventSet. Nothing but those columns grows with the range.
  */
 import { createHash } from 'node:crypto';
 import type { Admin, ConsumerConfig, Kafka } from 'kafkajs';
@@ -65,7 +65,7 @@ export async function readTopicEvents(opts: ReadTopicEventsOptions): Promise<Top
       for (const m of messages) {
         hash.add(m.key);
         hash.add(m.value);
-        builder.add(m.value, m.key === null ? null : m.key.toString('utf8'), { partition, pos: Number(m.offset) });
+        builder.addMessage(m.value, m.key, partition, Number(m.offset));
       }
       // The scratch buffer is shared: this partition's bytes go into its hash before the next batch.
       hash.flush();

@@ -1,7 +1,7 @@
-import { isUtf8 } from 'node:buffer';
 import { map, type OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
 import { decodeEvent, MAX_EVENT_TS, type DecodeOptions } from '../events/decode-event.js';
+import { MessageKeyCache } from '../events/message-key-cache.js';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { ClaimedBatch, DeadLetter, DecodedBatch, DecodedEvent } from './batch-stages.js';
 import { deadLetterRecord } from '../records/dead-letter-record.js';
@@ -44,6 +44,8 @@ export interface DecodeMessagesDeps {
 export function decodeMessages(options: DecodeOptions, deps: DecodeMessagesDeps): OperatorFunction<ClaimedBatch, DecodedBatch> {
   const { check, onWrongPartition } = deps;
   const time = deps.time ?? DEFAULT_DECODE_TIME;
+  // Keys repeat: each is checked (valid UTF-8, events/message-key.ts) and decoded once.
+  const keys = new MessageKeyCache();
   return map((claimed): DecodedBatch => {
     const events: DecodedEvent[] = [];
     const deadLetters: DeadLetter[] = [];
@@ -57,13 +59,11 @@ export function decodeMessages(options: DecodeOptions, deps: DecodeMessagesDeps)
         deps.logger?.warn({ topic, partition, firstOffset, lastOffset: message.offset, reason }, `record batch skipped unread: ${detail}`);
         continue;
       }
-      if (message.key !== null && !isUtf8(message.key)) {
-        // Decoding would replace the bad bytes by U+FFFD and let distinct keys share one state.
-        const rejection = { reason: 'invalid_key' as const, detail: `message key is not valid UTF-8 (${message.key.length} bytes)` };
-        deadLetters.push({ record: deadLetterRecord(topic, partition, message, rejection), reason: 'invalid_key' });
+      const key = keys.text(message.key);
+      if (key !== null && typeof key === 'object') {
+        deadLetters.push({ record: deadLetterRecord(topic, partition, message, key), reason: key.reason });
         continue;
       }
-      const key = message.key === null ? null : message.key.toString('utf8');
       const result = decodeEvent(message.value, key, options, maxTs);
       const expected = result.ok && check && message.key !== null ? check.expected(message.key) : null;
       if (expected !== null && expected !== partition) {

@@ -104,9 +104,17 @@ function transformAll(events: KeyEvents, features: FeatureSpec, inputSize: numbe
   const memory = new Float64Array(FEATURE_MEMORY_SIZE);
   const x = new Float32Array(inputSize);
   const out = new Float64Array(events.length * inputSize);
+  // Ticks go through one reused event (rewritten per step; the transform keeps no reference).
+  const tick = events.kind === 'tick' ? { kind: 'tick' as const, key: events.key, ts: 0, price: 0, volume: 0, end: false } : undefined;
   for (let t = 0; t < events.length; t++) {
-    transform.apply(events.event(t), memory, x);
-    out.set(x, t * inputSize);
+    if (tick) {
+      tick.ts = events.ts(t);
+      tick.price = events.price(t);
+      tick.volume = events.volume(t);
+      tick.end = events.end(t);
+    }
+    transform.apply(tick ?? events.event(t), memory, x);
+    for (let i = 0; i < inputSize; i++) out[t * inputSize + i] = x[i];
   }
   return out;
 }

@@ -6,10 +6,12 @@
  * the events the stream would accept.
  */
 import { DatasetError } from '../errors/index.js';
-import { decodeEvent, type DecodeOptions } from '../events/decode-event.js';
+import { decodeEvent, decodeTickInto, MAX_EVENT_TS, type DecodeOptions } from '../events/decode-event.js';
 import type { DecodeLimits } from '../events/decode-options-for-model.js';
 import type { EventKind } from '../events/model-event.js';
-import type { RejectReason } from '../events/reject-reason.js';
+import { MessageKeyCache } from '../events/message-key-cache.js';
+import type { Rejection, RejectReason } from '../events/reject-reason.js';
+import type { TickFields } from '../events/scan-tick.js';
 import { FEATURE_MEMORY_SIZE, MEM_PREV_TS, MEM_SEEN } from '../features/feature-memory.js';
 import { isTimestampRegression } from '../runtime/timestamp-regression.js';
 import { KeyEvents, TARGET_ABSENT, TARGET_UNUSABLE, type EventPosition } from './key-events.js';
@@ -66,6 +68,8 @@ export class EventSetBuilder {
   private readonly issues: TargetIssue[] = [];
   private readonly onRejected: OnRejected | undefined;
   private readonly memory = new Float64Array(FEATURE_MEMORY_SIZE);
+  private readonly keys = new MessageKeyCache();
+  private readonly tick: TickFields = { key: '', ts: 0, price: 0, volume: 0, end: false };
 
   constructor(kind: EventKind, limits: DecodeLimits, onRejected?: OnRejected) {
     this.kind = kind;
@@ -75,38 +79,68 @@ export class EventSetBuilder {
   }
 
   /**
-   * Decodes one input: `messageKey` is the Kafka message key (undefined for a file line), as
-   * the live pipeline passes it. A valid event is appended to its key's columns.
+   * Decodes one input: `messageKey` is the Kafka message key as text (undefined for a file
+   * line), as the live pipeline passes it. A valid event is appended to its key's columns.
    */
   add(value: string | Uint8Array | null, messageKey: string | null | undefined, at: EventPosition): void {
-    // Bytes go to the decoder as they are (it measures and converts them once); the text is made
-    // again only where it is read here: a vector's target, a rejection's hint.
-    const textOf = (): string | null => (value === null || typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf-8'));
-    const opts = this.options ?? this.vectorOptions(textOf());
-    const result = decodeEvent(value, messageKey, opts);
-    if (!result.ok) {
-      const text = textOf();
-      this.rejectedCount++;
-      this.byReason[result.reason] = (this.byReason[result.reason] ?? 0) + 1;
-      if (text !== null && text.includes(this.kind === 'tick' ? '"features"' : '"price"')) this.otherKind++;
-      this.onRejected?.(at, result.reason, result.detail);
+    this.decode(value, messageKey, at.partition, at.pos);
+  }
+
+  /**
+   * Decodes one Kafka message of `partition` at `offset`: its key bytes go through the stream's
+   * key rule (events/message-key.ts: a key that is not valid UTF-8 is rejected as `invalid_key`), its
+   * value through the live decoder.
+   */
+  addMessage(value: Uint8Array | null, key: Buffer | null, partition: number, offset: number): void {
+    const text = this.keys.text(key);
+    if (text !== null && typeof text === 'object') this.reject(value, text, { partition, pos: offset });
+    else this.decode(value, text, partition, offset);
+  }
+
+  private decode(value: string | Uint8Array | null, messageKey: string | null | undefined, partition: number, pos: number): void {
+    if (this.kind === 'tick') {
+      // Ticks are decoded into one reused record and appended as numbers: nothing is allocated per event.
+      const tick = this.tick;
+      const rejection = decodeTickInto(value, messageKey, this.options!, MAX_EVENT_TS, tick);
+      if (rejection !== null) return this.reject(value, rejection, { partition, pos });
+      this.keyEvents(tick.key, tick.ts).pushTick(tick.ts, tick.price, tick.volume, tick.end, partition, pos);
+      this.valid++;
       return;
     }
+    const opts = this.options ?? this.vectorOptions(textOf(value));
+    const result = decodeEvent(value, messageKey, opts);
+    if (!result.ok) return this.reject(value, result, { partition, pos });
     const event = result.event;
-    let events = this.byKey.get(event.key);
-    if (!events) {
-      events = new KeyEvents(event.key, this.kind, this.vectorSize);
-      this.byKey.set(event.key, events);
-    } else {
-      const prev = events.ts(events.length - 1);
-      // The serving rule, on a memory holding just the key's previous ts.
-      this.memory[MEM_SEEN] = 1;
-      this.memory[MEM_PREV_TS] = prev;
-      if (isTimestampRegression(this.memory, event.ts)) this.regressions++;
-      else if (event.ts === prev) this.equal++;
-    }
-    events.push(event, at, event.kind === 'vector' ? this.readTarget(textOf()!, at) : TARGET_ABSENT);
+    const at = { partition, pos };
+    this.keyEvents(event.key, event.ts).push(event, at, event.kind === 'vector' ? this.readTarget(textOf(value)!, at) : TARGET_ABSENT);
     this.valid++;
+  }
+
+  /** The columns of `key`, counting a timestamp regression or an equal ts of the event at `ts` to come. */
+  private keyEvents(key: string, ts: number): KeyEvents {
+    let events = this.byKey.get(key);
+    if (!events) {
+      events = new KeyEvents(key, this.kind, this.vectorSize);
+      this.byKey.set(key, events);
+      return events;
+    }
+    const prev = events.ts(events.length - 1);
+    // The serving rule, on a memory holding just the key's previous ts.
+    this.memory[MEM_SEEN] = 1;
+    this.memory[MEM_PREV_TS] = prev;
+    if (isTimestampRegression(this.memory, ts)) this.regressions++;
+    else if (ts === prev) this.equal++;
+    return events;
+  }
+
+  /** Counts and reports a rejected input. */
+  private reject(value: string | Uint8Array | null, rejection: Rejection, at: EventPosition): void {
+    this.rejectedCount++;
+    this.byReason[rejection.reason] = (this.byReason[rejection.reason] ?? 0) + 1;
+    // The text is made again only where it is read: a rejection's hint.
+    const text = textOf(value);
+    if (text !== null && text.includes(this.kind === 'tick' ? '"features"' : '"price"')) this.otherKind++;
+    this.onRejected?.(at, rejection.reason, rejection.detail);
   }
 
   /** The set; throws DatasetError (with the rejection reasons) when no input was a valid event. */
@@ -162,4 +196,9 @@ export class EventSetBuilder {
     this.issues.push({ at, detail: `"target" must be a number or an array of finite numbers, got ${JSON.stringify(raw)?.slice(0, 40)}` });
     return TARGET_UNUSABLE;
   }
+}
+
+/** The text of an input (bytes are decoded as UTF-8). */
+function textOf(value: string | Uint8Array | null): string | null {
+  return value === null || typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf-8');
 }

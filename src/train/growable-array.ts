@@ -30,6 +30,22 @@ export class GrowableArray<T extends Float64Array | Int32Array | Uint8Array> {
     this.size += values.length;
   }
 
+  /**
+   * Makes room for `n` more values and counts them as pushed; returns the index of the first.
+   * Write them through {@link storage} (read after this call: it may be a new array).
+   */
+  reserve(n: number): number {
+    if (this.size + n > this.data.length) this.grow(this.size + n);
+    const start = this.size;
+    this.size += n;
+    return start;
+  }
+
+  /** The whole storage, spare capacity included (valid until the next push or reserve). */
+  get storage(): T {
+    return this.data;
+  }
+
   /** The value at `i` (no bounds check beyond the typed array's). */
   get(i: number): number {
     return this.data[i];

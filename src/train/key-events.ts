@@ -13,24 +13,30 @@ export interface EventPosition {
 export const TARGET_ABSENT = -1;
 export const TARGET_UNUSABLE = -2;
 
+/** Row layout: ts, position, partition, end (0 or 1), then price and volume (ticks) or the features (vectors). */
+const TS = 0;
+const POS = 1;
+const PARTITION = 2;
+const END = 3;
+const VALUES = 4;
+
 /**
  * The valid events of one key in arrival order (file order, or offset order within the key's
- * partition), kept as columns of numbers: ts, position, `end`, price and volume (ticks) or the
- * features (vectors), and the raw numeric `target` of vector events. About 40 bytes a tick, so
- * the memory of a replay grows with the data kept rather than with the bytes read.
- * {@link event} builds a ModelEvent on demand (short-lived, for the feature transform).
+ * partition), kept as rows of numbers in one growable Float64Array: ts, position, partition,
+ * `end`, then price and volume (ticks, 48 bytes an event) or the features (vectors), and the raw
+ * numeric `target` of vector events in columns of their own. So the memory of a replay grows
+ * with the data kept rather than with the bytes read, and appending an event allocates nothing
+ * but the array's occasional doubling. {@link event} builds a ModelEvent on demand.
  */
 export class KeyEvents {
   readonly key: string;
   readonly kind: EventKind;
   /** Features per vector event; 0 for ticks. */
   readonly vectorSize: number;
-  private readonly tsCol = new GrowableArray((n) => new Float64Array(n));
-  private readonly posCol = new GrowableArray((n) => new Float64Array(n));
-  private readonly partitionCol = new GrowableArray((n) => new Int32Array(n));
-  private readonly endCol = new GrowableArray((n) => new Uint8Array(n));
-  /** Ticks: price, volume per event. Vectors: the features, vectorSize per event. */
-  private readonly valueCol = new GrowableArray((n) => new Float64Array(n));
+  /** Numbers per event in `rows`. */
+  private readonly stride: number;
+  private readonly rows = new GrowableArray((n) => new Float64Array(n));
+  private count = 0;
   /** Vectors: start of the event's target in targetValues, and its length (or TARGET_ABSENT / TARGET_UNUSABLE). */
   private readonly targetStart = new GrowableArray((n) => new Float64Array(n));
   private readonly targetLength = new GrowableArray((n) => new Int32Array(n));
@@ -40,11 +46,12 @@ export class KeyEvents {
     this.key = key;
     this.kind = kind;
     this.vectorSize = vectorSize;
+    this.stride = VALUES + (kind === 'tick' ? 2 : vectorSize);
   }
 
   /** Number of events. */
   get length(): number {
-    return this.tsCol.length;
+    return this.count;
   }
 
   /**
@@ -54,16 +61,13 @@ export class KeyEvents {
   push(event: ModelEvent, at: EventPosition, target: readonly number[] | typeof TARGET_ABSENT | typeof TARGET_UNUSABLE = TARGET_ABSENT): void {
     // Training reads tick or vector files only (targetEventKind); a token event cannot get here.
     if (event.kind === 'token') throw new TypeError('KeyEvents holds tick and vector events only');
-    this.tsCol.push(event.ts);
-    this.posCol.push(at.pos);
-    this.partitionCol.push(at.partition);
-    this.endCol.push(event.end ? 1 : 0);
     if (event.kind === 'tick') {
-      this.valueCol.push(event.price);
-      this.valueCol.push(event.volume);
+      this.pushTick(event.ts, event.price, event.volume, event.end, at.partition, at.pos);
       return;
     }
-    this.valueCol.pushAll(event.features);
+    const row = this.appendRow(event.ts, event.end, at.partition, at.pos);
+    const data = this.rows.storage;
+    for (let i = 0; i < this.vectorSize; i++) data[row + VALUES + i] = event.features[i];
     this.targetStart.push(this.targetValues.length);
     if (typeof target === 'number') {
       this.targetLength.push(target);
@@ -73,34 +77,48 @@ export class KeyEvents {
     this.targetValues.pushAll(target);
   }
 
+  /** Appends a decoded tick (the fields of a TickEvent) with its position. */
+  pushTick(ts: number, price: number, volume: number, end: boolean, partition: number, pos: number): void {
+    if (this.kind !== 'tick') throw new TypeError('pushTick on the events of a vector key');
+    const row = this.appendRow(ts, end, partition, pos);
+    const data = this.rows.storage;
+    data[row + VALUES] = price;
+    data[row + VALUES + 1] = volume;
+  }
+
   /** Epoch ms of event t. */
   ts(t: number): number {
-    return this.tsCol.get(t);
+    return this.rows.get(t * this.stride + TS);
   }
 
   /** Whether event t carries `end: true`. */
   end(t: number): boolean {
-    return this.endCol.get(t) === 1;
+    return this.rows.get(t * this.stride + END) === 1;
   }
 
   /** Price of tick t. */
   price(t: number): number {
-    return this.valueCol.get(2 * t);
+    return this.rows.get(t * this.stride + VALUES);
+  }
+
+  /** Volume of tick t. */
+  volume(t: number): number {
+    return this.rows.get(t * this.stride + VALUES + 1);
   }
 
   /** Position of event t. */
   position(t: number): EventPosition {
-    return { partition: this.partitionCol.get(t), pos: this.posCol.get(t) };
+    return { partition: this.partition(t), pos: this.pos(t) };
   }
 
   /** 1-based file line or Kafka offset of event t. */
   pos(t: number): number {
-    return this.posCol.get(t);
+    return this.rows.get(t * this.stride + POS);
   }
 
   /** Kafka partition of event t (-1 for a file). */
   partition(t: number): number {
-    return this.partitionCol.get(t);
+    return this.rows.get(t * this.stride + PARTITION);
   }
 
   /** The raw target of vector event t: its numbers, TARGET_ABSENT or TARGET_UNUSABLE. */
@@ -112,21 +130,35 @@ export class KeyEvents {
     return this.targetValues.view().subarray(start, start + n);
   }
 
-  /** The timestamps, as a view (valid until the next push). */
+  /** The timestamps, in event order (a new array). */
   timestamps(): Float64Array {
-    return this.tsCol.view();
+    const out = new Float64Array(this.count);
+    for (let t = 0; t < this.count; t++) out[t] = this.ts(t);
+    return out;
   }
 
   /** Event t as the decoder produced it. */
   event(t: number): ModelEvent {
-    const base = { key: this.key, ts: this.tsCol.get(t), end: this.endCol.get(t) === 1 };
-    if (this.kind === 'tick') return { kind: 'tick', ...base, price: this.valueCol.get(2 * t), volume: this.valueCol.get(2 * t + 1) };
-    const n = this.vectorSize;
-    return { kind: 'vector', ...base, features: Array.from(this.valueCol.view().subarray(t * n, (t + 1) * n)) };
+    const base = { key: this.key, ts: this.ts(t), end: this.end(t) };
+    if (this.kind === 'tick') return { kind: 'tick', ...base, price: this.price(t), volume: this.volume(t) };
+    const row = t * this.stride + VALUES;
+    return { kind: 'vector', ...base, features: Array.from(this.rows.view().subarray(row, row + this.vectorSize)) };
   }
 
   /** Releases the spare capacity of every column (no more events come). */
   trim(): void {
-    for (const c of [this.tsCol, this.posCol, this.partitionCol, this.endCol, this.valueCol, this.targetStart, this.targetLength, this.targetValues]) c.trim();
+    for (const c of [this.rows, this.targetStart, this.targetLength, this.targetValues]) c.trim();
+  }
+
+  /** Appends the row of an event with its common fields; returns the row's index in `rows`. */
+  private appendRow(ts: number, end: boolean, partition: number, pos: number): number {
+    const row = this.rows.reserve(this.stride);
+    const data = this.rows.storage;
+    data[row + TS] = ts;
+    data[row + POS] = pos;
+    data[row + PARTITION] = partition;
+    data[row + END] = end ? 1 : 0;
+    this.count++;
+    return row;
   }
 }

@@ -97,6 +97,35 @@ describe.skipIf(skipIntegration)('Kafka range replay on a real broker', () => {
     expect(again.data.sha256).toBe(data.sha256);
   }, 60_000);
 
+  it('rejects a message key that is not valid UTF-8 as invalid_key, as the stream does, and keeps the valid key apart', async () => {
+    const keys = uniqueName('replay-keys');
+    await createTopicsReady(admin, [{ topic: keys, numPartitions: 1, configEntries: KEEP_FOREVER }]);
+    try {
+      // Both bad keys read as "A\uFFFD" once decoded; the third message has that key in valid UTF-8.
+      const replaced = 'A\ufffd';
+      const at = (i: number) => ({ value: JSON.stringify({ symbol: replaced, ts: T0 + i, price: 10 + i }), timestamp: String(T0 + i) });
+      await producer.send({
+        topic: keys,
+        messages: [
+          { key: Buffer.from([0x41, 0xff]), ...at(0) },
+          { key: Buffer.from([0x41, 0xfe]), ...at(1) },
+          { key: Buffer.from(replaced), ...at(2) },
+          { key: Buffer.from(replaced), ...at(3) },
+        ],
+      });
+      const rejected: [number, string][] = [];
+      const { data } = await readTopicEvents({
+        kafka, admin, topic: keys, fromMs: T0, toMs: T0 + 60_000, kind: 'tick', limits: DEFAULT_DECODE_LIMITS,
+        consumer: consumerConfig, groupPrefix: 'rnn-stream-replay-test', onRejected: (at, reason) => rejected.push([at.pos, reason]),
+      });
+      expect(rejected).toEqual([[0, 'invalid_key'], [1, 'invalid_key']]);
+      expect(data.rejectedByReason).toEqual({ invalid_key: 2 });
+      expect(data.keys.map((k) => [k.key, Array.from(k.timestamps())])).toEqual([[replaced, [T0 + 2, T0 + 3]]]);
+    } finally {
+      await admin.deleteTopics({ topics: [keys] }).catch(() => undefined);
+    }
+  }, 60_000);
+
   it('reads a range that takes many fetches to the end', async () => {
     // One record batch per send, and fetches of a few hundred bytes: each fetch returns a batch or
     // two. (A range longer than one fetch once never ended: the reader did not move its fetch position.)
