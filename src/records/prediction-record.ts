@@ -1,7 +1,7 @@
 import type { LoadedModel } from '../model/load-model.js';
 import type { OutboxMessage } from '../state/state-store.js';
 import { predictionHeaders, type PredictionHeaderMode } from './prediction-headers.js';
-import { PredictionWriter } from './prediction-writer.js';
+import { PredictionWriter, ascii, jsonString } from './prediction-writer.js';
 
 /** Bytes reserved per prediction when a batch's value buffer is sized (grown when a value needs more). */
 const BYTES_PER_PREDICTION = 320;
@@ -22,7 +22,7 @@ export class PredictionRecords {
   private readonly version: string;
   private topic = '';
   private partitionText = '';
-  private sourceHead = '';
+  private sourceHead = Buffer.alloc(0);
   private bytes = Buffer.alloc(0);
   private at = 0;
   private left = 0;
@@ -40,7 +40,7 @@ export class PredictionRecords {
   begin(topic: string, partition: number, count: number): void {
     this.topic = topic;
     this.partitionText = String(partition);
-    this.sourceHead = `,"source":{"topic":${JSON.stringify(topic)},"partition":${this.partitionText},"offset":`;
+    this.sourceHead = Buffer.from(`,"source":{"topic":${JSON.stringify(topic)},"partition":${this.partitionText},"offset":`, 'utf8');
     this.bytes = Buffer.allocUnsafe(count * BYTES_PER_PREDICTION);
     this.at = 0;
     this.left = count;
@@ -48,14 +48,19 @@ export class PredictionRecords {
 
   /** The message of one applied event at input `offset`; `out` (the head output) is read, not kept. */
   record(event: { readonly key: string; readonly ts: number }, step: number, out: Float32Array, offset: string): OutboxMessage {
-    const text = this.writer.write(event.key, event.ts, step, out, `${this.sourceHead}${JSON.stringify(offset)}}`);
-    if (this.bytes.length - this.at < text.length * 3) {
-      this.bytes = Buffer.allocUnsafe(Math.max(this.left * BYTES_PER_PREDICTION, text.length * 3));
+    const room = this.writer.maxBodyBytes(event.key.length) + this.sourceHead.length + 6 * offset.length + 4;
+    if (this.bytes.length - this.at < room) {
+      this.bytes = Buffer.allocUnsafe(Math.max(this.left * BYTES_PER_PREDICTION, room));
       this.at = 0;
     }
-    const length = this.bytes.write(text, this.at, 'utf8');
-    const value = this.bytes.subarray(this.at, this.at + length);
-    this.at += length;
+    const bytes = this.bytes;
+    const start = this.at;
+    let at = this.writer.encodeBody(bytes, start, event.key, event.ts, step, out);
+    at += this.sourceHead.copy(bytes, at);
+    at = jsonString(bytes, at, offset);
+    at = ascii(bytes, at, '}}');
+    const value = bytes.subarray(start, at);
+    this.at = at;
     this.left--;
     const headers = predictionHeaders(this.headers, this.topic, this.partitionText, offset, this.model, this.version);
     return headers === undefined ? { key: event.key, value } : { key: event.key, value, headers };

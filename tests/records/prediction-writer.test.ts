@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildPrediction } from '../../src/records/prediction.js';
 import type { ModelManifest } from '../../src/model/manifest.js';
+import type { LoadedModel } from '../../src/model/load-model.js';
+import { PredictionRecords } from '../../src/records/prediction-record.js';
 import { PredictionWriter } from '../../src/records/prediction-writer.js';
 
 /** A manifest with just what predictions read. */
@@ -33,7 +35,7 @@ function randomOut(size: number, next: () => number): Float32Array {
   return out;
 }
 
-const KEYS = ['AAPL', 'SYM000', '', 'quote"back\\slash', 'tab\tnew\nline\u0001', 'ünïcödé-€-𝄞', '\u2028\u2029', 'lone\ud800'];
+const KEYS = ['AAPL', 'SYM000', '', 'quote"back\\slash', 'say "hi"', 'back\\slash', 'del\u007f', 'tilde~', 'unit\u001fsep', 'tab\tnew\nline\u0001', 'ünïcödé-€-𝄞', '\u2028\u2029', 'lone\ud800'];
 
 function sourceTail(topic: string, partition: number, offset: string): string {
   return `,"source":{"topic":${JSON.stringify(topic)},"partition":${partition},"offset":${JSON.stringify(offset)}}`;
@@ -81,4 +83,34 @@ describe('PredictionWriter', () => {
     expect(text).toBe('{"key":"SYM002","ts":1735689600000,"model":"m-1.x","modelVersion":"v1","step":1,"output":[0.09037065505981445],"decoded":{"next_logret":0.09037065505981445},"line":1}');
     expect(text).toBe(JSON.stringify({ ...buildPrediction(m, 'v1', { key: 'SYM002', ts: 1735689600000 }, 1, out), line: 1 }));
   });
+});
+
+describe('PredictionRecords (bytes written straight into the batch buffer)', () => {
+  for (const [what, m] of MANIFESTS) {
+    it(`gives each record the UTF-8 of JSON.stringify(prediction) (${what})`, () => {
+      const records = new PredictionRecords({ manifest: m, version: 'abc123' } as unknown as LoadedModel, 'none');
+      const next = rng(11 + m.outputSize);
+      const values: Buffer[] = [];
+      const expected: string[] = [];
+      for (let batch = 0; batch < 20; batch++) {
+        const topic = batch % 2 === 0 ? 'ticks.in-1' : 'tïcks "quoted"';
+        // A batch announced smaller than it is, so the buffer runs out and is replaced mid-batch.
+        records.begin(topic, batch % 4, 3);
+        for (let n = 0; n < 100; n++) {
+          const key = KEYS[(batch + n) % KEYS.length] + (n % 5 === 0 ? 'x'.repeat(300) : '');
+          const ts = n % 7 === 0 ? 0 : Math.floor(next() * 8.64e15);
+          const step = n % 11 === 0 ? Number.MAX_SAFE_INTEGER : 1 + Math.floor(next() * 1e9);
+          const out = randomOut(m.outputSize, next);
+          const offset = String(Math.floor(next() * 1e15));
+          const message = records.record({ key, ts }, step, out, offset);
+          expect(message.key).toBe(key);
+          values.push(message.value as Buffer);
+          expected.push(JSON.stringify(buildPrediction(m, 'abc123', { key, ts }, step, out, { topic, partition: batch % 4, offset })));
+        }
+      }
+      // Checked after every batch was written: no later record overwrote an earlier one.
+      values.forEach((value, i) => expect(value.toString('utf8'), `record ${i}`).toBe(expected[i]));
+      values.forEach((value, i) => expect(value.equals(Buffer.from(expected[i], 'utf8')), `bytes of record ${i}`).toBe(true));
+    });
+  }
 });
