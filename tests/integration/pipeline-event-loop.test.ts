@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, produceInput, saveTestModel, ticks, waitFor, worldConfig, type TestWorld } from './pipeline-fixture.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 
-const EVENTS = 3000;
+// Large enough that the backlog outlasts a sub-batch per partition after a third of it is applied
+// (SIGTERM must land mid-backlog), at the WebAssembly stepper's speed.
+const EVENTS = 30_000;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** GET `url`; resolves with the status code (no time limit asserted: the machine is shared). */
