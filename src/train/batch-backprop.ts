@@ -33,7 +33,7 @@ export class BatchBackprop {
     this.params = params;
     this.grads = grads;
     this.loss = loss;
-    this.buf = createBatchBuffers(this.spec);
+    this.buf = createBatchBuffers(this.spec, params.embedding !== undefined);
     this.embeddingGrad = params.embedding ? new EmbeddingGrad() : undefined;
   }
 
@@ -78,12 +78,12 @@ export class BatchBackprop {
     layout.sort(this.lengths);
     layout.plan(this.lengths, start, end);
     if (layout.rows === 0) return 0;
-    ensureBatchBuffers(this.buf, this.spec);
+    ensureBatchBuffers(this.buf);
     const lossSum = forwardBatch(this.params, this.loss, this.buf, batch, start, states, scale, outputs);
     this.carryStates(batch, start, states);
     if (backward) {
-      backwardBatch(this.params, this.grads, this.buf, batch, start);
-      if (this.embeddingGrad) this.embeddingGrad.accumulate(this.params, this.grads, this.buf, batch, start);
+      backwardBatch(this.grads, this.buf, batch, start);
+      if (this.embeddingGrad) this.embeddingGrad.accumulate(this.grads, this.buf, batch, start);
     }
     return lossSum;
   }

@@ -12,6 +12,10 @@
  * With sparse layer-0 inputs (the forward pass decided) dW_ih adds only the non-zero inputs'
  * terms, accumulated transposed and added to the gradient at the end.
  *
+ * The products run in the kernel memory on the parameter copy the forward pass made, and the
+ * window's gradient is summed there (from zero), then added to the caller's (a token model's
+ * embedding gradient: embedding-grad.ts).
+ *
  * The gradient through a reset, and into the carried state at the window start, is zero (the
  * state is detached, as `h.detach()` between truncated windows in PyTorch). A sequence that
  * ended before step s has no row there and its carry stays zero.
@@ -20,36 +24,28 @@ import type { BatchBuffers } from './batch-buffers.js';
 import { elmanBackward } from './cells/elman-backward.js';
 import { gruBackward } from './cells/gru-backward.js';
 import { lstmBackward } from './cells/lstm-backward.js';
-import { accumulateColumnSums } from './kernels/accumulate-column-sums.js';
-import { accumulateWeightGrad } from './kernels/accumulate-weight-grad.js';
-import { gemmNT } from './kernels/gemm-nt.js';
+import { columnSums } from './kernels/column-sums.js';
+import { gemmNN } from './kernels/gemm-nn.js';
+import { gemmTN } from './kernels/gemm-tn.js';
 import { sparseTransposeAccumulate } from './kernels/sparse-transpose-accumulate.js';
-import { transposeInto } from './kernels/transpose-into.js';
 import type { ParamVector } from './param-vector.js';
 import type { TrainingSequence } from './training-contract.js';
 
 /** Adds the gradient of the window's scaled loss (as forwardBatch left it in buf) to `grads`. */
-export function backwardBatch(
-  params: ParamVector,
-  grads: ParamVector,
-  buf: BatchBuffers,
-  batch: readonly TrainingSequence[],
-  start: number,
-): void {
-  const { cell, numLayers: L, hiddenSize: H, outputSize: O } = params.spec;
+export function backwardBatch(grads: ParamVector, buf: BatchBuffers, batch: readonly TrainingSequence[], start: number): void {
+  const { cell, numLayers: L, hiddenSize: H, outputSize: O } = buf.spec;
   const { order, active, rowStart, steps, rows, size } = buf.layout;
-  const { caches, dh, dc, dy, whhT, wihT, headT } = buf;
+  const { caches, dh, dc, dy, mem, params: P, grads: D } = buf;
   const top = caches[L - 1];
-  transposeInto(params.headWeight, O, H, headT);
-  gemmNT(dy, 0, rows, O, headT, H, null, top.dhIn, 0, false);
-  const { gradT, inputT } = buf;
-  accumulateWeightGrad(grads.headWeight, grads.headBias, O, H, dy, top.h, rows, gradT, inputT);
+  D.values.fill(0);
+  gemmNN(mem, dy, 0, rows, O, P.headWeight, H, null, top.dhIn, 0, false);
+  gemmTN(mem, dy, rows, O, top.h, H, D.headWeight);
+  columnSums(mem, dy, rows, O, D.headBias);
   for (let l = L - 1; l >= 0; l--) {
-    const p = params.layers[l];
-    const g = grads.layers[l];
+    const p = P.layers[l];
+    const g = D.layers[l];
     const cache = caches[l];
     const G = p.weightIh.length / p.inSize;
-    transposeInto(p.weightHh, G, H, whhT[l]);
     dh.fill(0, 0, size * H);
     dc.fill(0, 0, size * H);
     for (let s = steps - 1; s >= 0; s--) {
@@ -64,20 +60,22 @@ export function backwardBatch(
       if (cell === 'gru') gruBackward(cache, r0, nb, dh);
       else if (cell === 'lstm') lstmBackward(cache, r0, nb, dh, dc);
       else elmanBackward(cell === 'rnn_relu', cache, r0, nb, dh);
-      gemmNT(cache.dGh, r0 * G, nb, G, whhT[l], H, null, dh, 0, true);
+      gemmNN(mem, cache.dGh, r0 * G, nb, G, p.weightHh, H, null, dh, 0, true);
     }
-    if (l > 0) {
-      transposeInto(p.weightIh, G, H, wihT[l]);
-      gemmNT(cache.dGi, 0, rows, G, wihT[l], H, null, caches[l - 1].dhIn, 0, false);
-    }
+    if (l > 0) gemmNN(mem, cache.dGi, 0, rows, G, p.weightIh, H, null, caches[l - 1].dhIn, 0, false);
     if (l === 0 && buf.sparseInput) {
       const I = p.inSize;
       const dWT = buf.dWih0T;
       dWT.fill(0);
       sparseTransposeAccumulate(buf.x, 0, rows, I, cache.dGi, G, dWT);
-      accumulateColumnSums(cache.dGi, rows, G, g.biasIh);
-      for (let i = 0; i < G; i++) for (let k = 0; k < I; k++) g.weightIh[i * I + k] += dWT[k * G + i];
-    } else accumulateWeightGrad(g.weightIh, g.biasIh, G, p.inSize, cache.dGi, l === 0 ? buf.x : caches[l - 1].h, rows, gradT, inputT);
-    accumulateWeightGrad(g.weightHh, g.biasHh, G, H, cache.dGh, cache.hPrev, rows, gradT, inputT);
+      for (let i = 0; i < G; i++) for (let k = 0; k < I; k++) g.weightIh[i * I + k] = dWT[k * G + i];
+    } else gemmTN(mem, cache.dGi, rows, G, l === 0 ? buf.x : caches[l - 1].h, p.inSize, g.weightIh);
+    columnSums(mem, cache.dGi, rows, G, g.biasIh);
+    gemmTN(mem, cache.dGh, rows, G, cache.hPrev, H, g.weightHh);
+    columnSums(mem, cache.dGh, rows, G, g.biasHh);
   }
+  const out = grads.values;
+  const sum = D.values;
+  const at = out.length - sum.length; // past a token model's embedding table
+  for (let i = 0; i < sum.length; i++) out[at + i] += sum[i];
 }

@@ -1,42 +1,54 @@
 /**
  * Everything one pass of BPTT over a window of a batch needs besides the parameters: the
  * packing (batch-layout.ts), the per-layer forward caches over the packed rows, the packed
- * layer-0 inputs, the gradient carries of the running sequences, scratch, the head outputs and
- * their loss gradients, and the transposed weights the backward pass multiplies by. Allocated
- * once per network and grown (never per step) to the most rows and sequences seen.
+ * layer-0 inputs, the gradient carries of the running sequences, the head outputs and their loss
+ * gradients, a copy of the parameters with the transposed weights the products multiply by, and
+ * the gradient of the window. All of it lives in one kernel memory (kernel-memory.ts), where the
+ * WebAssembly matrix kernels can reach it; it is laid out once per network and laid out again
+ * (never per step) when a window has more rows or sequences than any before.
  */
 import { gateCount } from '../model/cell-kind.js';
 import type { ModelSpec } from '../model/model-spec.js';
 import { BatchLayout } from './batch-layout.js';
+import { countDoubles, KernelMemory, type TakeArray } from './kernels/kernel-memory.js';
 import { LayerCache } from './layer-cache.js';
+import { ParamVector } from './param-vector.js';
 
 /** Buffers of one network's batch passes (see file header). */
 export interface BatchBuffers {
+  readonly spec: ModelSpec;
   readonly layout: BatchLayout;
+  readonly mem: KernelMemory;
   /** Forward caches of each layer for the window last run (read-only to everyone but the passes). */
   readonly caches: readonly LayerCache[];
+  /** Rows and sequences the arrays are laid out for. */
+  rowCapacity: number;
+  seqCapacity: number;
+  /** The parameters, copied in at the start of each window. */
+  params: ParamVector;
+  /** The window's gradient, added to the caller's at the end of the backward pass. */
+  grads: ParamVector;
+  /** Per layer: W_ihᵀ (inSize x G·H) and W_hhᵀ (H x G·H); the head's Wᵀ (H x O). */
+  wihT: Float64Array[];
+  whhT: Float64Array[];
+  headT: Float64Array;
+  /** The layer-0 W_ih gradient of the sparse input path, transposed (inputSize x G·H). */
+  dWih0T: Float64Array;
   /** Layer-0 inputs of every packed row, rows x inputSize. */
   x: Float64Array;
+  /** Whether layer-0 inputs are a token model's embedding rows; then dx holds dL/dx, rows x inputSize (else empty). */
+  readonly embedding: boolean;
+  dx: Float64Array;
   /** dL/dh and (LSTM) dL/dc carried back through time, one row of H per running sequence. */
   dh: Float64Array;
   dc: Float64Array;
   /** W_hh h + b_hh of one step's rows, G·H per sequence. */
   gh: Float64Array;
-  /** Per layer: W_hhᵀ (H x G·H) and W_ihᵀ (H x G·H, layers above the first), and the head's Wᵀ (H x O). */
-  readonly whhT: readonly Float64Array[];
-  readonly wihT: readonly Float64Array[];
-  readonly headT: Float64Array;
-  /** Whether the window's layer-0 inputs are sparse enough (SPARSE_INPUT_DENSITY) to skip their zeros. */
-  sparseInput: boolean;
-  /** W_ihᵀ of layer 0 (inputSize x G·H) for the sparse input path, and its gradient, transposed. */
-  readonly wih0T: Float64Array;
-  readonly dWih0T: Float64Array;
-  /** Scratch of the weight gradients: a transposed gradient (G·H x rows) and transposed inputs (max(H, I) x rows). */
-  gradT: Float64Array;
-  inputT: Float64Array;
   /** Head outputs and loss gradients (scaled; zero at unmasked rows), rows x outputSize. */
   y: Float64Array;
   dy: Float64Array;
+  /** Whether the window's layer-0 inputs are sparse enough (SPARSE_INPUT_DENSITY) to skip their zeros. */
+  sparseInput: boolean;
 }
 
 /**
@@ -45,49 +57,76 @@ export interface BatchBuffers {
  */
 export const SPARSE_INPUT_DENSITY = 0.25;
 
-/** Buffers for a network of `spec`, sized for no rows yet. */
-export function createBatchBuffers(spec: ModelSpec): BatchBuffers {
-  const H = spec.hiddenSize;
-  const G = gateCount(spec.cell) * H;
-  const layers = Array.from({ length: spec.numLayers }, (_, l) => l);
+const EMPTY = new Float64Array(0);
+
+/** Buffers for a network of `spec` (`embedding`: a token model's), laid out for no rows yet. */
+export function createBatchBuffers(spec: ModelSpec, embedding = false): BatchBuffers {
+  const mem = new KernelMemory();
+  const layers = Array.from({ length: spec.numLayers }, () => EMPTY);
   return {
+    spec,
     layout: new BatchLayout(),
-    caches: layers.map(() => new LayerCache(spec.cell, H)),
-    x: new Float64Array(0),
-    dh: new Float64Array(0),
-    dc: new Float64Array(0),
-    gh: new Float64Array(0),
-    whhT: layers.map(() => new Float64Array(H * G)),
-    wihT: layers.map((l) => new Float64Array(l === 0 ? 0 : H * G)),
-    headT: new Float64Array(H * spec.outputSize),
+    mem,
+    caches: layers.map(() => new LayerCache(spec.cell, spec.hiddenSize)),
+    rowCapacity: -1,
+    seqCapacity: -1,
+    params: new ParamVector(spec),
+    grads: new ParamVector(spec),
+    wihT: [...layers],
+    whhT: [...layers],
+    headT: EMPTY,
+    dWih0T: EMPTY,
+    x: EMPTY,
+    embedding,
+    dx: EMPTY,
+    dh: EMPTY,
+    dc: EMPTY,
+    gh: EMPTY,
+    y: EMPTY,
+    dy: EMPTY,
     sparseInput: false,
-    wih0T: new Float64Array(spec.inputSize * G),
-    dWih0T: new Float64Array(spec.inputSize * G),
-    gradT: new Float64Array(0),
-    inputT: new Float64Array(0),
-    y: new Float64Array(0),
-    dy: new Float64Array(0),
   };
 }
 
-/** Makes room for the window the layout holds (contents are not preserved when buffers grow). */
-export function ensureBatchBuffers(buf: BatchBuffers, spec: ModelSpec): void {
-  const { rows, size } = buf.layout;
+/** Takes every array of `buf` but the parameter copies for `rows` rows and `seqs` sequences, in one fixed order. */
+function layOut(buf: BatchBuffers, rows: number, seqs: number, take: TakeArray): void {
+  const { spec } = buf;
   const H = spec.hiddenSize;
-  for (const cache of buf.caches) cache.ensure(rows);
-  const cap = buf.caches[0].capacity;
-  if (buf.y.length < cap * spec.outputSize) {
-    buf.y = new Float64Array(cap * spec.outputSize);
-    buf.dy = new Float64Array(cap * spec.outputSize);
-  }
-  if (buf.x.length < cap * spec.inputSize) buf.x = new Float64Array(cap * spec.inputSize);
   const G = gateCount(spec.cell) * H;
-  if (buf.gradT.length < cap * Math.max(G, spec.outputSize)) buf.gradT = new Float64Array(cap * Math.max(G, spec.outputSize));
-  if (buf.inputT.length < cap * Math.max(H, spec.inputSize)) buf.inputT = new Float64Array(cap * Math.max(H, spec.inputSize));
-  if (buf.dh.length < size * H) {
-    const n = Math.max(size, 16);
-    buf.dh = new Float64Array(n * H);
-    buf.dc = new Float64Array(n * H);
-    buf.gh = new Float64Array(n * gateCount(spec.cell) * H);
+  for (let l = 0; l < spec.numLayers; l++) {
+    buf.wihT[l] = take((l === 0 ? spec.inputSize : H) * G);
+    buf.whhT[l] = take(H * G);
   }
+  buf.headT = take(H * spec.outputSize);
+  buf.dWih0T = take(spec.inputSize * G);
+  for (const cache of buf.caches) cache.layOut(rows, take);
+  buf.x = take(rows * spec.inputSize);
+  buf.dx = take(buf.embedding ? rows * spec.inputSize : 0);
+  buf.y = take(rows * spec.outputSize);
+  buf.dy = take(rows * spec.outputSize);
+  buf.dh = take(seqs * H);
+  buf.dc = take(seqs * H);
+  buf.gh = take(seqs * G);
+}
+
+/** Makes room for the window the layout holds (contents are not preserved when it lays out anew). */
+export function ensureBatchBuffers(buf: BatchBuffers): void {
+  const { rows, size } = buf.layout;
+  if (rows <= buf.rowCapacity && size <= buf.seqCapacity) return;
+  const rowCap = rows <= buf.rowCapacity ? buf.rowCapacity : Math.max(rows, 2 * buf.rowCapacity, 16);
+  const seqCap = size <= buf.seqCapacity ? buf.seqCapacity : Math.max(size, 2 * buf.seqCapacity, 16);
+  const { spec, mem } = buf;
+  const values = ParamVector.size(spec);
+  mem.reset(
+    countDoubles((take) => {
+      take(values);
+      take(values);
+      layOut(buf, rowCap, seqCap, take);
+    }),
+  );
+  buf.params = new ParamVector(spec, 0, mem.take(values));
+  buf.grads = new ParamVector(spec, 0, mem.take(values));
+  layOut(buf, rowCap, seqCap, (length) => mem.take(length));
+  buf.rowCapacity = rowCap;
+  buf.seqCapacity = seqCap;
 }

@@ -10,6 +10,10 @@
  * Layer-0 inputs that are mostly zeros (SPARSE_INPUT_DENSITY) skip them: GI = b_ih + the
  * columns of W_ih of the non-zero inputs, scaled (the same sum without the zero terms).
  *
+ * The parameters (all but a token model's embedding table, which is read where it is) are first
+ * copied into the kernel memory with the transposed weights the products multiply by (W_ihᵀ,
+ * W_hhᵀ, the head's Wᵀ); the backward pass reads the same copy.
+ *
  * Step t of a sequence reads h_{t-1} (and c_{t-1}): its carried `state` (h of each layer, then
  * c of each layer) at the window's first step, zero after a step flagged resetAfter, else its
  * previous row. Layer l > 0 takes layer l-1's h as input. The head reads the top layer's h_t
@@ -20,7 +24,7 @@ import { SPARSE_INPUT_DENSITY, type BatchBuffers } from './batch-buffers.js';
 import { elmanForward } from './cells/elman-forward.js';
 import { gruForward } from './cells/gru-forward.js';
 import { lstmForward } from './cells/lstm-forward.js';
-import { gemmNT } from './kernels/gemm-nt.js';
+import { gemmNN } from './kernels/gemm-nn.js';
 import { sparseRowsTimes } from './kernels/sparse-rows-times.js';
 import { transposeInto } from './kernels/transpose-into.js';
 import type { LossFunction } from './losses/loss-function.js';
@@ -46,8 +50,17 @@ export function forwardBatch(
   const { cell, numLayers: L, hiddenSize: H, inputSize: I, outputSize: O } = params.spec;
   const { order, active, rowStart, steps, rows } = buf.layout;
   const lstm = hasCellState(cell);
-  const { caches, x, gh, y, dy } = buf;
+  const { caches, x, gh, y, dy, mem, wihT, whhT, headT } = buf;
   const table = params.embedding;
+  const P = buf.params;
+  P.values.set(params.values.subarray(params.values.length - P.values.length));
+  for (let l = 0; l < L; l++) {
+    const p = P.layers[l];
+    const G = p.weightHh.length / H;
+    transposeInto(p.weightIh, G, p.inSize, wihT[l]);
+    transposeInto(p.weightHh, G, H, whhT[l]);
+  }
+  transposeInto(P.headWeight, O, H, headT);
   for (let s = 0; s < steps; s++) {
     const t = start + s;
     for (let i = 0; i < active[s]; i++) {
@@ -60,13 +73,11 @@ export function forwardBatch(
   for (let k = 0; k < rows * I; k++) if (x[k] !== 0) nonZero++;
   buf.sparseInput = nonZero <= SPARSE_INPUT_DENSITY * rows * I;
   for (let l = 0; l < L; l++) {
-    const p = params.layers[l];
+    const p = P.layers[l];
     const cache = caches[l];
     const G = p.weightIh.length / p.inSize;
-    if (l === 0 && buf.sparseInput) {
-      transposeInto(p.weightIh, G, I, buf.wih0T);
-      sparseRowsTimes(x, 0, rows, I, buf.wih0T, G, p.biasIh, cache.gi, 0);
-    } else gemmNT(l === 0 ? x : caches[l - 1].h, 0, rows, p.inSize, p.weightIh, G, p.biasIh, cache.gi, 0, false);
+    if (l === 0 && buf.sparseInput) sparseRowsTimes(x, 0, rows, I, wihT[0], G, p.biasIh, cache.gi, 0);
+    else gemmNN(mem, l === 0 ? x : caches[l - 1].h, 0, rows, p.inSize, wihT[l], G, p.biasIh, cache.gi, 0, false);
     const { hPrev, h, cPrev, c } = cache;
     for (let s = 0; s < steps; s++) {
       const nb = active[s];
@@ -86,13 +97,13 @@ export function forwardBatch(
           if (lstm) for (let j = 0; j < H; j++) cPrev[dst + j] = c[src + j];
         }
       }
-      gemmNT(hPrev, r0 * H, nb, H, p.weightHh, G, p.biasHh, gh, 0, false);
+      gemmNN(mem, hPrev, r0 * H, nb, H, whhT[l], G, p.biasHh, gh, 0, false);
       if (cell === 'gru') gruForward(cache, r0, nb, gh);
       else if (lstm) lstmForward(cache, r0, nb, gh);
       else elmanForward(cell === 'rnn_relu', cache, r0, nb, gh);
     }
   }
-  gemmNT(caches[L - 1].h, 0, rows, H, params.headWeight, O, params.headBias, y, 0, false);
+  gemmNN(mem, caches[L - 1].h, 0, rows, H, headT, O, P.headBias, y, 0, false);
   const tw = loss.targetWidth(O);
   let lossSum = 0;
   for (let s = 0; s < steps; s++) {

@@ -10,28 +10,21 @@
  * gets the sum of their terms (PyTorch's dense embedding gradient).
  */
 import type { BatchBuffers } from './batch-buffers.js';
-import { gemmNT } from './kernels/gemm-nt.js';
-import { transposeInto } from './kernels/transpose-into.js';
+import { gemmNN } from './kernels/gemm-nn.js';
 import type { ParamVector } from './param-vector.js';
 import type { TrainingSequence } from './training-contract.js';
 
-/** Scratch and the accumulation of dE for one BatchBackprop. */
+/** The accumulation of dE for one BatchBackprop (dX runs in its kernel memory, into `buf.dx`). */
 export class EmbeddingGrad {
-  private wihT = new Float64Array(0);
-  private dx = new Float64Array(0);
-
   /** Adds dE of the window backwardBatch has just run (from `start`) to `grads.embedding`. */
-  accumulate(params: ParamVector, grads: ParamVector, buf: BatchBuffers, batch: readonly TrainingSequence[], start: number): void {
-    const I = params.spec.inputSize;
-    const w = params.layers[0].weightIh;
+  accumulate(grads: ParamVector, buf: BatchBuffers, batch: readonly TrainingSequence[], start: number): void {
+    const I = buf.spec.inputSize;
+    const w = buf.params.layers[0].weightIh;
     const G = w.length / I;
     const { order, active, rowStart, steps, rows } = buf.layout;
-    if (this.wihT.length < w.length) this.wihT = new Float64Array(w.length);
-    if (this.dx.length < rows * I) this.dx = new Float64Array(rows * I);
-    transposeInto(w, G, I, this.wihT);
-    gemmNT(buf.caches[0].dGi, 0, rows, G, this.wihT, I, null, this.dx, 0, false);
+    const dx = buf.dx;
+    gemmNN(buf.mem, buf.caches[0].dGi, 0, rows, G, w, I, null, dx, 0, false);
     const dE = grads.embedding!;
-    const dx = this.dx;
     for (let s = 0; s < steps; s++) {
       for (let i = 0; i < active[s]; i++) {
         const row = (rowStart[s] + i) * I;

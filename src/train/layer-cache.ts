@@ -1,10 +1,12 @@
 /**
  * What the forward pass of one recurrent layer keeps for backpropagation through time, for the
  * packed rows of one window of a batch (batch-layout.ts): row r at offset r·H, or r·G·H for
- * gates. Buffers grow (doubling) to the most rows seen and are then reused: no allocation per
- * step or per batch once warm.
+ * gates. The arrays live in the network's kernel memory (kernel-memory.ts) and are laid out by
+ * batch-buffers.ts for the most rows seen, then reused: no allocation per step or per batch
+ * once warm.
  */
 import { gateCount, hasCellState, type CellKind } from '../model/cell-kind.js';
+import type { TakeArray } from './kernels/kernel-memory.js';
 
 /** Per-layer forward cache; field contents depend on the cell (see each cell's forward). */
 export class LayerCache {
@@ -37,24 +39,21 @@ export class LayerCache {
     this.hidden = hidden;
   }
 
-  /** Makes room for `rows` rows; contents are not preserved when the buffers grow. */
-  ensure(rows: number): void {
-    if (rows <= this.capacity) return;
-    const cap = Math.max(rows, this.capacity * 2, 16);
+  /** Takes the arrays for `rows` rows (contents unspecified); `take` is a kernel-memory layout or a counting pass. */
+  layOut(rows: number, take: TakeArray): void {
     const H = this.hidden;
     const G = gateCount(this.cell) * H;
-    this.hPrev = new Float64Array(cap * H);
-    this.h = new Float64Array(cap * H);
-    if (hasCellState(this.cell)) {
-      this.cPrev = new Float64Array(cap * H);
-      this.c = new Float64Array(cap * H);
-    }
-    this.gi = new Float64Array(cap * G);
-    if (this.cell === 'gru' || this.cell === 'lstm') this.gates = new Float64Array(cap * G);
-    if (this.cell === 'gru') this.hn = new Float64Array(cap * H);
-    this.dhIn = new Float64Array(cap * H);
-    this.dGi = new Float64Array(cap * G);
-    this.dGh = this.cell === 'gru' ? new Float64Array(cap * G) : this.dGi;
-    this.capacity = cap;
+    const lstm = hasCellState(this.cell);
+    this.hPrev = take(rows * H);
+    this.h = take(rows * H);
+    this.cPrev = take(lstm ? rows * H : 0);
+    this.c = take(lstm ? rows * H : 0);
+    this.gi = take(rows * G);
+    this.gates = take(this.cell === 'gru' || this.cell === 'lstm' ? rows * G : 0);
+    this.hn = take(this.cell === 'gru' ? rows * H : 0);
+    this.dhIn = take(rows * H);
+    this.dGi = take(rows * G);
+    this.dGh = this.cell === 'gru' ? take(rows * G) : this.dGi;
+    this.capacity = rows;
   }
 }

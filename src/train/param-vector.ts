@@ -36,14 +36,19 @@ export class ParamVector {
   readonly tensors: ReadonlyMap<string, Float64Array>;
   readonly shapes: readonly TensorShape[];
 
-  /** A zero-filled vector; with `vocabSize` > 0, an embedding table of that many rows first. */
-  constructor(spec: ModelSpec, vocabSize = 0) {
+  /**
+   * A zero-filled vector; with `vocabSize` > 0, an embedding table of that many rows first. Views
+   * over `values` instead (exactly {@link ParamVector.size} long, contents kept) when given, e.g.
+   * an array in kernel memory.
+   */
+  constructor(spec: ModelSpec, vocabSize = 0, values?: Float64Array) {
     this.spec = spec;
     this.vocabSize = vocabSize;
     const rnn = tensorShapes(spec);
     this.shapes = vocabSize > 0 ? [{ name: EMBEDDING_TENSOR, shape: [vocabSize, spec.inputSize] }, ...rnn] : rnn;
-    const total = this.shapes.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
-    this.values = new Float64Array(total);
+    const total = ParamVector.size(spec, vocabSize);
+    if (values && values.length !== total) throw new RangeError(`a parameter vector of this spec holds ${total} values, got an array of ${values.length}`);
+    this.values = values ?? new Float64Array(total);
     const tensors = new Map<string, Float64Array>();
     let offset = 0;
     for (const t of this.shapes) {
@@ -66,6 +71,11 @@ export class ParamVector {
     this.headWeight = tensors.get('head.weight')!;
     this.headBias = tensors.get('head.bias')!;
     this.embedding = tensors.get(EMBEDDING_TENSOR);
+  }
+
+  /** Values in a parameter vector of `spec` (with an embedding table of `vocabSize` rows). */
+  static size(spec: ModelSpec, vocabSize = 0): number {
+    return vocabSize * spec.inputSize + tensorShapes(spec).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
   }
 
   /**
