@@ -57,7 +57,7 @@ export function backwardBatch(grads: ParamVector, buf: BatchBuffers, batch: read
           dc.fill(0, i * H, i * H + H);
         }
       }
-      if (cell === 'gru') gruBackward(cache, r0, nb, dh);
+      if (cell === 'gru') gruBackward(mem, cache, r0, nb, dh);
       else if (cell === 'lstm') lstmBackward(cache, r0, nb, dh, dc);
       else elmanBackward(cell === 'rnn_relu', cache, r0, nb, dh);
       gemmNN(mem, cache.dGh, r0 * G, nb, G, p.weightHh, H, null, dh, 0, true);
@@ -67,7 +67,7 @@ export function backwardBatch(grads: ParamVector, buf: BatchBuffers, batch: read
       const I = p.inSize;
       const dWT = buf.dWih0T;
       dWT.fill(0);
-      sparseTransposeAccumulate(buf.x, 0, rows, I, cache.dGi, G, dWT);
+      sparseTransposeAccumulate(mem, buf.x, 0, rows, I, cache.dGi, G, dWT);
       for (let i = 0; i < G; i++) for (let k = 0; k < I; k++) g.weightIh[i * I + k] = dWT[k * G + i];
     } else gemmTN(mem, cache.dGi, rows, G, l === 0 ? buf.x : caches[l - 1].h, p.inSize, g.weightIh);
     columnSums(mem, cache.dGi, rows, G, g.biasIh);

@@ -76,7 +76,7 @@ export function forwardBatch(
     const p = P.layers[l];
     const cache = caches[l];
     const G = p.weightIh.length / p.inSize;
-    if (l === 0 && buf.sparseInput) sparseRowsTimes(x, 0, rows, I, wihT[0], G, p.biasIh, cache.gi, 0);
+    if (l === 0 && buf.sparseInput) sparseRowsTimes(mem, x, 0, rows, I, wihT[0], G, p.biasIh, cache.gi, 0);
     else gemmNN(mem, l === 0 ? x : caches[l - 1].h, 0, rows, p.inSize, wihT[l], G, p.biasIh, cache.gi, 0, false);
     const { hPrev, h, cPrev, c } = cache;
     for (let s = 0; s < steps; s++) {
@@ -98,7 +98,7 @@ export function forwardBatch(
         }
       }
       gemmNN(mem, hPrev, r0 * H, nb, H, whhT[l], G, p.biasHh, gh, 0, false);
-      if (cell === 'gru') gruForward(cache, r0, nb, gh);
+      if (cell === 'gru') gruForward(mem, cache, r0, nb, gh);
       else if (lstm) lstmForward(cache, r0, nb, gh);
       else elmanForward(cell === 'rnn_relu', cache, r0, nb, gh);
     }

@@ -1,6 +1,6 @@
 /**
- * The WebAssembly memory the matrix kernels (matrix-kernels.wat) work in, the kernels' instance
- * bound to it, and a bump allocator of float64 arrays inside it. The kernels read and write only
+ * The WebAssembly memory the training kernels (matrix-kernels.wat, gru-kernels.wat) work in, their
+ * instances bound to it, and a bump allocator of float64 arrays inside it. The kernels read and write only
  * this memory, so every array they touch is taken from here; JavaScript reads and writes the
  * same arrays as ordinary Float64Arrays.
  *
@@ -11,13 +11,18 @@
  * A WebAssembly memory holds at most 4 GiB.
  */
 import { TrainingDataError } from '../../errors/index.js';
+import { GRU_KERNELS_WASM } from './gru-kernels-wasm.js';
 import { MATRIX_KERNELS_WASM } from './matrix-kernels-wasm.js';
 
-/** The kernels' exports: byte offsets and sizes (see matrix-kernels.wat for the contracts). */
-export interface MatrixKernels {
+/** The kernels' exports: byte offsets and sizes (the .wat files state the contracts). */
+export interface Kernels {
   gemm_nn(a: number, m: number, k: number, b: number, n: number, bias: number, c: number, acc: number): void;
   gemm_tn(a: number, m: number, r: number, b: number, n: number, c: number): void;
   column_sums(a: number, m: number, n: number, out: number): void;
+  sparse_rows_times(a: number, m: number, k: number, b: number, n: number, bias: number, c: number): void;
+  sparse_transpose_accumulate(a: number, m: number, k: number, d: number, n: number, out: number): void;
+  gru_forward(gi: number, gh: number, hPrev: number, gates: number, hn: number, h: number, rows: number, hidden: number): void;
+  gru_backward(gates: number, hPrev: number, hn: number, dhIn: number, dGi: number, dGh: number, dh: number, rows: number, hidden: number): void;
 }
 
 /** Takes arrays for a layout: {@link KernelMemory.take}, or a counting pass. */
@@ -26,7 +31,7 @@ export type TakeArray = (length: number) => Float64Array<ArrayBuffer>;
 const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
 const RESERVED_BYTES = 16;
-const compiled = new WebAssembly.Module(Buffer.from(MATRIX_KERNELS_WASM, 'base64'));
+const compiled = [MATRIX_KERNELS_WASM, GRU_KERNELS_WASM].map((base64) => new WebAssembly.Module(Buffer.from(base64, 'base64')));
 
 /** Doubles an array of `length` occupies in a layout (arrays start 16-byte aligned). */
 const slot = (length: number) => length + (length & 1);
@@ -44,15 +49,15 @@ export function countDoubles(layout: (take: TakeArray) => void): number {
 
 /** One WebAssembly memory with the matrix kernels bound to it (see file header). */
 export class KernelMemory {
-  readonly kernels: MatrixKernels;
+  readonly kernels: Kernels;
   private readonly memory: WebAssembly.Memory;
   private top = RESERVED_BYTES;
   private end = RESERVED_BYTES;
 
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
-    const instance = new WebAssembly.Instance(compiled, { env: { memory: this.memory } });
-    this.kernels = instance.exports as unknown as MatrixKernels;
+    const exports = compiled.map((m) => new WebAssembly.Instance(m, { env: { memory: this.memory } }).exports);
+    this.kernels = Object.assign({}, ...exports) as Kernels;
   }
 
   /** Bytes the memory holds now. */

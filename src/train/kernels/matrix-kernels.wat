@@ -1,6 +1,7 @@
 ;; Matrix kernels of the batched training passes (float64, WebAssembly SIMD: two doubles per
 ;; f64x2 vector). Assembled by scripts/assemble-kernels.ts into matrix-kernels-wasm.ts; the
-;; typed wrappers are gemm-nn.ts, gemm-tn.ts and column-sums.ts (kernel-memory.ts owns the memory).
+;; typed wrappers are gemm-nn.ts, gemm-tn.ts, column-sums.ts and sparse-*.ts (kernel-memory.ts
+;; owns the memory).
 ;;
 ;; Every matrix is row-major float64 in the imported memory, addressed by byte offset; a bias
 ;; offset of 0 means "no bias" (kernel-memory.ts never places an array at 0). The vector paths
@@ -318,4 +319,69 @@
             (local.set $p (i32.add (local.get $p) (local.get $sa)))
             (local.set $i (i32.sub (local.get $i) (i32.const 1)))
             (br $col)))
-        (f64.store (local.get $po) (f64.add (f64.load (local.get $po)) (local.get $x)))))))
+        (f64.store (local.get $po) (f64.add (f64.load (local.get $po)) (local.get $x))))))
+
+  ;; c[j] += v · x[j] for j < n, in order (pc, px: byte offsets of c[0] and x[0]).
+  (func $axpy (param $pc i32) (param $px i32) (param $v f64) (param $n i32)
+    (local $vv v128) (local $end i32) (local $pairs i32)
+    (local.set $vv (f64x2.splat (local.get $v)))
+    (local.set $end (i32.add (local.get $pc) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $pairs (i32.add (local.get $pc) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $pairs_done
+      (loop $pair
+        (br_if $pairs_done (i32.ge_u (local.get $pc) (local.get $pairs)))
+        (v128.store (local.get $pc) (f64x2.add (v128.load (local.get $pc)) (f64x2.mul (local.get $vv) (v128.load (local.get $px)))))
+        (local.set $pc (i32.add (local.get $pc) (i32.const 16)))
+        (local.set $px (i32.add (local.get $px) (i32.const 16)))
+        (br $pair)))
+    (if (i32.lt_u (local.get $pc) (local.get $end))
+      (then (f64.store (local.get $pc) (f64.add (f64.load (local.get $pc)) (f64.mul (local.get $v) (f64.load (local.get $px))))))))
+
+  ;; C = bias + A·B skipping the zeros of A: A is m x k (mostly zeros, e.g. one-hot), B is k x n,
+  ;; C is m x n, bias n. Row i of C starts as bias and adds A[i, t] · (row t of B) for each
+  ;; non-zero A[i, t] in order of t.
+  (func (export "sparse_rows_times")
+    (param $a i32) (param $m i32) (param $k i32) (param $b i32) (param $n i32) (param $bias i32) (param $c i32)
+    (local $sb i32) (local $t i32) (local $pa i32) (local $v f64)
+    (local.set $sb (i32.shl (local.get $n) (i32.const 3)))
+    (block $rows_done
+      (loop $row
+        (br_if $rows_done (i32.eqz (local.get $m)))
+        (memory.copy (local.get $c) (local.get $bias) (local.get $sb))
+        (local.set $t (i32.const 0))
+        (block $cols_done
+          (loop $col
+            (br_if $cols_done (i32.ge_u (local.get $t) (local.get $k)))
+            (local.set $v (f64.load (i32.add (local.get $a) (i32.shl (local.get $t) (i32.const 3)))))
+            (if (f64.ne (local.get $v) (f64.const 0))
+              (then (call $axpy (local.get $c) (i32.add (local.get $b) (i32.mul (local.get $t) (local.get $sb))) (local.get $v) (local.get $n))))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $col)))
+        (local.set $a (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 3))))
+        (local.set $c (i32.add (local.get $c) (local.get $sb)))
+        (local.set $m (i32.sub (local.get $m) (i32.const 1)))
+        (br $row))))
+
+  ;; OutT += Aᵀ·D skipping the zeros of A: A is m x k (mostly zeros), D is m x n, OutT is k x n
+  ;; (a weight gradient kept transposed). For each row i in order and each non-zero A[i, t] in
+  ;; order of t, row t of OutT adds A[i, t] · (row i of D).
+  (func (export "sparse_transpose_accumulate")
+    (param $a i32) (param $m i32) (param $k i32) (param $d i32) (param $n i32) (param $out i32)
+    (local $sd i32) (local $t i32) (local $v f64)
+    (local.set $sd (i32.shl (local.get $n) (i32.const 3)))
+    (block $rows_done
+      (loop $row
+        (br_if $rows_done (i32.eqz (local.get $m)))
+        (local.set $t (i32.const 0))
+        (block $cols_done
+          (loop $col
+            (br_if $cols_done (i32.ge_u (local.get $t) (local.get $k)))
+            (local.set $v (f64.load (i32.add (local.get $a) (i32.shl (local.get $t) (i32.const 3)))))
+            (if (f64.ne (local.get $v) (f64.const 0))
+              (then (call $axpy (i32.add (local.get $out) (i32.mul (local.get $t) (local.get $sd))) (local.get $d) (local.get $v) (local.get $n))))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $col)))
+        (local.set $a (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 3))))
+        (local.set $d (i32.add (local.get $d) (local.get $sd)))
+        (local.set $m (i32.sub (local.get $m) (i32.const 1)))
+        (br $row)))))

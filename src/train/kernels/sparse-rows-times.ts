@@ -4,10 +4,16 @@
  *     out[outOff + m·N + n] = bias[n] + Σ_{k : A[m, k] ≠ 0} A[m, k] · B[k·N + n]
  *
  * for m < M, n < N; A is M x K row-major from `aOff`, B is K x N row-major (a transposed
- * PyTorch weight, W_ihᵀ). Each non-zero adds one contiguous row of B. The result equals the
- * dense product exactly where the skipped terms are zero. Mutates `out` only.
+ * PyTorch weight, W_ihᵀ), all in one kernel memory (kernel-memory.ts). Each non-zero adds one
+ * contiguous row of B, in order of k (matrix-kernels.wat `sparse_rows_times`, WebAssembly SIMD).
+ * The result equals the dense product exactly where the skipped terms are zero. Mutates `out`
+ * only.
  */
+import type { KernelMemory } from './kernel-memory.js';
+
+/** out = bias + A·B over the non-zero entries of A (see file header). */
 export function sparseRowsTimes(
+  mem: KernelMemory,
   A: Float64Array,
   aOff: number,
   M: number,
@@ -18,15 +24,6 @@ export function sparseRowsTimes(
   out: Float64Array,
   outOff: number,
 ): void {
-  for (let m = 0; m < M; m++) {
-    const o = outOff + m * N;
-    for (let n = 0; n < N; n++) out[o + n] = bias[n];
-    const a = aOff + m * K;
-    for (let k = 0; k < K; k++) {
-      const v = A[a + k];
-      if (v === 0) continue;
-      const row = k * N;
-      for (let n = 0; n < N; n++) out[o + n] += v * B[row + n];
-    }
-  }
+  const a = mem.address(A, aOff, M * K);
+  mem.kernels.sparse_rows_times(a, M, K, mem.address(B, 0, K * N), N, mem.address(bias, 0, N), mem.address(out, outOff, M * N));
 }

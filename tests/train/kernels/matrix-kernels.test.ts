@@ -4,9 +4,11 @@ import { TrainingDataError } from '../../../src/errors/index.js';
 import { columnSums } from '../../../src/train/kernels/column-sums.js';
 import { gemmNN } from '../../../src/train/kernels/gemm-nn.js';
 import { gemmTN } from '../../../src/train/kernels/gemm-tn.js';
+import { sparseRowsTimes } from '../../../src/train/kernels/sparse-rows-times.js';
+import { sparseTransposeAccumulate } from '../../../src/train/kernels/sparse-transpose-accumulate.js';
 import { countDoubles, KernelMemory, type TakeArray } from '../../../src/train/kernels/kernel-memory.js';
 
-// The WebAssembly matrix kernels against the textbook loops written here, on shapes that
+// The WebAssembly matrix kernels (matrix-kernels.wat) against the textbook loops written here, on shapes that
 // exercise the 4 x 4 tiles and every remainder (rows and columns mod 4, one-row and one-column
 // matrices, gemm_tn's 64-row blocks), with offsets, bias and accumulation, and the memory
 // around each output checked untouched. The kernels promise each sum in order of the inner
@@ -90,6 +92,37 @@ describe('WebAssembly matrix kernels', () => {
         expect(out[n]).toBe(before[n] + sum);
       }
       expect(out[N]).toBe(before[N]);
+    });
+  }
+
+  for (const [M, K, N] of [[1, 1, 1], [9, 7, 5], [6, 30, 12]]) {
+    it(`sparseRowsTimes equals bias + A·B and sparseTransposeAccumulate adds Aᵀ·D for a mostly-zero A (M ${M}, K ${K}, N ${N})`, () => {
+      const { mem, views } = arrays([2 + M * K, K * N, N, 1 + M * N + 1, M * N, K * N]);
+      const [A, B, bias, out, D, outT] = views;
+      A.fill(0);
+      for (let m = 0; m < M; m++) {
+        A[2 + m * K + rng.int(K)] = 1;
+        if (m % 3 === 0) A[2 + m * K + rng.int(K)] = rng.normal();
+      }
+      const outBefore = out.slice();
+      const outTBefore = outT.slice();
+      sparseRowsTimes(mem, A, 2, M, K, B, N, bias, out, 1);
+      sparseTransposeAccumulate(mem, A, 2, M, K, D, N, outT);
+      for (let m = 0; m < M; m++) {
+        for (let n = 0; n < N; n++) {
+          let sum = bias[n];
+          for (let k = 0; k < K; k++) if (A[2 + m * K + k] !== 0) sum += A[2 + m * K + k] * B[k * N + n];
+          expect(out[1 + m * N + n]).toBe(sum);
+        }
+      }
+      expectUntouchedOutside(out, outBefore, 1, 1 + M * N);
+      for (let k = 0; k < K; k++) {
+        for (let n = 0; n < N; n++) {
+          let sum = outTBefore[k * N + n];
+          for (let m = 0; m < M; m++) if (A[2 + m * K + k] !== 0) sum += A[2 + m * K + k] * D[m * N + n];
+          expect(outT[k * N + n]).toBe(sum);
+        }
+      }
     });
   }
 

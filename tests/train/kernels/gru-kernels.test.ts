@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../../src/model/random.js';
+import { gruBackward } from '../../../src/train/cells/gru-backward.js';
+import { gruForward } from '../../../src/train/cells/gru-forward.js';
+import { countDoubles, KernelMemory } from '../../../src/train/kernels/kernel-memory.js';
+import { LayerCache } from '../../../src/train/layer-cache.js';
+
+// The WebAssembly GRU steps (gru-kernels.wat) against the equations written out here with the
+// C library's Math.exp / Math.tanh: the forward step within a few units in the last place (its σ
+// and tanh are its own), the backward step bit for bit (plain arithmetic in the same order).
+// Odd hidden sizes exercise the single-lane tail; rows start past row 0 as in a packed window.
+const rng = new SeededRandom(41);
+const sigmoid = (a: number) => 1 / (1 + Math.exp(-a));
+
+/** A layer cache of `rows` rows and a step's gh / dh buffers in one kernel memory, filled with normal draws × scale. */
+function setup(H: number, rows: number, nb: number, scale: number) {
+  const mem = new KernelMemory();
+  const cache = new LayerCache('gru', H);
+  const layout = (take: (n: number) => Float64Array<ArrayBuffer>) => {
+    cache.layOut(rows, take);
+    return { gh: take(nb * 3 * H), dh: take(nb * H) };
+  };
+  mem.reset(countDoubles(layout));
+  const { gh, dh } = layout((n) => mem.take(n));
+  for (const a of [cache.gi, cache.hPrev, cache.dhIn, gh, dh]) for (let i = 0; i < a.length; i++) a[i] = scale * rng.normal();
+  return { mem, cache, gh, dh };
+}
+
+/** |a - b| within `ulps` units in the last place of b, or within 2^-1020 (~9e-308) absolute. */
+function expectUlps(a: number, b: number, ulps: number, what: string): void {
+  const ulp = Math.max(Math.abs(b) * 2 ** -52, 2 ** -1022);
+  expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(ulps * ulp);
+}
+
+describe('WebAssembly GRU steps', () => {
+  for (const H of [1, 2, 5, 8, 13]) {
+    for (const scale of [1e-9, 0.5, 4, 800]) {
+      it(`gruForward matches σ / tanh by Math.exp / Math.tanh within 4 ulp or 1e-307 (hidden ${H}, inputs ~${scale})`, () => {
+        const [r0, nb] = [2, 3];
+        const { mem, cache, gh } = setup(H, r0 + nb + 1, nb, scale);
+        const { gi, hPrev, gates, hn, h } = cache;
+        const untouched = h[(r0 + nb) * H];
+        gruForward(mem, cache, r0, nb, gh);
+        for (let i = 0; i < nb; i++) {
+          for (let j = 0; j < H; j++) {
+            const g = 3 * (r0 + i) * H;
+            const q = 3 * i * H;
+            const r = sigmoid(gi[g + j] + gh[q + j]);
+            const z = sigmoid(gi[g + H + j] + gh[q + H + j]);
+            const n = Math.tanh(gi[g + 2 * H + j] + gates[g + j] * gh[q + 2 * H + j]);
+            expectUlps(gates[g + j], r, 4, 'r');
+            expectUlps(gates[g + H + j], z, 4, 'z');
+            expectUlps(gates[g + 2 * H + j], n, 4, 'n');
+            expect(hn[(r0 + i) * H + j]).toBe(gh[q + 2 * H + j]);
+            const gz = gates[g + H + j];
+            expect(h[(r0 + i) * H + j]).toBe((1 - gz) * gates[g + 2 * H + j] + gz * hPrev[(r0 + i) * H + j]);
+          }
+        }
+        expect(h[(r0 + nb) * H]).toBe(untouched);
+      });
+    }
+  }
+
+  it('gruForward saturates at extreme pre-activations and passes NaN through', () => {
+    const { mem, cache, gh } = setup(4, 1, 1, 0);
+    cache.gi.set([1e6, -1e6, -800, 800, 0, 0, 0, 0, 1e6, -1e6, 0, NaN]);
+    gh.fill(0);
+    cache.hPrev.set([1, 1, 1, 1]);
+    gruForward(mem, cache, 0, 1, gh);
+    expect([...cache.gates.subarray(0, 4)].map((v) => Math.round(v))).toEqual([1, 0, 0, 1]);
+    expect(cache.gates[0]).toBe(1);
+    expect(cache.gates[1]).toBe(0);
+    expect(cache.gates[2]).toBeLessThan(1e-300);
+    expect([...cache.gates.subarray(8, 11)]).toEqual([1, -1, 0]);
+    expect(cache.gates[11]).toBeNaN();
+    expect(cache.h[3]).toBeNaN();
+  });
+
+  for (const H of [1, 2, 7, 8]) {
+    it(`gruBackward equals the step's arithmetic bit for bit (hidden ${H})`, () => {
+      const [r0, nb] = [1, 3];
+      const { mem, cache, dh } = setup(H, r0 + nb, nb, 1);
+      const { gates, hn, hPrev, dhIn, dGi, dGh } = cache;
+      for (let i = 0; i < gates.length; i++) gates[i] = rng.next();
+      for (let i = 0; i < hn.length; i++) hn[i] = rng.normal();
+      const dhBefore = dh.slice();
+      gruBackward(mem, cache, r0, nb, dh);
+      for (let i = 0; i < nb; i++) {
+        const off = (r0 + i) * H;
+        for (let j = 0; j < H; j++) {
+          const [r, z, n] = [gates[3 * off + j], gates[3 * off + H + j], gates[3 * off + 2 * H + j]];
+          const d = dhBefore[i * H + j] + dhIn[off + j];
+          const dan = d * (1 - z) * (1 - n * n);
+          const daz = d * (hPrev[off + j] - n) * z * (1 - z);
+          const dar = dan * hn[off + j] * r * (1 - r);
+          expect([dGi[3 * off + j], dGi[3 * off + H + j], dGi[3 * off + 2 * H + j]]).toEqual([dar, daz, dan]);
+          expect([dGh[3 * off + j], dGh[3 * off + H + j], dGh[3 * off + 2 * H + j]]).toEqual([dar, daz, dan * r]);
+          expect(dh[i * H + j]).toBe(d * z);
+        }
+      }
+    });
+  }
+});
