@@ -9,6 +9,7 @@
 import { DatasetError } from '../errors/index.js';
 import { createFeatureTransform } from '../features/create-feature-transform.js';
 import { FEATURE_MEMORY_SIZE } from '../features/feature-memory.js';
+import type { FeatureTransform } from '../features/feature-transform.js';
 import type { MarketInput } from '../features/market-features.js';
 import { manifestSchema, MODEL_FORMAT, type FeatureSpec } from '../model/manifest.js';
 import type { KeySeries } from './dataset-key-series.js';
@@ -91,22 +92,25 @@ export function buildDataset(data: EventSet, opts: DatasetOptions): Dataset {
     }
     return { key: events.key, events, targets: values, hasTarget: has, ends, trainMask, valMask, testMask, cut, testCut };
   });
-  const raw = parts.map((p) => transformAll(p.events, features, inputSize));
+  // The statistics read the training part of each key only: the raw pass stops at its cut.
+  const rawTransform = createFeatureTransform(featureManifest(features, inputSize));
+  const raw = parts.map((p) => transformAll(p.events, rawTransform, p.cut));
   const normalisation = normalisationStats(raw, parts.map((p) => p.cut), inputSize);
   raw.length = 0;
-  const series = parts.map((p) => ({ ...p, inputs: transformAll(p.events, features, inputSize, normalisation) }));
+  const transform = createFeatureTransform(featureManifest(features, inputSize, normalisation));
+  const series = parts.map((p) => ({ ...p, inputs: transformAll(p.events, transform, p.events.length) }));
   return { data, shape, features, inputSize, normalisation, series, targetIssues: issues };
 }
 
-/** Runs the serving feature transform over one key's events from a fresh memory. */
-function transformAll(events: KeyEvents, features: FeatureSpec, inputSize: number, normalisation?: NormalisationStats): Float64Array {
-  const transform = createFeatureTransform(featureManifest(features, inputSize, normalisation));
+/** Runs the serving feature transform over one key's first `count` events from a fresh memory (the transform keeps no state of its own). */
+function transformAll(events: KeyEvents, transform: FeatureTransform, count: number): Float64Array {
+  const inputSize = transform.inputSize;
   const memory = new Float64Array(FEATURE_MEMORY_SIZE);
   const x = new Float32Array(inputSize);
-  const out = new Float64Array(events.length * inputSize);
+  const out = new Float64Array(count * inputSize);
   // Ticks go through one reused event (rewritten per step; the transform keeps no reference).
   const tick = events.kind === 'tick' ? { kind: 'tick' as const, key: events.key, ts: 0, price: 0, volume: 0, end: false } : undefined;
-  for (let t = 0; t < events.length; t++) {
+  for (let t = 0; t < count; t++) {
     if (tick) {
       tick.ts = events.ts(t);
       tick.price = events.price(t);
