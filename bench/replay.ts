@@ -1,6 +1,6 @@
 /**
  * Replay benchmark: `npm run bench:replay [-- --events N --symbols N --partitions N --rounds N
- *   --model manifest.json --only bare|replay|backtest --json]`.
+ *   --model manifest.json --only bare|read|replay|backtest --json]`.
  *
  * On a real Kafka (KAFKA_BROKERS). --events simulated ticks of --symbols symbols are produced to a
  * fresh topic first (untimed); then, in this one process, each round runs three contenders over
@@ -8,9 +8,10 @@
  * rotating from round to round, after one warm-up round that is not counted:
  * - bare read: kafka/read-topic-range.ts (the replay's throwaway-group reader, on kafkajs) with
  *   nothing done per message but counting it: the ceiling of any replay through it;
- * - replay: what `retrain` does before training: replay/read-topic-events.ts (decode every message
- *   with the live decoder, hash key and value, per-key columns), then the dataset (targets,
- *   split, normalisation: train/dataset-build.ts) and the training sequences;
+ * - read: the first half of the replay alone: replay/read-topic-events.ts (decode every message
+ *   with the live decoder, hash key and value, per-key columns), no dataset;
+ * - replay: what `retrain` does before training: the read, then the dataset (targets, split,
+ *   normalisation: train/dataset-build.ts) and the training sequences;
  * - backtest: backtest/run-topic-backtest.ts with --model (GRU hidden 32 by default): decode, one
  *   model step per event, the prediction object built (and dropped).
  * Figures per contender: events/s over the wall time of the call (group join included) and over
@@ -65,8 +66,8 @@ const kafka = new Kafka({ clientId: 'rnn-stream-bench', brokers, logLevel: logLe
 const admin = kafka.admin();
 await admin.connect();
 
-type Contender = 'bare' | 'replay' | 'backtest';
-const ALL: readonly Contender[] = ['bare', 'replay', 'backtest'];
+type Contender = 'bare' | 'read' | 'replay' | 'backtest';
+const ALL: readonly Contender[] = ['bare', 'read', 'replay', 'backtest'];
 // --only <contender>: run just that one (for a CPU profile: node --cpu-prof --import tsx bench/replay.ts --only replay).
 const CONTENDERS: readonly Contender[] = opts.only === undefined ? ALL : ALL.filter((c) => c === opts.only);
 if (CONTENDERS.length === 0) throw new Error(`--only must be one of ${ALL.join(', ')}`);
@@ -111,6 +112,14 @@ const run: Record<Contender, () => Promise<Measure>> = {
       });
       if (bytes === 0) throw new Error('bare read saw no bytes');
       return n;
+    }),
+  read: () =>
+    measure(async (first) => {
+      const { data } = await readTopicEvents({
+        kafka, admin, topic, fromMs, toMs, kind: 'tick', limits: config.events, consumer, groupPrefix,
+        onProgress: (read) => void (read > 0 && first()),
+      });
+      return data.validEvents + data.rejected;
     }),
   replay: () =>
     measure(async (first) => {
