@@ -23,7 +23,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('-o, --out <dir>', 'directory for <name>.json, <name>.safetensors and validation-predictions.jsonl')
     .requiredOption('-t, --target <kind>', `what to predict: ${TARGET_KINDS.join(', ')}; from a text file: ${TEXT_TARGETS.join(', ')}`)
     .option('--name <name>', 'model name (default: the input file name)')
-    .option('--val-fraction <x>', "share of each key's latest events held out for validation", String(TRAINING_DEFAULTS.valFraction));
+    .option('--val-fraction <x>', "share of each key's latest events held out for validation (text: of the examples, after the training ones)", String(TRAINING_DEFAULTS.valFraction));
   addTrainingOptions(command)
     .option('--tokenizer <kind>', `text: ${TOKENIZERS.join(', ')}`, TEXT_DEFAULTS.tokenizer)
     .option('--lowercase', 'text: lower-case before tokenizing (recorded in the vocabulary)')

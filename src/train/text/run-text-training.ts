@@ -41,6 +41,12 @@ export interface TextMetrics extends ClassMetrics {
   readonly bitsPerToken?: number;
 }
 
+/** A part scored through the runtime: the metrics, and the token events whose step gave a non-finite output (not scored). */
+export interface RuntimeScore {
+  readonly metrics: ClassMetrics;
+  readonly nonFinite: number;
+}
+
 /** The model and the baselines on one part. */
 export interface TextPartMetrics {
   readonly model: TextMetrics;
@@ -114,11 +120,15 @@ export async function runTextTraining(opts: TextTrainingOptions, progress: TextT
   const loaded = await loadModel(saved.manifestPath);
   const predictionsPath = join(opts.out, VALIDATION_PREDICTIONS_FILE);
   const file = new LineFile(predictionsPath);
-  let validationModel: TextMetrics;
+  let validationScore: RuntimeScore;
   try {
-    validationModel = scoreThroughRuntime(loaded, ds.parts.validation, lm, (l) => file.write(l));
+    validationScore = scoreThroughRuntime(loaded, ds.parts.validation, lm, (l) => file.write(l));
   } finally {
     file.close();
+  }
+  const testScore = ds.parts.test.length > 0 ? scoreThroughRuntime(loaded, ds.parts.test, lm) : undefined;
+  for (const [part, score] of [['validation', validationScore], ['test', testScore]] as const) {
+    if (score && score.nonFinite > 0) progress.onWarning?.(`${part}: ${score.nonFinite} token event(s) gave a non-finite output in the saved model and were not scored`);
   }
   const baselines = fitTextBaselines(ds, lm);
   const withBits = (m: ClassMetrics): TextMetrics => (lm && m.crossEntropy !== null ? { ...m, bitsPerToken: m.crossEntropy / Math.LN2 } : m);
@@ -126,8 +136,8 @@ export async function runTextTraining(opts: TextTrainingOptions, progress: TextT
     model: withBits(model),
     baselines: Object.fromEntries(Object.entries(baselines.score(part)).map(([k, m]) => [k, withBits(m)])),
   });
-  const validation = partMetrics(validationModel, 'validation');
-  const test = ds.parts.test.length > 0 ? partMetrics(scoreThroughRuntime(loaded, ds.parts.test, lm), 'test') : undefined;
+  const validation = partMetrics(validationScore.metrics, 'validation');
+  const test = testScore ? partMetrics(testScore.metrics, 'test') : undefined;
   const metrics = { validation, ...(test ? { test } : {}), loss: 'cross_entropy', bestValidationLoss: manifest.provenance.bestValidationLoss };
   // Same weights, same bytes: only the manifest gains its metrics.
   await saveModel(opts.out, { ...manifest, metrics }, model, loop.bestEmbedding);
@@ -140,13 +150,14 @@ export async function runTextTraining(opts: TextTrainingOptions, progress: TextT
  * after each event scored (classifier: after the last token; language model: after every token
  * but the last, against the next one). `onLine` gets one JSON line per example.
  */
-export function scoreThroughRuntime(loaded: LoadedModel, examples: readonly TextExample[], languageModel: boolean, onLine: (line: string) => void = () => undefined): ClassMetrics {
+export function scoreThroughRuntime(loaded: LoadedModel, examples: readonly TextExample[], languageModel: boolean, onLine: (line: string) => void = () => undefined): RuntimeScore {
   const runtime = new ModelRuntime(loaded);
   const out = runtime.out;
   const K = out.length;
   const names = loaded.manifest.output?.names ?? [];
   const acc = new ClassAccumulator(true);
   const p = new Float64Array(K);
+  let nonFinite = 0;
   const features = loaded.manifest.features;
   const unknownId = features.kind === 'token' ? features.vocabulary.unknownId : -1;
   for (const ex of examples) {
@@ -157,7 +168,11 @@ export function scoreThroughRuntime(loaded: LoadedModel, examples: readonly Text
     let scored = 0;
     for (let t = 0; t < T; t++) {
       const event: TokenEvent = { kind: 'token', key, ts: t, id: ex.ids[t], unknown: ex.ids[t] === unknownId, end: t === T - 1 };
-      if (runtime.advance(state, event) === 'non_finite') continue;
+      // Skipped as serving skips it (state unchanged), and counted: its step is not scored.
+      if (runtime.advance(state, event) === 'non_finite') {
+        nonFinite++;
+        continue;
+      }
       const target = languageModel ? (t + 1 < T ? ex.ids[t + 1] : -1) : t === T - 1 ? ex.label : -1;
       if (target < 0) continue;
       acc.addLogits(out, 0, K, target);
@@ -170,7 +185,7 @@ export function scoreThroughRuntime(loaded: LoadedModel, examples: readonly Text
       onLine(JSON.stringify({ line: ex.line, label: names[ex.label], class: top.class, probability: top.probability }));
     }
   }
-  return acc.result();
+  return { metrics: acc.result(), nonFinite };
 }
 
 /** ln softmax(logits)[k]; writes the probabilities into `p`. */
