@@ -5,11 +5,12 @@
  * model.warmStartInputs = 64 recent inputs. Contenders, alternated over rounds in one process,
  * measured by process CPU time (process.cpuUsage):
  *
- * - `champion`: the per-event work of the pipeline's model stage for the champion alone: one
- *   step (features, cell, head), the recent-inputs push, and the key's state encoded as the
- *   batch write encodes it (each event on another key, the worst case for encoding).
- * - `champion + 1 shadow`: the same plus one shadow (ShadowRun.advance: its own step into its
- *   own state, and that state encoded too). The difference is a shadow's cost per event.
+ * - `champion`: the per-event work of the pipeline's model stage for the champion alone: its
+ *   live scoring of the key's previous prediction (LiveScorer.score/complete, folded per round
+ *   as per batch), one step (features, cell, head), the recent-inputs push, and the key's state
+ *   encoded as the batch write encodes it (each event on another key, the worst case for encoding).
+ * - `champion + 1 shadow`: the same plus one shadow (ShadowRun.advance: its scoring, its own step
+ *   into its own state, and that state encoded too). The difference is a shadow's cost per event.
  * - `warm start`: warmStart of one key over its 64 recent inputs (at a swap, once per key),
  *   reported per key and as a multiple of one champion event.
  *
@@ -28,6 +29,8 @@ import { ModelRuntime } from '../src/runtime/model-runtime.js';
 import { warmStart } from '../src/runtime/warm-start.js';
 import type { TickEvent } from '../src/events/model-event.js';
 import { ShadowRun } from '../src/stream/shadow-run.js';
+import { LiveScorer } from '../src/quality/live-scorer.js';
+import { liveScoreSpec, type LiveScoreSpec } from '../src/quality/live-score-spec.js';
 
 const W = 64;
 const { values: opts } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, keys: { type: 'string', default: '2000' }, json: { type: 'boolean' } } });
@@ -38,6 +41,7 @@ function tickModel(version: string, seed: number, cell: 'gru' | 'lstm' = 'gru'):
   const manifest = parseManifest({
     format: 'rnn-stream.model/v1', name: `bench-${version}`, cell, inputSize: 3, hiddenSize: 32, numLayers: 1, outputSize: 1, weights: 'unused.safetensors',
     features: { kind: 'market', inputs: ['log_return', 'log_volume', 'time_gap'] }, normalisation: { mean: [0, 5, 0.5], std: [0.01, 2, 0.5] },
+    output: { names: ['next_logret'], mean: [0], std: [0.002], decode: 'identity', target: 'next_logret' },
   });
   const model = new RnnModel(manifest, initParams(manifest, new SeededRandom(seed)));
   return { manifest, model, version, manifestPath: '/dev/null', weightsPath: '/dev/null' };
@@ -62,6 +66,14 @@ const cpuUs = (): number => {
 
 const champion = new ModelRuntime(tickModel('0123456789abcdef', 1), { recentInputs: W });
 const shadowRuntime = new ModelRuntime(tickModel('fedcba9876543210', 2), { recentInputs: W });
+/** A scorer of `runtime`'s model with the defaults of config/default.yaml (quality). */
+function scorerOf(runtime: ModelRuntime): LiveScorer {
+  const spec = liveScoreSpec(runtime.loaded.manifest);
+  if ('unscored' in spec) throw new Error(spec.unscored);
+  return new LiveScorer(runtime.loaded, spec as LiveScoreSpec, { halfLifeEvents: 1000, drift: { delta: 0.1, lambda: 200, minEvents: 500 }, now: Date.now });
+}
+const championScorer = scorerOf(champion);
+const shadowScorer = scorerOf(shadowRuntime);
 const history = ticks(W + 200);
 /** Every key's champion state with its recent inputs filled with W events. */
 function filledStates(): KeyState[] {
@@ -84,25 +96,31 @@ const shadowStates = new Map<string, KeyState>();
 
 /** Applies one event to every key (each a distinct key, as in a batch of KEYS keys); returns CPU µs per event. */
 function championRound(withShadow: boolean): number {
-  const shadow = withShadow ? new ShadowRun(shadowRuntime, shadowStates, KEYS) : null;
   const run = withShadow ? paired : alone;
   const states = run.states;
   const cursor = run.cursor;
   const t0 = cpuUs();
+  const shadow = withShadow ? new ShadowRun(shadowRuntime, shadowStates, KEYS, shadowScorer) : null;
+  const scores = championScorer.begin(KEYS);
   for (let k = 0; k < KEYS; k++) {
     const state = states[k];
     const event = history[k][cursor];
     const before = state.lastOffset;
+    const scored = championScorer.score(scores, state, event);
     champion.advance(state, event);
+    if (scored) championScorer.complete(scores, champion.out);
     state.lastOffset = cursor;
     shadow?.advance(event.key, event, cursor, k, before, state.recent);
     state.recent!.push(event);
     encodeKeyStateInto(state, encodeBuffer, 0);
     if (shadow) encodeKeyStateInto(shadow.touched.get(event.key)!, encodeBuffer, 0);
   }
+  championScorer.fold(scores);
+  if (shadow?.scores) shadow.scores.scorer.fold(shadow.scores.buffer);
   const used = (cpuUs() - t0) / KEYS;
   run.cursor = cursor + 1 >= history[0].length ? W : cursor + 1;
   if (shadow && shadow.warmed > 0 && results.shadow.length > 0) throw new Error(`${shadow.warmed} shadow states were warmed up again during a timed round`);
+  if (scores.count !== KEYS || (shadow && shadow.scores!.buffer.count !== KEYS)) throw new Error('every event of a timed round must be scored');
   return used;
 }
 
@@ -140,7 +158,7 @@ const bytesWith = encodedKeyStateLength(states[0]);
 const bytesWithout = encodedKeyStateLength({ ...states[0], recent: undefined });
 const shadowBytes = encodedKeyStateLength(shadowStates.get('SYM0')!);
 const summary = {
-  model: 'market ticks, GRU hidden 32, 1 layer', warmStartInputs: W, keys: KEYS, rounds: ROUNDS,
+  model: 'market ticks, GRU hidden 32, 1 layer, next_logret, scored live', warmStartInputs: W, keys: KEYS, rounds: ROUNDS,
   championCpuUsPerEvent: { median: median(results.champion), range: range(results.champion) },
   withShadowCpuUsPerEvent: { median: median(results.shadow), range: range(results.shadow) },
   shadowExtraCpuUsPerEvent: { median: median(shadowExtra), range: range(shadowExtra) },

@@ -2,7 +2,8 @@
  * Decoding and validation of input events (the contract in docs/architecture.md):
  *
  *     market tick:    {"symbol":"AAPL","ts":1764167400123,"price":189.23,"volume":1200}
- *     generic vector: {"key":"sensor-7","ts":1764167400123,"features":[0.1,2.3]}
+ *     generic vector: {"key":"sensor-7","ts":1764167400123,"features":[0.1,2.3]}, optionally "target":
+ *                     a number or an array of numbers (scored live; not an input)
  *     token:          {"key":"doc-7","ts":1764167400123,"token":"word"}  or  {..., "id":17}
  *
  * A token not in the model's vocabulary decodes to the vocabulary's unknown id (`unknown`
@@ -170,7 +171,19 @@ export function validateEvent(
     const v = checkNumber(features[i], `features[${i}]`, opts.maxAbsValue, false);
     if (typeof v !== 'number') return v;
   }
-  return { ok: true, event: { kind: 'vector', key, ts, features: features as number[], end } };
+  const target = vectorTarget(o.target);
+  return { ok: true, event: target === undefined ? { kind: 'vector', key, ts, features: features as number[], end } : { kind: 'vector', key, ts, features: features as number[], end, target } };
+}
+
+/**
+ * A vector event's `target` as numbers: a finite number, or a non-empty array of finite numbers;
+ * anything else is no target (the event is still applied: a target is not an input).
+ */
+function vectorTarget(raw: unknown): readonly number[] | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? [raw] : undefined;
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  for (const v of raw) if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+  return raw as number[];
 }
 
 function decodeToken(o: Record<string, unknown>, key: string, ts: number, end: boolean, opts: DecodeOptions): DecodeResult {

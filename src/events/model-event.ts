@@ -7,6 +7,12 @@ export interface VectorEvent {
   readonly features: readonly number[];
   /** Marks the last event of a sequence (many-to-one models reset the key's state after it). */
   readonly end: boolean;
+  /**
+   * The event's `target` (a number as one value, or an array of numbers), what models of the
+   * `value` and `class` targets are trained and scored live against; absent when the event has
+   * none or it is not finite numbers.
+   */
+  readonly target?: readonly number[];
 }
 
 /** An input event after decoding and validation: one market tick of a symbol. */

@@ -11,10 +11,23 @@
  *   last_class     the class of r_t; `flat` before the key's first return (the manifest does not
  *                  record training's majority class, which training uses there)
  *
- * `linear_ls`, `garch11_mle` and `majority_class` need parameters or per-key state the manifest
- * and the key state do not hold, so they are not computed live.
+ * Vector targets (the event's own `target`; `value` of width w, `class`):
+ *
+ *   zero           0 for each of the w numbers
+ *   train_mean     the training mean of each number (output.mean)
+ *   last_value     (w = 1) the key's previous target; the training mean before its first
+ *   last_class     the key's previous class; none before its first (those events are not scored:
+ *                  training's fallback, the majority class, is not in the manifest)
+ *
+ * Token models (`next_token`):
+ *
+ *   last_token     the key's current token repeated as the forecast of the next
+ *
+ * `linear_ls`, `garch11_mle`, `majority_class` and `last_value` of a wider vector target need
+ * parameters or per-key state the manifest and the key state do not hold, so they are not
+ * computed live.
  */
-import { MEM_EWMA_VARIANCE, MEM_LAST_RETURN, MEM_RETURNS } from '../features/feature-memory.js';
+import { MEM_EWMA_VARIANCE, MEM_LAST_RETURN, MEM_LAST_TARGET, MEM_RETURNS, MEM_TARGETS } from '../features/feature-memory.js';
 import type { ModelManifest } from '../model/manifest.js';
 import type { OutcomeMemoryParams } from '../runtime/outcome-memory.js';
 import { directionClass } from './direction-class.js';
@@ -27,12 +40,15 @@ const FLAT = 1;
 export class LiveBaselinePredictor {
   private readonly spec: LiveScoreSpec;
   private readonly trainMean: number;
+  /** Vector `value` targets: the training mean of each number. */
+  private readonly trainMeans: Float64Array;
   private readonly ewmaStart: number;
 
   constructor(spec: LiveScoreSpec, manifest: ModelManifest, outcome: OutcomeMemoryParams) {
     this.spec = spec;
     const out = manifest.output;
     this.trainMean = spec.varianceForecast ? (out?.std?.[0] ?? 0) : (out?.mean?.[0] ?? 0);
+    this.trainMeans = Float64Array.from({ length: spec.width }, (_, i) => out?.mean?.[i] ?? 0);
     this.ewmaStart = outcome.start;
   }
 
@@ -44,7 +60,19 @@ export class LiveBaselinePredictor {
     return s.target === 'next_abs_logret' ? Math.abs(r) : r;
   }
 
-  /** The baseline's forecast of the target of the key's current step (a class index for classes). */
+  /** A vector `value` target: the baseline's forecast of number `i` of the key's current target. */
+  component(memory: Float64Array, i: number): number {
+    if (this.spec.baseline === 'zero') return 0;
+    if (this.spec.baseline === 'last_value' && memory[MEM_TARGETS] > 0) return memory[MEM_LAST_TARGET];
+    return this.trainMeans[i];
+  }
+
+  /** Vector `class` and `next_token`: the key's previous class or current token, or -1 when it has had none. */
+  lastOutcome(memory: Float64Array): number {
+    return memory[MEM_TARGETS] > 0 ? memory[MEM_LAST_TARGET] : -1;
+  }
+
+  /** Tick targets: the baseline's forecast of the target of the key's current step (a class index for classes). */
   predict(memory: Float64Array): number {
     const hasReturn = memory[MEM_RETURNS] > 0;
     switch (this.spec.baseline) {
@@ -60,6 +88,8 @@ export class LiveBaselinePredictor {
       }
       case 'last_class':
         return hasReturn ? directionClass(memory[MEM_LAST_RETURN], this.spec.flatThreshold) : FLAT;
+      case 'last_token':
+        return this.lastOutcome(memory);
     }
   }
 }

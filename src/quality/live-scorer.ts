@@ -1,7 +1,9 @@
 /**
  * Live quality of one model: when a key's next tick arrives, the prediction the model made after
  * the key's previous tick is scored against what happened (the target training used), next to
- * the manifest's best naive baseline computed live (live-baseline.ts). Scores are kept per model
+ * the manifest's best naive baseline computed live (live-baseline.ts). The same for a next-token
+ * model at the key's next token; a vector model's prediction after an event is scored against
+ * that event's own `target`, as training pairs them (live-score-spec.ts). Scores are kept per model
  * version over all the keys this process serves, as exponentially weighted means with a
  * half-life in scored events (ewma-mean.ts), and the model's primary loss feeds a Page-Hinkley
  * drift detector (page-hinkley.ts).
@@ -11,10 +13,11 @@
  * (same bytes), and survives restarts and rebalances with the state itself.
  *
  * Use: {@link begin} per batch, {@link score} before each event's step (on a state of this
- * model's version), {@link retract} if the step was then refused, {@link fold} once the batch's
+ * model's version), {@link complete} after the step with its output (the row of a vector target
+ * needs it), {@link retract} if the step was then refused, {@link fold} once the batch's
  * predictions are published. Scoring and folding allocate nothing.
  */
-import { MEM_PREV_PRICE, MEM_SEEN } from '../features/feature-memory.js';
+import { MEM_LAST_END, MEM_PREV_PRICE, MEM_SEEN } from '../features/feature-memory.js';
 import type { ModelEvent } from '../events/model-event.js';
 import { affine } from '../model/kernels/affine.js';
 import type { LoadedModel } from '../model/load-model.js';
@@ -74,6 +77,9 @@ export class LiveScorer {
   private scoredTotal = 0;
   private detections = 0;
   private lastDetectionMs: number | null = null;
+  /** A vector target's row waits for the step's output ({@link complete}): its target (class index or numbers). */
+  private pending = false;
+  private readonly pendingTarget: Float64Array;
 
   constructor(loaded: LoadedModel, spec: LiveScoreSpec, options: LiveScorerOptions) {
     this.loaded = loaded;
@@ -87,6 +93,7 @@ export class LiveScorer {
     this.means = Array.from({ length: SCORE_FIELDS }, () => new EwmaMean(options.halfLifeEvents));
     this.detector = new PageHinkley(options.drift);
     this.reference = spec.validationLoss;
+    this.pendingTarget = new Float64Array(spec.width);
   }
 
   /** A buffer for the scores of a batch of `events` events. */
@@ -95,22 +102,35 @@ export class LiveScorer {
   }
 
   /**
-   * Scores the key's previous prediction against `event` (its next tick), before the step
-   * applies it. `state` must belong to this model's version. Returns whether a row was written
-   * (nothing to score on a key's first event). Allocates nothing.
+   * Before the step applies `event` (`state` of this model's version): a tick or token target
+   * scores the key's previous prediction against `event` (its next tick or token) and writes the
+   * row; a vector target keeps the event's target and the baseline's forecast for
+   * {@link complete}. Returns whether a row was written or started (nothing to score on a key's
+   * first tick or token, or on an event without a usable target). Allocates nothing.
    */
   score(buffer: ScoreBuffer, state: KeyState, event: ModelEvent): boolean {
+    const spec = this.spec;
+    if (spec.source === 'event_target') return this.startVectorRow(buffer, state, event);
     const memory = state.memory;
-    if (event.kind !== 'tick' || state.step === 0 || memory[MEM_SEEN] === 0) return false;
-    const { headWeight, headBias } = this.loaded.model.params;
-    const out = this.out;
-    affine(headWeight, out.length, this.hiddenSize, state.hidden, this.topLayer, headBias, 0, out, 0);
+    if (state.step === 0 || memory[MEM_SEEN] === 0) return false;
+    const row = buffer.count * SCORE_FIELDS;
+    const v = buffer.values;
+    if (spec.source === 'next_token') {
+      // Within a sequence only, as training pairs w_t with w_{t+1} of the same line.
+      if (event.kind !== 'token' || memory[MEM_LAST_END] !== 0) return false;
+      const last = this.baseline.lastOutcome(memory);
+      if (last < 0) return false;
+      v[row + F_MODEL_SE] = argmax(this.previousOutput(state)) === event.id ? 0 : 1;
+      v[row + F_BASE_SE] = last === event.id ? 0 : 1;
+      buffer.count++;
+      return true;
+    }
+    if (event.kind !== 'tick') return false;
+    const out = this.previousOutput(state);
     const r = Math.log(event.price / memory[MEM_PREV_PRICE]);
     const y = this.baseline.targetOf(r);
     const b = this.baseline.predict(memory);
-    const row = buffer.count * SCORE_FIELDS;
-    const v = buffer.values;
-    if (this.spec.classes) {
+    if (spec.classes) {
       v[row + F_MODEL_SE] = argmax(out) === y ? 0 : 1;
       v[row + F_BASE_SE] = b === y ? 0 : 1;
     } else {
@@ -119,18 +139,86 @@ export class LiveScorer {
       v[row + F_MODEL_AE] = Math.abs(yhat - y);
       v[row + F_BASE_SE] = (b - y) * (b - y);
       v[row + F_BASE_AE] = Math.abs(b - y);
-      if (this.spec.qlike !== 'none') {
-        v[row + F_MODEL_QLIKE] = qlikeOf(this.spec.qlike, yhat, y);
-        v[row + F_BASE_QLIKE] = qlikeOf(this.spec.qlike, b, y);
+      if (spec.qlike !== 'none') {
+        v[row + F_MODEL_QLIKE] = qlikeOf(spec.qlike, yhat, y);
+        v[row + F_BASE_QLIKE] = qlikeOf(spec.qlike, b, y);
       }
     }
     buffer.count++;
     return true;
   }
 
-  /** Takes back the last row written (its event was then not applied). */
+  /**
+   * After a step that {@link score} started a row for: the model's side of a vector target's row
+   * from the step's head output `out` (the prediction after the event), which completes the row.
+   * A no-op otherwise. Allocates nothing.
+   */
+  complete(buffer: ScoreBuffer, out: Float32Array): void {
+    if (!this.pending) return;
+    this.pending = false;
+    const row = buffer.count * SCORE_FIELDS;
+    const v = buffer.values;
+    const y = this.pendingTarget;
+    if (this.spec.classes) {
+      v[row + F_MODEL_SE] = argmax(out) === y[0] ? 0 : 1;
+    } else {
+      const decode = this.loaded.manifest.output ?? { decode: 'identity' as const };
+      let se = 0;
+      let ae = 0;
+      for (let i = 0; i < y.length; i++) {
+        const e = decodeRegression(decode, out[i], i) - y[i];
+        se += e * e;
+        ae += Math.abs(e);
+      }
+      v[row + F_MODEL_SE] = se / y.length;
+      v[row + F_MODEL_AE] = ae / y.length;
+    }
+    buffer.count++;
+  }
+
+  /** A vector event's target and the baseline's forecast, before the step (see {@link score}). */
+  private startVectorRow(buffer: ScoreBuffer, state: KeyState, event: ModelEvent): boolean {
+    this.pending = false;
+    const spec = this.spec;
+    const target = event.kind === 'vector' ? event.target : undefined;
+    if (target === undefined || (spec.endsOnly && !event.end)) return false;
+    const memory = state.memory;
+    const row = buffer.count * SCORE_FIELDS;
+    const v = buffer.values;
+    if (spec.classes) {
+      const y = target[0];
+      const last = this.baseline.lastOutcome(memory);
+      if (target.length !== 1 || !Number.isInteger(y) || y < 0 || y >= this.out.length || last < 0) return false;
+      this.pendingTarget[0] = y;
+      v[row + F_BASE_SE] = last === y ? 0 : 1;
+    } else {
+      if (target.length !== spec.width) return false;
+      let se = 0;
+      let ae = 0;
+      for (let i = 0; i < target.length; i++) {
+        const e = this.baseline.component(memory, i) - target[i];
+        this.pendingTarget[i] = target[i];
+        se += e * e;
+        ae += Math.abs(e);
+      }
+      v[row + F_BASE_SE] = se / target.length;
+      v[row + F_BASE_AE] = ae / target.length;
+    }
+    this.pending = true;
+    return true;
+  }
+
+  /** The head applied to the key's stored top-layer h: the prediction made after its previous event. */
+  private previousOutput(state: KeyState): Float32Array {
+    const { headWeight, headBias } = this.loaded.model.params;
+    affine(headWeight, this.out.length, this.hiddenSize, state.hidden, this.topLayer, headBias, 0, this.out, 0);
+    return this.out;
+  }
+
+  /** Takes back the row {@link score} wrote or started (its event was then not applied). */
   retract(buffer: ScoreBuffer): void {
-    if (buffer.count > 0) buffer.count--;
+    if (this.pending) this.pending = false;
+    else if (buffer.count > 0) buffer.count--;
   }
 
   /** Adds a published batch's scores to the rolling means and the drift detector, in event order. */

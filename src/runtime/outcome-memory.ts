@@ -7,9 +7,12 @@
  *
  * Updated by ModelRuntime.advance before the feature transform (which overwrites the previous
  * price), so serving, backtest and training validation leave the same bytes in a key's state.
- * Only tick events have returns; other events leave the slots as they are.
+ * Vector and token events keep their own outcomes in the same slots (features/feature-memory.ts):
+ * a vector event with a one-number `target` (a class index, for a class model) leaves it as the key's latest target (the
+ * `last_value` / `last_class` baselines of vector targets), a token its id and whether it ended a
+ * sequence (the repeat-the-token baseline of next-token models).
  */
-import { MEM_EWMA_VARIANCE, MEM_LAST_RETURN, MEM_PREV_PRICE, MEM_RETURNS, MEM_SEEN } from '../features/feature-memory.js';
+import { MEM_EWMA_VARIANCE, MEM_LAST_END, MEM_LAST_RETURN, MEM_LAST_TARGET, MEM_PREV_PRICE, MEM_RETURNS, MEM_SEEN, MEM_TARGETS } from '../features/feature-memory.js';
 import type { ModelEvent } from '../events/model-event.js';
 import type { ModelManifest } from '../model/manifest.js';
 
@@ -22,6 +25,11 @@ export interface OutcomeMemoryParams {
   readonly alpha: number;
   /** Start value: the training mean of r^2 when the manifest allows it to be recovered, else 0. */
   readonly start: number;
+  /**
+   * Vector `class` models: the number of classes; a `target` that is not a class index below it
+   * is no target (as training skips it), so it is not kept. 0 for other models.
+   */
+  readonly classes: number;
 }
 
 /**
@@ -41,15 +49,31 @@ export function outcomeMemoryParams(manifest: ModelManifest): OutcomeMemoryParam
   if (out?.decode === 'log_variance') start = std;
   else if (out?.target === 'next_sq_logret') start = mean;
   else if (out?.target === 'next_logret' || out?.target === 'next_abs_logret') start = mean * mean + std * std;
-  return { alpha, start };
+  const classes = manifest.features.kind === 'vector' && out?.target === 'class' ? manifest.outputSize : 0;
+  return { alpha, start, classes };
 }
 
-/** Updates the outcome slots of `memory` with a tick (before the feature transform sees it). Allocates nothing. */
+/** Updates the outcome slots of `memory` with an event (before the feature transform sees it). Allocates nothing. */
 export function updateOutcomeMemory(memory: Float64Array, event: ModelEvent, params: OutcomeMemoryParams): void {
-  if (event.kind !== 'tick' || memory[MEM_SEEN] === 0) return;
+  if (event.kind === 'vector') {
+    const t = event.target;
+    if (t?.length === 1 && (params.classes === 0 || (Number.isInteger(t[0]) && t[0] >= 0 && t[0] < params.classes))) countOutcome(memory, t[0]);
+    return;
+  }
+  if (event.kind === 'token') {
+    countOutcome(memory, event.id);
+    memory[MEM_LAST_END] = event.end ? 1 : 0;
+    return;
+  }
+  if (memory[MEM_SEEN] === 0) return;
   const r = Math.log(event.price / memory[MEM_PREV_PRICE]);
   const before = memory[MEM_RETURNS] === 0 ? params.start : memory[MEM_EWMA_VARIANCE];
   memory[MEM_EWMA_VARIANCE] = (1 - params.alpha) * before + params.alpha * r * r;
   memory[MEM_LAST_RETURN] = r;
   if (memory[MEM_RETURNS] < Number.MAX_SAFE_INTEGER) memory[MEM_RETURNS] += 1;
+}
+
+function countOutcome(memory: Float64Array, value: number): void {
+  memory[MEM_LAST_TARGET] = value;
+  if (memory[MEM_TARGETS] < Number.MAX_SAFE_INTEGER) memory[MEM_TARGETS] += 1;
 }

@@ -144,6 +144,7 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
           decoded.deadLetters.push({ record, reason: 'non_finite_output' });
           continue;
         }
+        if (scored) scorer!.complete(buffer, runtime.out);
         if (result === 'backwards') regressions++;
         if (item.event.kind === 'token' && item.event.unknown) unknownTokens++;
         state.lastOffset = item.offset;

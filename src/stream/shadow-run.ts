@@ -71,6 +71,7 @@ export class ShadowRun implements ShadowOutputs {
       if (scored) scores.scorer.retract(scores.buffer);
       this.outputs.fill(Number.NaN, index * size, (index + 1) * size);
     } else {
+      if (scored) scores.scorer.complete(scores.buffer, runtime.out);
       state.lastOffset = offset;
       this.outputs.set(runtime.out, index * size);
       this.steps[index] = state.step;

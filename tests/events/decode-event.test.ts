@@ -154,3 +154,22 @@ describe('decodeEvent: token events', () => {
     expect(decode({ token: 'x'.repeat(MAX_TOKEN_LENGTH + 1) })).toMatchObject({ ok: false, reason: 'oversized' });
   });
 });
+
+describe('decodeEvent: the target of a vector event', () => {
+  const targetOf = (json: string) => {
+    const r = decodeEvent(json, undefined, vector);
+    expect(r.ok).toBe(true);
+    return r.ok && r.event.kind === 'vector' ? r.event.target : 'not a vector';
+  };
+
+  it('keeps a number as one value and an array of numbers as it is', () => {
+    expect(targetOf('{"key":"k","ts":1,"features":[1,2],"target":-0.5}')).toEqual([-0.5]);
+    expect(targetOf('{"key":"k","ts":1,"features":[1,2],"target":[3,4.25]}')).toEqual([3, 4.25]);
+  });
+
+  it('applies an event without a usable target, as having none (a target is not an input)', () => {
+    for (const t of ['"up"', 'null', '[]', '[1,"x"]', '{"a":1}', 'true']) expect(targetOf(`{"key":"k","ts":1,"features":[1,2],"target":${t}}`), t).toBeUndefined();
+    expect(targetOf('{"key":"k","ts":1,"features":[1,2]}')).toBeUndefined();
+  });
+});
+
