@@ -58,7 +58,7 @@ export function backwardBatch(grads: ParamVector, buf: BatchBuffers, batch: read
         }
       }
       if (cell === 'gru') gruBackward(mem, cache, r0, nb, dh);
-      else if (cell === 'lstm') lstmBackward(cache, r0, nb, dh, dc);
+      else if (cell === 'lstm') lstmBackward(mem, cache, r0, nb, dh, dc);
       else elmanBackward(cell === 'rnn_relu', cache, r0, nb, dh);
       gemmNN(mem, cache.dGh, r0 * G, nb, G, p.weightHh, H, null, dh, 0, true);
     }

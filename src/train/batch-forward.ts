@@ -99,7 +99,7 @@ export function forwardBatch(
       }
       gemmNN(mem, hPrev, r0 * H, nb, H, whhT[l], G, p.biasHh, gh, 0, false);
       if (cell === 'gru') gruForward(mem, cache, r0, nb, gh);
-      else if (lstm) lstmForward(cache, r0, nb, gh);
+      else if (lstm) lstmForward(mem, cache, r0, nb, gh);
       else elmanForward(cell === 'rnn_relu', cache, r0, nb, gh);
     }
   }

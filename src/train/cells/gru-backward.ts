@@ -12,7 +12,7 @@
  * dh' of row i is `dh[i·H..]` (carried back from step t+1) plus `cache.dhIn` at row r0+i (from
  * the head or the layer above). On return `dh[i·H..]` holds dh' ⊙ z; the caller adds
  * W_hhᵀ·(hidden side) for the whole step as one matrix product, and sums the weight gradients.
- * All arrays live in `mem`; the step runs in WebAssembly SIMD (gru-kernels.wat `gru_backward`,
+ * All arrays live in `mem`; the step runs in WebAssembly SIMD (cell-kernels.wat `gru_backward`,
  * the operations above in the order written). Allocates nothing.
  */
 import type { KernelMemory } from '../kernels/kernel-memory.js';

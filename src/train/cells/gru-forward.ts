@@ -11,7 +11,7 @@
  * 0 .. nb-1 (both computed by the caller as matrix products over the batch), h from
  * `cache.hPrev`; h', the gates r, z, n and W_hn h + b_hn (what the backward pass needs) are
  * written to the cache at rows r0 ... All arrays live in `mem`; the step runs in WebAssembly SIMD
- * (gru-kernels.wat `gru_forward`, whose σ and tanh are within a few units in the last place of
+ * (cell-kernels.wat `gru_forward`, whose σ and tanh are within a few units in the last place of
  * the exact values). Allocates nothing.
  */
 import type { KernelMemory } from '../kernels/kernel-memory.js';

@@ -8,30 +8,27 @@
  *
  * W_ih x + b_ih is read from `cache.gi` at rows r0 .. r0+nb-1, W_hh h + b_hh from `gh` rows
  * 0 .. nb-1 (both computed by the caller as matrix products over the batch), c from
- * `cache.cPrev`; h', c' and the gates are written to the cache at rows r0 ... Allocates nothing.
+ * `cache.cPrev`; h', c' and the gates are written to the cache at rows r0 ... All arrays live
+ * in `mem`; the step runs in WebAssembly SIMD (cell-kernels.wat `lstm_forward`, whose σ and tanh
+ * are within a few units in the last place of the exact values). Allocates nothing.
  */
+import type { KernelMemory } from '../kernels/kernel-memory.js';
 import type { LayerCache } from '../layer-cache.js';
 
 /** Forward step of an LSTM layer for `nb` rows from row `r0` (see file header). */
-export function lstmForward(cache: LayerCache, r0: number, nb: number, gh: Float64Array): void {
+export function lstmForward(mem: KernelMemory, cache: LayerCache, r0: number, nb: number, gh: Float64Array): void {
   const H = cache.hidden;
   const { gi, gates, cPrev, c, h } = cache;
-  for (let row = 0; row < nb; row++) {
-    const off = (r0 + row) * H;
-    const gOff = 4 * off;
-    const hOff = 4 * row * H;
-    for (let j = 0; j < H; j++) {
-      const i = 1 / (1 + Math.exp(-(gi[gOff + j] + gh[hOff + j])));
-      const f = 1 / (1 + Math.exp(-(gi[gOff + H + j] + gh[hOff + H + j])));
-      const g = Math.tanh(gi[gOff + 2 * H + j] + gh[hOff + 2 * H + j]);
-      const o = 1 / (1 + Math.exp(-(gi[gOff + 3 * H + j] + gh[hOff + 3 * H + j])));
-      gates[gOff + j] = i;
-      gates[gOff + H + j] = f;
-      gates[gOff + 2 * H + j] = g;
-      gates[gOff + 3 * H + j] = o;
-      const cNew = f * cPrev[off + j] + i * g;
-      c[off + j] = cNew;
-      h[off + j] = o * Math.tanh(cNew);
-    }
-  }
+  const o = r0 * H;
+  const n = nb * H;
+  mem.kernels.lstm_forward(
+    mem.address(gi, 4 * o, 4 * n),
+    mem.address(gh, 0, 4 * n),
+    mem.address(cPrev, o, n),
+    mem.address(gates, 4 * o, 4 * n),
+    mem.address(c, o, n),
+    mem.address(h, o, n),
+    nb,
+    H,
+  );
 }

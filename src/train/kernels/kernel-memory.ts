@@ -1,5 +1,5 @@
 /**
- * The WebAssembly memory the training kernels (matrix-kernels.wat, gru-kernels.wat) work in, their
+ * The WebAssembly memory the training kernels (matrix-kernels.wat, cell-kernels.wat) work in, their
  * instances bound to it, and a bump allocator of float64 arrays inside it. The kernels read and write only
  * this memory, so every array they touch is taken from here; JavaScript reads and writes the
  * same arrays as ordinary Float64Arrays.
@@ -11,7 +11,7 @@
  * A WebAssembly memory holds at most 4 GiB.
  */
 import { TrainingDataError } from '../../errors/index.js';
-import { GRU_KERNELS_WASM } from './gru-kernels-wasm.js';
+import { CELL_KERNELS_WASM } from './cell-kernels-wasm.js';
 import { MATRIX_KERNELS_WASM } from './matrix-kernels-wasm.js';
 
 /** The kernels' exports: byte offsets and sizes (the .wat files state the contracts). */
@@ -23,6 +23,8 @@ export interface Kernels {
   sparse_transpose_accumulate(a: number, m: number, k: number, d: number, n: number, out: number): void;
   gru_forward(gi: number, gh: number, hPrev: number, gates: number, hn: number, h: number, rows: number, hidden: number): void;
   gru_backward(gates: number, hPrev: number, hn: number, dhIn: number, dGi: number, dGh: number, dh: number, rows: number, hidden: number): void;
+  lstm_forward(gi: number, gh: number, cPrev: number, gates: number, c: number, h: number, rows: number, hidden: number): void;
+  lstm_backward(gates: number, cPrev: number, c: number, dhIn: number, da: number, dh: number, dc: number, rows: number, hidden: number): void;
 }
 
 /** Takes arrays for a layout: {@link KernelMemory.take}, or a counting pass. */
@@ -31,7 +33,7 @@ export type TakeArray = (length: number) => Float64Array<ArrayBuffer>;
 const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
 const RESERVED_BYTES = 16;
-const compiled = [MATRIX_KERNELS_WASM, GRU_KERNELS_WASM].map((base64) => new WebAssembly.Module(Buffer.from(base64, 'base64')));
+const compiled = [MATRIX_KERNELS_WASM, CELL_KERNELS_WASM].map((base64) => new WebAssembly.Module(Buffer.from(base64, 'base64')));
 
 /** Doubles an array of `length` occupies in a layout (arrays start 16-byte aligned). */
 const slot = (length: number) => length + (length & 1);

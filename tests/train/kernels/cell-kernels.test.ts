@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../src/model/random.js';
 import { gruBackward } from '../../../src/train/cells/gru-backward.js';
 import { gruForward } from '../../../src/train/cells/gru-forward.js';
+import { lstmBackward } from '../../../src/train/cells/lstm-backward.js';
+import { lstmForward } from '../../../src/train/cells/lstm-forward.js';
 import { countDoubles, KernelMemory } from '../../../src/train/kernels/kernel-memory.js';
 import { LayerCache } from '../../../src/train/layer-cache.js';
 
-// The WebAssembly GRU steps (gru-kernels.wat) against the equations written out here with the
-// C library's Math.exp / Math.tanh: the forward step within a few units in the last place (its σ
-// and tanh are its own), the backward step bit for bit (plain arithmetic in the same order).
-// Odd hidden sizes exercise the single-lane tail; rows start past row 0 as in a packed window.
+// The WebAssembly GRU and LSTM steps (cell-kernels.wat) against the equations written out here
+// with the C library's Math.exp / Math.tanh: σ and tanh within a few units in the last place
+// (the kernels' are their own), everything else bit for bit where no tanh enters (the GRU's
+// backward step), else within 1e-13 relative. Odd hidden sizes exercise the single-lane tail;
+// rows start past row 0 as in a packed window.
 const rng = new SeededRandom(41);
 const sigmoid = (a: number) => 1 / (1 + Math.exp(-a));
 
@@ -32,7 +35,7 @@ function expectUlps(a: number, b: number, ulps: number, what: string): void {
   expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(ulps * ulp);
 }
 
-describe('WebAssembly GRU steps', () => {
+describe('WebAssembly GRU and LSTM steps', () => {
   for (const H of [1, 2, 5, 8, 13]) {
     for (const scale of [1e-9, 0.5, 4, 800]) {
       it(`gruForward matches σ / tanh by Math.exp / Math.tanh within 4 ulp or 1e-307 (hidden ${H}, inputs ~${scale})`, () => {
@@ -96,6 +99,75 @@ describe('WebAssembly GRU steps', () => {
           expect([dGi[3 * off + j], dGi[3 * off + H + j], dGi[3 * off + 2 * H + j]]).toEqual([dar, daz, dan]);
           expect([dGh[3 * off + j], dGh[3 * off + H + j], dGh[3 * off + 2 * H + j]]).toEqual([dar, daz, dan * r]);
           expect(dh[i * H + j]).toBe(d * z);
+        }
+      }
+    });
+  }
+
+  for (const H of [1, 2, 5, 8]) {
+    for (const scale of [1e-9, 0.5, 4]) {
+      it(`lstmForward matches σ / tanh by Math.exp / Math.tanh within 4 ulp (hidden ${H}, inputs ~${scale})`, () => {
+        const [r0, nb] = [1, 3];
+        const mem = new KernelMemory();
+        const cache = new LayerCache('lstm', H);
+        const layout = (take: (n: number) => Float64Array<ArrayBuffer>) => {
+          cache.layOut(r0 + nb + 1, take);
+          return take(nb * 4 * H);
+        };
+        mem.reset(countDoubles(layout));
+        const gh = layout((n) => mem.take(n));
+        for (const a of [cache.gi, cache.cPrev, gh]) for (let i = 0; i < a.length; i++) a[i] = scale * rng.normal();
+        const { gi, gates, cPrev, c, h } = cache;
+        const untouched = c[(r0 + nb) * H];
+        lstmForward(mem, cache, r0, nb, gh);
+        for (let row = 0; row < nb; row++) {
+          const off = (r0 + row) * H;
+          for (let j = 0; j < H; j++) {
+            const pre = (k: number) => gi[4 * off + k * H + j] + gh[4 * row * H + k * H + j];
+            const [i, f, g, o] = [0, 1, 2, 3].map((k) => gates[4 * off + k * H + j]);
+            expectUlps(i, sigmoid(pre(0)), 4, 'i');
+            expectUlps(f, sigmoid(pre(1)), 4, 'f');
+            expectUlps(g, Math.tanh(pre(2)), 4, 'g');
+            expectUlps(o, sigmoid(pre(3)), 4, 'o');
+            expect(c[off + j]).toBe(f * cPrev[off + j] + i * g);
+            expectUlps(h[off + j], o * Math.tanh(c[off + j]), 5, 'h');
+          }
+        }
+        expect(c[(r0 + nb) * H]).toBe(untouched);
+      });
+    }
+  }
+
+  for (const H of [1, 2, 7, 8]) {
+    it(`lstmBackward matches the step's arithmetic within 1e-13 (hidden ${H})`, () => {
+      const [r0, nb] = [2, 3];
+      const mem = new KernelMemory();
+      const cache = new LayerCache('lstm', H);
+      const layout = (take: (n: number) => Float64Array<ArrayBuffer>) => {
+        cache.layOut(r0 + nb, take);
+        return { dh: take(nb * H), dc: take(nb * H) };
+      };
+      mem.reset(countDoubles(layout));
+      const { dh, dc } = layout((n) => mem.take(n));
+      const { gates, cPrev, c, dhIn, dGi: da } = cache;
+      for (let i = 0; i < gates.length; i++) gates[i] = rng.next();
+      for (const a of [cPrev, c, dhIn, dh, dc]) for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+      const [dhBefore, dcBefore] = [dh.slice(), dc.slice()];
+      lstmBackward(mem, cache, r0, nb, dh, dc);
+      const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(b)));
+      for (let row = 0; row < nb; row++) {
+        const off = (r0 + row) * H;
+        for (let j = 0; j < H; j++) {
+          const [i, f, g, o] = [0, 1, 2, 3].map((k) => gates[4 * off + k * H + j]);
+          const tc = Math.tanh(c[off + j]);
+          const d = dhBefore[row * H + j] + dhIn[off + j];
+          const dcT = dcBefore[row * H + j] + d * o * (1 - tc * tc);
+          close(da[4 * off + j], dcT * g * i * (1 - i));
+          close(da[4 * off + H + j], dcT * cPrev[off + j] * f * (1 - f));
+          close(da[4 * off + 2 * H + j], dcT * i * (1 - g * g));
+          close(da[4 * off + 3 * H + j], d * tc * o * (1 - o));
+          close(dc[row * H + j], dcT * f);
+          expect(dh[row * H + j]).toBe(0);
         }
       }
     });
