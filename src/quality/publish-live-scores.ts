@@ -1,7 +1,7 @@
 /**
  * Writes the live models' scores to Redis at a bounded rate, for `rnn-stream models status` and
  * any other reader: every `intervalMs`, for each live model, one `HSET` of this worker's field in
- * the hash `<prefix>:live:<group>:<version>` (state/redis-keys.ts) and a `PEXPIRE` of the hash,
+ * the hash `<prefix>:live:{<group>}:<version>` (state/redis-keys.ts) and a `PEXPIRE` of the hash,
  * sent together (one round trip per interval, never per event). The field is the worker id
  * (`<hostname>:<pid>`), the value one JSON object ({@link LiveScoresRecord}). A version this
  * worker wrote before and no longer scores (swapped out, unshadowed) has its field deleted in the
