@@ -39,6 +39,7 @@ import { SeededRandom } from '../src/model/random.js';
 import { RnnModel } from '../src/model/rnn-model.js';
 import { saveModel } from '../src/model/save-model.js';
 import { createTopicsReady } from '../src/kafka/create-topics-ready.js';
+import { parseSets, setPath } from './config-overrides.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -90,10 +91,7 @@ try {
   await produceBacklog();
 
   const port = await freePort();
-  const overrides = Object.fromEntries(opts.set.map((kv) => {
-    const at = kv.indexOf('=');
-    return [kv.slice(0, at), JSON.parse(kv.slice(at + 1)) as unknown];
-  }));
+  const overrides = parseSets(opts.set);
   const config = {
     kafka: { brokers, clientId: 'rnn-stream-bench', groupId: names.group, inputTopic: names.input, outputTopic: names.output, deadLetterTopic: names.dlq, topics: { create: false, partitions, replicationFactor: 1 } },
     redis: { url: redisUrl, keyPrefix: names.prefix },
@@ -270,16 +268,6 @@ async function cleanup(): Promise<void> {
   }
   await redis.quit();
   await rm(dir, { recursive: true, force: true });
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node = target;
-  for (const part of parts.slice(0, -1)) {
-    node[part] ??= {};
-    node = node[part] as Record<string, unknown>;
-  }
-  node[parts[parts.length - 1]] = value;
 }
 
 function summary(ms: number[]): { n: number; p50: number; p99: number; max: number; over100: number } {

@@ -6,6 +6,7 @@
 import { loadConfig } from '../src/config/index.js';
 import type { ServiceConfig } from '../src/config/service-config.js';
 import type { PredictionHeaderMode } from '../src/records/prediction-headers.js';
+import { setPath } from './config-overrides.js';
 
 /** One phase of a benchmark run: where everything lives. */
 export interface BenchRun {
@@ -28,6 +29,8 @@ export interface BenchRun {
   readonly signalReady: boolean;
   /** The pipeline's output.guarantee (the bare client ignores it). */
   readonly guarantee: 'at_least_once' | 'exactly_once';
+  /** `--set` overrides of the pipeline's configuration: dotted key -> value. */
+  readonly sets: Record<string, unknown>;
 }
 
 /** A phase's measurement. */
@@ -48,27 +51,26 @@ export interface PhaseResult {
 
 /** The service configuration of a run: config/default.yaml with the run's addresses and names. */
 export function benchConfig(run: BenchRun): Promise<ServiceConfig> {
-  return loadConfig({
-    env: {},
-    overrides: {
-      kafka: {
-        brokers: run.brokers,
-        clientId: 'rnn-stream-bench',
-        groupId: run.groupId,
-        inputTopic: run.inputTopic,
-        outputTopic: run.outputTopic,
-        deadLetterTopic: run.deadLetterTopic,
-        fromBeginning: true,
-        outputHeaders: run.headers,
-        ...(run.lingerMs === null ? {} : { lingerMs: run.lingerMs }),
-        topics: { create: false, partitions: run.partitions, replicationFactor: 1 },
-      },
-      redis: { url: run.redisUrl, keyPrefix: run.keyPrefix },
-      output: { guarantee: run.guarantee },
-      model: { manifest: run.model },
-      logging: { level: 'warn' },
+  const overrides: Record<string, unknown> = {
+    kafka: {
+      brokers: run.brokers,
+      clientId: 'rnn-stream-bench',
+      groupId: run.groupId,
+      inputTopic: run.inputTopic,
+      outputTopic: run.outputTopic,
+      deadLetterTopic: run.deadLetterTopic,
+      fromBeginning: true,
+      outputHeaders: run.headers,
+      ...(run.lingerMs === null ? {} : { lingerMs: run.lingerMs }),
+      topics: { create: false, partitions: run.partitions, replicationFactor: 1 },
     },
-  });
+    redis: { url: run.redisUrl, keyPrefix: run.keyPrefix },
+    output: { guarantee: run.guarantee },
+    model: { manifest: run.model },
+    logging: { level: 'warn' },
+  };
+  for (const [path, value] of Object.entries(run.sets)) setPath(overrides, path, value);
+  return loadConfig({ env: {}, overrides });
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Pipeline benchmark: `npm run bench:pipeline [-- --events N --symbols N --partitions N --rounds N
- *   --rates 1000,half --seconds S --headers none|source|full --linger MS --guarantees LIST --json --profile DIR]`.
+ *   --rates 1000,half --seconds S --headers none|source|full --linger MS --guarantees LIST --json --profile DIR
+ *   --set key=value ...]` (`--set`: a configuration override of the pipeline, value in JSON, e.g. model.warmStartInputs=0).
  *
  * On real Kafka and Redis (KAFKA_BROKERS, REDIS_URL: `eval "$(deploy/local/services.sh env)"`),
  * up to three contenders, each phase in a fresh process, the order rotated from round to round:
@@ -38,6 +39,7 @@ import type { BenchRun, PhaseResult } from './pipeline-common.js';
 import { endToEndLatency, produceAtRate, tickSource, type LatencySummary } from './pipeline-rate.js';
 import { printReport, type Contender, type Mode, type Report } from './pipeline-report.js';
 import { createTopicsReady } from '../src/kafka/create-topics-ready.js';
+import { parseSets } from './config-overrides.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -54,6 +56,7 @@ const { values: opts } = parseArgs({
     json: { type: 'boolean' },
     keep: { type: 'boolean' },
     profile: { type: 'string' },
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter((b) => b.trim() !== '');
@@ -88,7 +91,7 @@ let phases = 0;
 function phaseRun(inputTopic: string, events: number, signalReady: boolean, who: Contender): BenchRun {
   const p = `bench-${id}-${++phases}`;
   return {
-    brokers, redisUrl, inputTopic, events, partitions, model: opts.model, headers, signalReady, guarantee: who === 'exactly_once' ? 'exactly_once' : 'at_least_once',
+    brokers, redisUrl, inputTopic, events, partitions, model: opts.model, headers, signalReady, guarantee: who === 'exactly_once' ? 'exactly_once' : 'at_least_once', sets: parseSets(opts.set),
     lingerMs: opts.linger === undefined ? null : Number(opts.linger),
     outputTopic: `${p}-out`, deadLetterTopic: `${p}-dlq`, keyPrefix: p, groupId: p,
   };

@@ -17,6 +17,7 @@
  * Values must be finite: a NaN or infinity in a state means a diverged model or a bad transform,
  * and is refused on encode and reported as corruption on decode rather than stored and spread.
  */
+import { endianness } from 'node:os';
 import { StateCorruptError, type StateCorruptContext } from '../errors/state-corrupt-error.js';
 import { FEATURE_MEMORY_SIZE, LEGACY_MEMORY_SIZE } from '../features/feature-memory.js';
 import type { KeyState } from './key-state.js';
@@ -29,6 +30,8 @@ const FORMAT_WITHOUT_RECENT = 1;
 const HEADER_BYTES = 1 + 2 + 8 + 8 + 4 + 4;
 const TWO_32 = 0x1_0000_0000;
 const MAX_VERSION_BYTES = 0xffff;
+/** Recent inputs go in and out as one block copy where float64 memory is already little-endian. */
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Exact size in bytes of `state` once encoded. */
 export function encodedKeyStateLength(state: KeyState): number {
@@ -80,9 +83,10 @@ export function encodeKeyStateInto(state: KeyState, out: Buffer, offset: number,
       for (let j = 0; j < recent.stride; j++) {
         const v = recent.data[at + j];
         if (!Number.isFinite(v)) throw new StateCorruptError(`recent input ${i} field ${j} is ${v}; refusing to store a non-finite state`, ctx);
-        p = out.writeDoubleLE(v, p);
+        if (!LITTLE_ENDIAN) p = out.writeDoubleLE(v, p);
       }
     }
+    if (LITTLE_ENDIAN) p = recent.copyBytesTo(out, p);
   }
   return p;
 }
@@ -136,6 +140,14 @@ function decodeRecent(buf: Buffer, p: number, context: StateCorruptContext): Rec
     throw new StateCorruptError(`recent inputs of ${count} x ${stride} float64 do not match the ${buf.length - p} bytes left`, context);
   }
   const recent = new RecentInputs(count, stride);
+  if (LITTLE_ENDIAN) {
+    recent.loadBytes(buf, p, count);
+    const data = recent.data;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) finite(data[i], `recent input ${Math.floor(i / stride)} field ${i % stride}`, context);
+    }
+    return recent;
+  }
   const entry = new Float64Array(stride);
   for (let i = 0; i < count; i++) {
     for (let j = 0; j < stride; j++, p += 8) entry[j] = finite(buf.readDoubleLE(p), `recent input ${i} field ${j}`, context);

@@ -28,6 +28,8 @@ export class RecentInputs {
   readonly stride: number;
   /** The ring: entry i (0 = oldest) lives at ((start + i) % capacity) * stride. */
   readonly data: Float64Array;
+  /** {@link data}'s bytes (the same memory), for the codec's block copies. */
+  private readonly bytes: Buffer;
   private start = 0;
   private size = 0;
 
@@ -37,6 +39,7 @@ export class RecentInputs {
     this.capacity = capacity;
     this.stride = stride;
     this.data = new Float64Array(capacity * stride);
+    this.bytes = Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength);
   }
 
   /** Events held (at most {@link capacity}). */
@@ -69,6 +72,31 @@ export class RecentInputs {
   pushRaw(values: ArrayLike<number>): void {
     const slot = this.size < this.capacity ? (this.start + this.size++) % this.capacity : this.advanceStart();
     for (let i = 0; i < this.stride; i++) this.data[slot * this.stride + i] = values[i];
+  }
+
+  /**
+   * Copies the held entries, oldest first, as float64 in the platform's byte order into `out` at
+   * `at` (at most two block copies: the ring wraps once); returns the position after them.
+   */
+  copyBytesTo(out: Buffer, at: number): number {
+    const first = this.start * this.stride * 8;
+    const total = this.size * this.stride * 8;
+    const run = Math.min(total, this.bytes.length - first);
+    at += this.bytes.copy(out, at, first, first + run);
+    if (run < total) at += this.bytes.copy(out, at, 0, total - run);
+    return at;
+  }
+
+  /**
+   * Replaces the entries with `count` entries read from `source` at `at` (float64 in the
+   * platform's byte order, oldest first; `count` at most the capacity), as {@link copyBytesTo}
+   * wrote them.
+   */
+  loadBytes(source: Buffer, at: number, count: number): void {
+    if (count > this.capacity) throw new RangeError(`${count} recent inputs exceed the capacity ${this.capacity}`);
+    source.copy(this.bytes, 0, at, at + count * this.stride * 8);
+    this.start = 0;
+    this.size = count;
   }
 
   /** Offset in {@link data} of entry `i` (0 = oldest). */

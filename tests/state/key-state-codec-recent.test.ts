@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StateCorruptError } from '../../src/errors/state-corrupt-error.js';
-import { decodeKeyState, encodedKeyStateLength, encodeKeyState } from '../../src/state/key-state-codec.js';
+import { decodeKeyState, encodedKeyStateLength, encodeKeyState, encodeKeyStateInto } from '../../src/state/key-state-codec.js';
 import type { KeyState } from '../../src/state/key-state.js';
 import { RecentInputs } from '../../src/state/recent-inputs.js';
 
@@ -41,6 +41,32 @@ describe('key state codec: recent inputs (format 2)', () => {
       { kind: 'token', key: 'k', ts: 103, id: 3, unknown: true, end: false },
       { kind: 'token', key: 'k', ts: 104, id: 4, unknown: false, end: true },
     ]);
+  });
+
+  it('writes the held entries only, oldest first, wherever in a larger buffer the state goes', () => {
+    for (const pushes of [1, 3, 4, 7, 12]) {
+      const recent = new RecentInputs(4, 4);
+      for (let i = 0; i < pushes; i++) recent.push(tick(i, 100 + i, i * 2, i % 3 === 0));
+      const alone = encodeKeyState(stateWith(recent));
+      const held = Math.min(pushes, 4);
+      const tail = alone.subarray(alone.length - 8 * 4 * held);
+      const expected = Array.from({ length: held }, (_, n) => pushes - held + n).flatMap((i) => [i, i % 3 === 0 ? 1 : 0, 100 + i, i * 2]);
+      expect(Array.from({ length: 4 * held }, (_, i) => tail.readDoubleLE(8 * i)), `${pushes} pushes`).toEqual(expected);
+      const big = Buffer.alloc(alone.length + 37, 0xee);
+      expect(encodeKeyStateInto(stateWith(recent), big, 13)).toBe(13 + alone.length);
+      expect(big.subarray(13, 13 + alone.length).equals(alone)).toBe(true);
+      expect(big[12]).toBe(0xee);
+      expect(big[13 + alone.length]).toBe(0xee);
+    }
+  });
+
+  it('reports a stored non-finite recent input as corruption naming the entry and field', () => {
+    const recent = new RecentInputs(2, 4);
+    recent.push(tick(1, 10, 0));
+    recent.push(tick(2, 11, 3));
+    const bytes = encodeKeyState(stateWith(recent));
+    bytes.writeDoubleLE(Number.NaN, bytes.length - 8 * 2);
+    expect(() => decodeKeyState(bytes, { key: 'MSFT' })).toThrow(/recent input 1 field 2 is NaN/);
   });
 
   it('writes a state without recent events in format 1, as builds before format 2 did', () => {
