@@ -32,7 +32,8 @@ describe.skipIf(skipIntegration)('Kafka range replay on a real broker', () => {
     admin = kafka.admin();
     await admin.connect();
     await createTopicsReady(admin, [{ topic, numPartitions: 3, configEntries: KEEP_FOREVER }]);
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    // Idempotent: a send retried after a time-out on a loaded broker must not write its records twice.
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     // 60 seconds of ticks of 4 symbols, one bad message (price 0) and one without a key.
     // In time order within every partition: the range is found by offsets-by-timestamp.
