@@ -7,16 +7,13 @@
  * (split-at-times.ts).
  */
 import { DatasetError } from '../errors/index.js';
-import { createFeatureTransform } from '../features/create-feature-transform.js';
-import { FEATURE_MEMORY_SIZE } from '../features/feature-memory.js';
-import type { FeatureTransform } from '../features/feature-transform.js';
 import type { MarketInput } from '../features/market-features.js';
-import { manifestSchema, MODEL_FORMAT, type FeatureSpec } from '../model/manifest.js';
+import type { FeatureSpec } from '../model/manifest.js';
+import { datasetInputs } from './dataset-inputs.js';
 import type { KeySeries } from './dataset-key-series.js';
 import { sequenceEnds } from './dataset-sequence-ends.js';
 import type { EventSet, TargetIssue } from './event-set.js';
-import type { KeyEvents } from './key-events.js';
-import { normalisationStats, type NormalisationStats } from './normalisation-stats.js';
+import type { NormalisationStats } from './normalisation-stats.js';
 import { splitAtTimes } from './split-at-times.js';
 import { splitByTime } from './split-by-time.js';
 import { targetEventKind, type TargetKind } from './target-kind.js';
@@ -92,49 +89,8 @@ export function buildDataset(data: EventSet, opts: DatasetOptions): Dataset {
     }
     return { key: events.key, events, targets: values, hasTarget: has, ends, trainMask, valMask, testMask, cut, testCut };
   });
-  // The statistics read the training part of each key only: the raw pass stops at its cut.
-  const rawTransform = createFeatureTransform(featureManifest(features, inputSize));
-  const raw = parts.map((p) => transformAll(p.events, rawTransform, p.cut));
-  const normalisation = normalisationStats(raw, parts.map((p) => p.cut), inputSize);
-  raw.length = 0;
-  const transform = createFeatureTransform(featureManifest(features, inputSize, normalisation));
-  const series = parts.map((p) => ({ ...p, inputs: transformAll(p.events, transform, p.events.length) }));
+  // One pass of the feature transform per key; the statistics read each key's training part only.
+  const { inputs, normalisation } = datasetInputs(parts, features, inputSize);
+  const series = parts.map((p, k) => ({ ...p, inputs: inputs[k] }));
   return { data, shape, features, inputSize, normalisation, series, targetIssues: issues };
-}
-
-/** Runs the serving feature transform over one key's first `count` events from a fresh memory (the transform keeps no state of its own). */
-function transformAll(events: KeyEvents, transform: FeatureTransform, count: number): Float64Array {
-  const inputSize = transform.inputSize;
-  const memory = new Float64Array(FEATURE_MEMORY_SIZE);
-  const x = new Float32Array(inputSize);
-  const out = new Float64Array(count * inputSize);
-  // Ticks go through one reused event (rewritten per step; the transform keeps no reference).
-  const tick = events.kind === 'tick' ? { kind: 'tick' as const, key: events.key, ts: 0, price: 0, volume: 0, end: false } : undefined;
-  for (let t = 0; t < count; t++) {
-    if (tick) {
-      tick.ts = events.ts(t);
-      tick.price = events.price(t);
-      tick.volume = events.volume(t);
-      tick.end = events.end(t);
-    }
-    transform.apply(tick ?? events.event(t), memory, x);
-    for (let i = 0; i < inputSize; i++) out[t * inputSize + i] = x[i];
-  }
-  return out;
-}
-
-/** A manifest carrying only what the feature transform reads (features, sizes, normalisation). */
-function featureManifest(features: FeatureSpec, inputSize: number, normalisation?: NormalisationStats) {
-  return manifestSchema.parse({
-    format: MODEL_FORMAT,
-    name: 'features',
-    cell: 'gru',
-    inputSize,
-    hiddenSize: 1,
-    numLayers: 1,
-    outputSize: 1,
-    weights: 'none',
-    features,
-    normalisation,
-  });
 }
