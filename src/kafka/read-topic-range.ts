@@ -95,10 +95,8 @@ export async function readTopicRange(opts: ReadTopicRangeOptions): Promise<ReadT
         if (!range) return;
         const from = next.get(batch.partition)!;
         const messages = batch.messages;
-        let lo = 0;
-        while (lo < messages.length && Number(messages[lo].offset) < from) lo++;
-        let hi = lo;
-        while (hi < messages.length && Number(messages[hi].offset) < range.end) hi++;
+        const lo = firstAtOrAbove(messages, from, 0);
+        const hi = firstAtOrAbove(messages, range.end, lo);
         if (hi > lo) {
           try {
             await opts.onMessages(batch.partition, lo === 0 && hi === messages.length ? messages : messages.slice(lo, hi));
@@ -121,4 +119,24 @@ export async function readTopicRange(opts: ReadTopicRangeOptions): Promise<ReadT
     await opts.admin.deleteGroups([groupId]).catch((err: Error) => opts.onWarning?.(`could not delete the replay's consumer group ${groupId} (it holds no offsets): ${err.message}`));
   }
   return { messages: delivered, groupId };
+}
+
+/**
+ * Index of the first of `messages` (a batch: offsets ascending) from index `lo` on whose offset
+ * is at or above `offset`; messages.length when none is. The ends are checked first, so a batch
+ * wholly inside a range costs two offset conversions rather than one per message.
+ */
+function firstAtOrAbove(messages: readonly KafkaMessage[], offset: number, lo: number): number {
+  const n = messages.length;
+  if (lo >= n || Number(messages[lo].offset) >= offset) return lo;
+  if (Number(messages[n - 1].offset) < offset) return n;
+  // messages[a] is below `offset`, messages[b] is not.
+  let a = lo;
+  let b = n - 1;
+  while (b - a > 1) {
+    const m = (a + b) >>> 1;
+    if (Number(messages[m].offset) < offset) a = m;
+    else b = m;
+  }
+  return b;
 }
