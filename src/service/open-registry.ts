@@ -1,24 +1,13 @@
 import type { ServiceConfig } from '../config/service-config.js';
-import { tlsOptions } from '../config/tls-options.js';
 import { FilesystemRegistry } from '../registry/filesystem-registry.js';
 import type { ModelRegistry } from '../registry/model-registry.js';
 import { RedisRegistry } from '../registry/redis-registry.js';
 import { createRedisClient } from '../state/create-redis-client.js';
+import { redisConnection } from './open-state-store.js';
 
 /** The model registry the configuration names (`registry` section; Redis through the `redis` connection). */
 export function openRegistry(config: Pick<ServiceConfig, 'registry' | 'redis'>): ModelRegistry {
   if (config.registry.store === 'filesystem') return new FilesystemRegistry({ directory: config.registry.directory });
-  const r = config.redis;
-  const tls = tlsOptions(r.tls, 'redis.tls');
-  const connect = () =>
-    createRedisClient({
-      url: r.url,
-      username: r.username ?? undefined,
-      password: r.password ?? undefined,
-      tls: tls === false ? undefined : tls,
-      connectTimeoutMs: r.connectTimeoutMs,
-      commandTimeoutMs: r.commandTimeoutMs,
-      clientName: 'rnn-stream-registry',
-    });
+  const connect = () => createRedisClient({ ...redisConnection(config.redis), clientName: 'rnn-stream-registry' });
   return new RedisRegistry({ redis: connect(), subscriber: connect, keyPrefix: config.registry.keyPrefix, ownsClient: true });
 }
