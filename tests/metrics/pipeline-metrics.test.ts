@@ -215,6 +215,22 @@ describe('createPipelineMetrics: series an operator needs from the first scrape'
     expect(await sample(registry, 'rnn_stream_ready')).toBe(0);
   });
 
+  it('does not hold a scrape up for a slow readiness check: the previous answer, then the new one', async () => {
+    const registry = new Registry();
+    const metrics = createPipelineMetrics(registry, { defaultMetrics: false });
+    metrics.setReadinessCheck(async () => true);
+    expect(await sample(registry, 'rnn_stream_ready')).toBe(1);
+    let answer: (ready: boolean) => void = () => undefined;
+    metrics.setReadinessCheck(() => new Promise<boolean>((resolve) => (answer = resolve)));
+    // The check never answers during this scrape: the scrape completes with the previous answer.
+    expect(await sample(registry, 'rnn_stream_ready')).toBe(1);
+    answer(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    metrics.setReadinessCheck(() => new Promise<boolean>(() => undefined));
+    // The late answer (not ready) is what the next scrape reports while its own check hangs.
+    expect(await sample(registry, 'rnn_stream_ready')).toBe(0);
+  });
+
   it('keeps the newest event time, in seconds', async () => {
     const registry = new Registry();
     const metrics = createPipelineMetrics(registry, { defaultMetrics: false });
