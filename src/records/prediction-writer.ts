@@ -13,31 +13,30 @@ import { decodeValues } from './prediction.js';
  * (`source` in the stream, `line` in the backtest), closed by `}`.
  */
 export class PredictionWriter {
-  private readonly afterKey: string;
-  private readonly mid: string;
-  /** `mid` as UTF-8 bytes, for {@link encodeBody}. */
+  /** `,"model":...,"modelVersion":...,"step":` as UTF-8, prepared once. */
   private readonly midBytes: Buffer;
-  /** Names and class fields as UTF-8 bytes, for {@link encodeBody}. */
-  private readonly nameBytes: readonly Buffer[];
-  private readonly classBytes: readonly Buffer[] | null;
   private readonly spec: ModelManifest['output'];
   private readonly values: Float64Array;
-  /** Decoded as an object: JSON names in JavaScript's key order and the index each one shows. */
-  private readonly names: readonly string[] | null;
+  /**
+   * Decoded as an object: `"name":` of each JSON name in JavaScript's key order, as UTF-8, and
+   * the index each one shows; null when decoded is an array.
+   */
+  private readonly nameBytes: readonly Buffer[] | null;
   private readonly nameIndex: Int32Array;
-
-  /** Softmax heads: `,"class":<name or index>` of each output, prepared once; null otherwise. */
-  private readonly classNames: readonly string[] | null;
+  /** Softmax heads: `,"class":<name or index>` of each output as UTF-8, prepared once; null otherwise. */
+  private readonly classBytes: readonly Buffer[] | null;
+  /** Scratch of {@link write}, grown when a prediction needs more. */
+  private text = Buffer.alloc(0);
 
   constructor(manifest: ModelManifest, modelVersion: string) {
-    this.afterKey = `,"ts":`;
-    this.mid = `,"model":${JSON.stringify(manifest.name)},"modelVersion":${JSON.stringify(modelVersion)},"step":`;
-    this.midBytes = Buffer.from(this.mid, 'utf8');
+    this.midBytes = Buffer.from(`,"model":${JSON.stringify(manifest.name)},"modelVersion":${JSON.stringify(modelVersion)},"step":`, 'utf8');
     const spec = manifest.output;
     this.spec = spec;
     this.values = new Float64Array(manifest.outputSize);
-    this.classNames =
-      spec?.decode === 'softmax' ? Array.from({ length: manifest.outputSize }, (_, i) => `,"class":${JSON.stringify(spec.names?.[i] ?? i)}`) : null;
+    this.classBytes =
+      spec?.decode === 'softmax'
+        ? Array.from({ length: manifest.outputSize }, (_, i) => Buffer.from(`,"class":${JSON.stringify(spec.names?.[i] ?? i)}`, 'utf8'))
+        : null;
     if (spec?.names) {
       // The object decodeOutput builds, with indices for values: JavaScript orders integer-like
       // keys first, keeps a repeated name at its first place with the last value, and ignores
@@ -45,14 +44,12 @@ export class PredictionWriter {
       const template: Record<string, number> = {};
       spec.names.forEach((name, i) => (template[name] = i));
       const keys = Object.keys(template);
-      this.names = keys.map((k) => `${JSON.stringify(k)}:`);
+      this.nameBytes = keys.map((k) => Buffer.from(`${JSON.stringify(k)}:`, 'utf8'));
       this.nameIndex = Int32Array.from(keys, (k) => template[k]);
     } else {
-      this.names = null;
+      this.nameBytes = null;
       this.nameIndex = new Int32Array(0);
     }
-    this.nameBytes = (this.names ?? []).map((n) => Buffer.from(n, 'utf8'));
-    this.classBytes = this.classNames === null ? null : this.classNames.map((c) => Buffer.from(c, 'utf8'));
   }
 
   /**
@@ -63,7 +60,7 @@ export class PredictionWriter {
   maxBodyBytes(keyLength: number): number {
     const numbers = 2 + 2 * this.values.length + 1;
     let names = 0;
-    for (const n of this.nameBytes) names += n.length + 1;
+    for (const n of this.nameBytes ?? []) names += n.length + 1;
     let classes = 0;
     for (const c of this.classBytes ?? []) classes = Math.max(classes, c.length);
     return 64 + this.midBytes.length + 6 * keyLength + 25 * numbers + names + classes;
@@ -78,7 +75,7 @@ export class PredictionWriter {
   encodeBody(target: Buffer, at: number, key: string, ts: number, step: number, out: Float32Array): number {
     at = ascii(target, at, '{"key":');
     at = jsonString(target, at, key);
-    at = ascii(target, at, this.afterKey);
+    at = ascii(target, at, ',"ts":');
     at = ascii(target, at, num(ts));
     at = copy(target, at, this.midBytes);
     at = ascii(target, at, num(step));
@@ -93,7 +90,7 @@ export class PredictionWriter {
     at = ascii(target, at, ',"decoded":');
     const values = this.values;
     decodeValues(spec, out, values);
-    if (this.names === null) {
+    if (this.nameBytes === null) {
       target[at++] = OPEN_BRACKET;
       for (let i = 0; i < out.length; i++) {
         if (i > 0) target[at++] = COMMA;
@@ -123,40 +120,15 @@ export class PredictionWriter {
   /**
    * The prediction's JSON text. `out` is the head output (read, not kept); `tail` is written
    * after `decoded` and must start with `,` (e.g. `,"line":7`); the closing `}` is added.
+   * The same bytes as {@link encodeBody} (it writes them), as a string.
    */
   write(key: string, ts: number, step: number, out: Float32Array, tail: string): string {
-    let s = `{"key":${JSON.stringify(key)}${this.afterKey}${num(ts)}${this.mid}${num(step)},"output":[`;
-    for (let i = 0; i < out.length; i++) s += i === 0 ? num(out[i]) : `,${num(out[i])}`;
-    s += ']';
-    if (this.spec !== undefined) {
-      s += `,"decoded":${this.decoded(this.spec, out)}`;
-      if (this.classNames !== null) s += this.topClass();
-    }
-    return `${s}${tail}}`;
-  }
-
-  /** `,"class":...,"probability":...` of the values {@link decoded} just wrote (topClass's rule: the first maximum). */
-  private topClass(): string {
-    const values = this.values;
-    const n = this.classNames!.length;
-    let best = 0;
-    for (let i = 1; i < n; i++) if (values[i] > values[best]) best = i;
-    return `${this.classNames![best]},"probability":${num(values[best])}`;
-  }
-
-  /** The decoded form: decodeOutput's values (the same decodeValues), written as its object or array. */
-  private decoded(spec: NonNullable<ModelManifest['output']>, out: Float32Array): string {
-    const values = this.values;
-    decodeValues(spec, out, values);
-    let s: string;
-    if (this.names === null) {
-      s = '[';
-      for (let i = 0; i < out.length; i++) s += i === 0 ? num(values[i]) : `,${num(values[i])}`;
-      return `${s}]`;
-    }
-    s = '{';
-    for (let i = 0; i < this.names.length; i++) s += `${i === 0 ? '' : ','}${this.names[i]}${num(values[this.nameIndex[i]])}`;
-    return `${s}}`;
+    const room = this.maxBodyBytes(key.length) + 3 * tail.length + 1;
+    if (this.text.length < room) this.text = Buffer.allocUnsafe(Math.max(room, 2 * this.text.length));
+    let at = this.encodeBody(this.text, 0, key, ts, step, out);
+    at += this.text.write(tail, at, 'utf8');
+    this.text[at++] = CLOSE_BRACE;
+    return this.text.toString('utf8', 0, at);
   }
 }
 
