@@ -68,6 +68,7 @@ export const kafkaConfigSchema = z.strictObject({
   partitionsConsumedConcurrently: positiveInt.max(1024),
   maxBatchesInFlight: positiveInt.max(1024),
   maxBytesPerPartition: positiveInt,
+  fetchFloorBytesPerPartition: positiveInt,
   maxBytes: positiveInt,
   maxDecompressedBatchBytes: positiveInt.max(4_294_967_296),
   fetchMaxWaitMs: positiveInt,

@@ -25,6 +25,7 @@ const pipelineConfigSchema = z.strictObject({
   sliceMs: z.number().positive().max(1000),
   subBatchMs: z.number().positive(),
   maxSubBatchEvents: z.number().int().positive(),
+  fetchWorkMs: z.number().min(0),
 });
 
 /** Live scoring of each live model's predictions (quality/). */

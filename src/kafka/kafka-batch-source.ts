@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { Observable } from 'rxjs';
 import { RnnStreamError } from '../errors/index.js';
 import type { BatchOutcome, StreamBatch } from '../stream/stream-batch.js';
+import type { FetchSizer } from './fetch-sizer.js';
 import { streamMessages } from './stream-messages.js';
 
 /** Options of {@link kafkaBatchSource}. */
@@ -25,6 +26,20 @@ export interface KafkaBatchSourceOptions {
    * output transactions commit them, and a commit outside them could run ahead of the output.
    */
   readonly autoCommit?: boolean;
+  /**
+   * Sizes each partition's fetch from the model's measured cost (kafka/fetch-sizer.ts); without
+   * one, the consumer's configured limits stay. The response limit stays the configured maxBytes.
+   */
+  readonly fetchSizer?: FetchSizer;
+  /** The configured limit of a whole fetch response, bytes (kafka.maxBytes); needed with `fetchSizer`. */
+  readonly maxBytes?: number;
+  /** Called with the new per-partition fetch limit, bytes, whenever it changes (for the gauge). */
+  readonly onFetchLimit?: (bytesPerPartition: number) => void;
+}
+
+/** The setter the project's kafkajs patch adds to the consumer (patches/kafkajs+2.2.4.patch). */
+interface FetchLimitsConsumer {
+  setFetchLimits(limits: { maxBytesPerPartition: number; maxBytes: number }): void;
 }
 
 /**
@@ -53,9 +68,21 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
       }
     });
 
+    const sizer = opts.fetchSizer;
+    let fetchLimit = sizer?.ceilingBytes ?? 0;
+    const resize = (): void => {
+      if (sizer === undefined) return;
+      const bytes = sizer.bytesPerPartition();
+      if (bytes === fetchLimit) return;
+      fetchLimit = bytes;
+      (consumer as unknown as FetchLimitsConsumer).setFetchLimits({ maxBytesPerPartition: bytes, maxBytes: opts.maxBytes ?? bytes });
+      opts.onFetchLimit?.(bytes);
+    };
+
     const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
       if (subscriber.closed) return;
       const receivedAt = performance.now();
+      if (sizer !== undefined) observeRecordSizes(sizer, payload.batch.messages);
       const outcome = await new Promise<BatchOutcome>((resolve) => {
         waiting.add(resolve);
         subscriber.next(toStreamBatch(payload, consumer, (o) => {
@@ -63,6 +90,7 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
           resolve(o);
         }));
       });
+      resize();
       if (outcome.status !== 'failed') {
         const wait = (opts.lingerMs ?? 0) - (performance.now() - receivedAt);
         if (wait >= 1 && !subscriber.closed) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -92,6 +120,16 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
       waiting.clear();
     };
   });
+}
+
+/** Feeds the sizes of a fetched batch's keys and values to `sizer`. */
+function observeRecordSizes(sizer: FetchSizer, messages: EachBatchPayload['batch']['messages']): void {
+  let bytes = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  }
+  sizer.observe(messages.length, bytes);
 }
 
 function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, settle: (o: BatchOutcome) => void): StreamBatch {

@@ -55,6 +55,14 @@ export interface ConsumerSourceOptions {
    * exactly_once, where offsets are committed only inside output transactions.
    */
   readonly autoCommit?: boolean;
+  /**
+   * Events one partition's fetch should bring (WorkBudget.eventsPerFetch: NaN or Infinity for the
+   * configured maximum); the source turns it into a byte limit with the measured record size,
+   * between the configured floor and maximum. Without it the configured maximum stays.
+   */
+  readonly eventsPerFetch?: () => number;
+  /** Called with the new per-partition fetch limit, bytes, whenever it changes. */
+  readonly onFetchLimit?: (bytesPerPartition: number) => void;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { SinkRecord } from '../records/sink-record.js';
 import type { StreamBatch } from '../stream/stream-batch.js';
 import { consumerOptions, producerOptions } from './client-options.js';
 import { createKafka } from './create-kafka.js';
+import { FetchSizer } from './fetch-sizer.js';
 import type { ConsumerSource, ConsumerSourceOptions, KafkaAdmin, KafkaClient, ProducerSink } from './kafka-client.js';
 import { isRetriable, kafkaBatchSource } from './kafka-batch-source.js';
 import { KafkaRecordSink } from './kafka-record-sink.js';
@@ -21,7 +22,7 @@ export function createKafkajsClient(config: KafkaConfig, logger?: Logger): Kafka
   const kafka: Kafka = createKafka(config, logger);
   return {
     admin: (): KafkaAdmin => new KafkajsAdmin(kafka.admin()),
-    consumerSource: (options) => new KafkajsConsumerSource(kafka.consumer(consumerOptions(config, options.groupId)), options),
+    consumerSource: (options) => new KafkajsConsumerSource(kafka.consumer(consumerOptions(config, options.groupId)), config, options),
     producerSink: () => new KafkajsProducerSink(kafka.producer(producerOptions(config)), config),
     outputTransactions: (options) => kafkajsOutputTransactions({ kafka, config, logger, ...options }),
     isRetriable,
@@ -30,10 +31,12 @@ export function createKafkajsClient(config: KafkaConfig, logger?: Logger): Kafka
 
 class KafkajsConsumerSource implements ConsumerSource {
   private readonly consumer: Consumer;
+  private readonly config: KafkaConfig;
   private readonly options: ConsumerSourceOptions;
 
-  constructor(consumer: Consumer, options: ConsumerSourceOptions) {
+  constructor(consumer: Consumer, config: KafkaConfig, options: ConsumerSourceOptions) {
     this.consumer = consumer;
+    this.config = config;
     this.options = options;
   }
 
@@ -42,8 +45,10 @@ class KafkajsConsumerSource implements ConsumerSource {
   }
 
   batches(): Observable<StreamBatch> {
-    const { topic, fromBeginning, partitionsConsumedConcurrently, onAssignment, autoCommit } = this.options;
-    return kafkaBatchSource({ consumer: this.consumer, topic, fromBeginning, partitionsConsumedConcurrently, onAssignment, autoCommit });
+    const { topic, fromBeginning, partitionsConsumedConcurrently, onAssignment, autoCommit, eventsPerFetch, onFetchLimit } = this.options;
+    const { fetchFloorBytesPerPartition: floorBytes, maxBytesPerPartition: ceilingBytes, maxBytes } = this.config;
+    const fetchSizer = eventsPerFetch && new FetchSizer({ eventsPerFetch, floorBytes, ceilingBytes });
+    return kafkaBatchSource({ consumer: this.consumer, topic, fromBeginning, partitionsConsumedConcurrently, onAssignment, autoCommit, fetchSizer, maxBytes, onFetchLimit });
   }
 
   stop(): Promise<void> {

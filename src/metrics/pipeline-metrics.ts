@@ -71,6 +71,8 @@ export interface PipelineMetrics {
   readonly activeKeys: Gauge;
   /** rnn_stream_batches_in_flight: batches fetched and not yet committed. */
   readonly batchesInFlight: Gauge;
+  /** rnn_stream_fetch_partition_limit_bytes: the per-partition byte limit of fetch requests (kafka/fetch-sizer.ts). */
+  readonly fetchPartitionLimit: Gauge;
   /** rnn_stream_rebalances_total: group (re)joins with a new assignment. */
   readonly rebalances: Counter.Internal;
   /** rnn_stream_produce_errors_total: produce requests (predictions, dead letters) that failed. */
@@ -232,6 +234,11 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     }),
     activeKeys: new Gauge({ name: 'rnn_stream_active_keys', help: 'Keys whose state this worker holds in memory.', registers }),
     batchesInFlight,
+    fetchPartitionLimit: new Gauge({
+      name: 'rnn_stream_fetch_partition_limit_bytes',
+      help: "Byte limit per partition of the consumer's fetch requests: sized to pipeline.fetchWorkMs of model work, between kafka.fetchFloorBytesPerPartition and kafka.maxBytesPerPartition.",
+      registers,
+    }),
     rebalances: counter('rnn_stream_rebalances_total', 'Consumer group (re)joins with a new partition assignment.'),
     produceErrors: counter('rnn_stream_produce_errors_total', 'Produce requests (predictions, dead letters) that failed.'),
     offsetCommits: counter('rnn_stream_offset_commits_total', 'Offset commits acknowledged by the group coordinator.'),

@@ -20,6 +20,7 @@ import type { KafkaClient, OutputTransactionsClient } from '../kafka/kafka-clien
 import { createKafkajsClient } from '../kafka/kafkajs-client.js';
 import { ensureTopics, topicPartitionCount } from '../kafka/ensure-topics.js';
 import { KafkajsAdmin } from '../kafka/kafkajs-admin.js';
+import { FetchSizer } from '../kafka/fetch-sizer.js';
 import { isRetriable, kafkaBatchSource } from '../kafka/kafka-batch-source.js';
 import { KafkaRecordSink } from '../kafka/kafka-record-sink.js';
 import { fetchPartitionOffsets } from '../kafka/fetch-partition-offsets.js';
@@ -175,6 +176,8 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   lagTimer.unref();
   const removeCommitListener = consumer.on(consumer.events.COMMIT_OFFSETS, () => metrics.offsetCommits.inc());
 
+  const budget = new WorkBudget(opts.config.pipeline);
+  metrics.fetchPartitionLimit.set(k.maxBytesPerPartition);
   const subscription: Subscription = kafkaBatchSource({
     consumer,
     topic: k.inputTopic,
@@ -183,6 +186,9 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     lingerMs: k.lingerMs,
     onAssignment,
     autoCommit: transactions === undefined,
+    fetchSizer: new FetchSizer({ eventsPerFetch: () => budget.eventsPerFetch(), floorBytes: k.fetchFloorBytesPerPartition, ceilingBytes: k.maxBytesPerPartition }),
+    maxBytes: k.maxBytes,
+    onFetchLimit: (bytes) => metrics.fetchPartitionLimit.set(bytes),
   })
     .pipe(
       streamPipeline({
@@ -203,7 +209,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         maxBatchesInFlight: k.maxBatchesInFlight,
         now: Date.now,
         maxFutureSkewMs: events.maxFutureSkewMs,
-        budget: new WorkBudget(opts.config.pipeline),
+        budget,
         onStateReset: stateResetCounter(metrics.registry),
         onWarmStart: liveMetrics.warmStart,
         logger: log,

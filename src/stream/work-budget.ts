@@ -6,12 +6,14 @@ export interface WorkBudgetOptions {
   readonly subBatchMs: number;
   /** Most messages in one sub-batch, whatever the model's cost. */
   readonly maxSubBatchEvents: number;
+  /** Model work, ms, one partition's fetch aims at (0: fetch the configured maximum bytes). */
+  readonly fetchWorkMs?: number;
   /** Monotonic clock in milliseconds (performance.now). */
   readonly now?: () => number;
 }
 
 /** The defaults of config/default.yaml's `pipeline` section, for pipelines without a configuration (demo, tests). */
-export const DEFAULT_WORK_BUDGET: WorkBudgetOptions = { sliceMs: 20, subBatchMs: 500, maxSubBatchEvents: 2000 };
+export const DEFAULT_WORK_BUDGET: WorkBudgetOptions = { sliceMs: 20, subBatchMs: 500, maxSubBatchEvents: 2000, fetchWorkMs: 500 };
 
 /** Messages in a sub-batch before any cost has been measured. */
 export const FIRST_SUB_BATCH_EVENTS = 64;
@@ -30,6 +32,7 @@ const MIN_COST_MS = 1e-4;
  *   events per slice     = max(1, floor(sliceMs / cost))
  *   events per sub-batch = clamp(floor(subBatchMs / cost), 1, maxSubBatchEvents)
  *                          (FIRST_SUB_BATCH_EVENTS until a cost is measured)
+ *   events per fetch     = max(1, floor(fetchWorkMs / cost))   (kafka/fetch-sizer.ts turns it into bytes)
  *
  * One per pipeline: the cost is the model's, whichever partition measured it. Not thread-safe
  * (nothing in a Node process needs it to be).
@@ -38,6 +41,7 @@ export class WorkBudget {
   readonly sliceMs: number;
   readonly subBatchMs: number;
   readonly maxSubBatchEvents: number;
+  readonly fetchWorkMs: number;
   readonly now: () => number;
   private cost = NaN;
 
@@ -45,6 +49,7 @@ export class WorkBudget {
     this.sliceMs = opts.sliceMs;
     this.subBatchMs = opts.subBatchMs;
     this.maxSubBatchEvents = opts.maxSubBatchEvents;
+    this.fetchWorkMs = opts.fetchWorkMs ?? 0;
     this.now = opts.now ?? (() => performance.now());
   }
 
@@ -70,5 +75,15 @@ export class WorkBudget {
   eventsPerSubBatch(): number {
     const n = Number.isNaN(this.cost) ? FIRST_SUB_BATCH_EVENTS : Math.floor(this.subBatchMs / this.cost);
     return Math.max(1, Math.min(this.maxSubBatchEvents, n));
+  }
+
+  /**
+   * Events one partition's fetch should bring: NaN before the first measurement, Infinity when
+   * `fetchWorkMs` is 0 (no sizing by cost), else at least 1.
+   */
+  eventsPerFetch(): number {
+    if (this.fetchWorkMs === 0) return Infinity;
+    if (Number.isNaN(this.cost)) return NaN;
+    return Math.max(1, Math.floor(this.fetchWorkMs / this.cost));
   }
 }

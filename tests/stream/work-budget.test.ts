@@ -40,4 +40,17 @@ describe('WorkBudget', () => {
     expect(fast.costPerEventMs()).toBeGreaterThan(0);
     expect(Number.isFinite(fast.eventsPerSlice())).toBe(true);
   });
+
+  it('turns fetchWorkMs into events per fetch: unknown before a measurement, unbounded when 0', () => {
+    const budget = new WorkBudget({ ...options, fetchWorkMs: 500 });
+    expect(budget.eventsPerFetch()).toBeNaN();
+    budget.record(10, 2.9); // 0.29 ms per event: an LSTM 256 x 2
+    expect(budget.eventsPerFetch()).toBe(1724); // floor(500 / 0.29)
+    budget.record(1, 900);
+    expect(budget.eventsPerFetch()).toBeGreaterThanOrEqual(1);
+    const off = new WorkBudget({ ...options, fetchWorkMs: 0 });
+    off.record(10, 2.9);
+    expect(off.eventsPerFetch()).toBe(Infinity);
+    expect(new WorkBudget(options).eventsPerFetch()).toBe(Infinity); // absent = 0 = off
+  });
 });
