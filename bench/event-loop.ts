@@ -154,6 +154,7 @@ try {
   // prom-client resets its event-loop delay histogram at every collection: each scrape reports
   // the delays since the previous one, so the window's figures are the worst of the scrapes.
   const lag = { p99: 0, max: 0 };
+  let fetchLimitBytes = NaN;
   const probeMetrics = (async () => {
     while (performance.now() < until) {
       const t = performance.now();
@@ -162,6 +163,8 @@ try {
       const now = loopLag(body);
       lag.p99 = Math.max(lag.p99, now.p99 || 0);
       lag.max = Math.max(lag.max, now.max || 0);
+      const limit = /^rnn_stream_fetch_partition_limit_bytes ([0-9.e+]+)/m.exec(body);
+      if (limit) fetchLimitBytes = Number(limit[1]);
       await sleep(1000);
     }
   })();
@@ -183,7 +186,7 @@ try {
 
   const result = {
     model: opts.model ?? `${opts.cell} ${opts.hidden}x${opts.layers}`, events, symbols, partitions, seconds, workers: opts.workers ?? null, overrides,
-    healthz: summary(health), metrics: summary(metricsTimes), floor: summary(floorTimes), eventLoopLagMs: lag,
+    healthz: summary(health), metrics: summary(metricsTimes), floor: summary(floorTimes), eventLoopLagMs: lag, fetchLimitBytes,
     joins: joinsBeforeStop, rebalanceLogLines: counts.rebalancing, failedBatches: counts.failed,
     appliedInWindow, progress,
     stop: { ms: Math.round(stopMs), code, signal, gracefulBoundMs: graceful },
@@ -195,6 +198,7 @@ try {
     log(`/metrics  n=${result.metrics.n} p50 ${result.metrics.p50} ms  p99 ${result.metrics.p99} ms  max ${result.metrics.max} ms  over 100 ms: ${result.metrics.over100}`);
     log(`floor     n=${result.floor.n} p50 ${result.floor.p50} ms  p99 ${result.floor.p99} ms  max ${result.floor.max} ms  over 100 ms: ${result.floor.over100} (bare HTTP server, same machine)`);
     log(`service event-loop delay: worst p99 ${lag.p99} ms, max ${lag.max} ms (its /metrics, per scrape)`);
+    log(`fetch limit per partition at the last scrape: ${fetchLimitBytes} bytes (rnn_stream_fetch_partition_limit_bytes)`);
     log(`group joins ${result.joins} (1 = never evicted), rebalance log lines ${result.rebalanceLogLines}, failed batches ${result.failedBatches}`);
     log(`events applied in the window: ${appliedInWindow} (${progress.map((p) => `${p.at.toFixed(0)}s:${p.applied}`).join(' ')})`);
     log(`SIGTERM -> exit in ${result.stop.ms} ms (code ${code}, signal ${signal}; graceful bound ${graceful} ms)`);

@@ -36,6 +36,7 @@ describe('createPipelineMetrics', () => {
       'rnn_stream_drift_command_runs_total',
       'rnn_stream_end_to_end_latency_seconds',
       'rnn_stream_events_total',
+      'rnn_stream_fetch_partition_limit_bytes',
       'rnn_stream_last_event_timestamp_seconds',
       'rnn_stream_live_baseline_info',
       'rnn_stream_live_drift_detections_total',
