@@ -1,7 +1,7 @@
 import type { LoadedModel } from '../model/load-model.js';
 import type { OutboxMessage } from '../state/state-store.js';
 import { predictionHeaders, type PredictionHeaderMode } from './prediction-headers.js';
-import { PredictionWriter, ascii, jsonString } from './prediction-writer.js';
+import { PredictionWriter, ascii, copy, jsonString } from './prediction-writer.js';
 
 /** Bytes reserved per prediction when a batch's value buffer is sized (grown when a value needs more). */
 const BYTES_PER_PREDICTION = 320;
@@ -56,7 +56,7 @@ export class PredictionRecords {
     const bytes = this.bytes;
     const start = this.at;
     let at = this.writer.encodeBody(bytes, start, event.key, event.ts, step, out);
-    at += this.sourceHead.copy(bytes, at);
+    at = copy(bytes, at, this.sourceHead);
     at = jsonString(bytes, at, offset);
     at = ascii(bytes, at, '}}');
     const value = bytes.subarray(start, at);

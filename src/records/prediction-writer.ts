@@ -27,6 +27,8 @@ export class PredictionWriter {
   private readonly classBytes: readonly Buffer[] | null;
   /** Scratch of {@link write}, grown when a prediction needs more. */
   private text = Buffer.alloc(0);
+  /** {@link maxBodyBytes} without the key's part: it depends on the manifest only. */
+  private readonly fixedBodyBytes: number;
 
   constructor(manifest: ModelManifest, modelVersion: string) {
     this.midBytes = Buffer.from(`,"model":${JSON.stringify(manifest.name)},"modelVersion":${JSON.stringify(modelVersion)},"step":`, 'utf8');
@@ -50,6 +52,12 @@ export class PredictionWriter {
       this.nameBytes = null;
       this.nameIndex = new Int32Array(0);
     }
+    const numbers = 2 + 2 * this.values.length + 1;
+    let names = 0;
+    for (const n of this.nameBytes ?? []) names += n.length + 1;
+    let classes = 0;
+    for (const c of this.classBytes ?? []) classes = Math.max(classes, c.length);
+    this.fixedBodyBytes = 64 + this.midBytes.length + 25 * numbers + names + classes;
   }
 
   /**
@@ -58,12 +66,7 @@ export class PredictionWriter {
    * character of the key at most 6 bytes (a \u escape).
    */
   maxBodyBytes(keyLength: number): number {
-    const numbers = 2 + 2 * this.values.length + 1;
-    let names = 0;
-    for (const n of this.nameBytes ?? []) names += n.length + 1;
-    let classes = 0;
-    for (const c of this.classBytes ?? []) classes = Math.max(classes, c.length);
-    return 64 + this.midBytes.length + 6 * keyLength + 25 * numbers + names + classes;
+    return this.fixedBodyBytes + 6 * keyLength;
   }
 
   /**
@@ -76,9 +79,9 @@ export class PredictionWriter {
     at = ascii(target, at, '{"key":');
     at = jsonString(target, at, key);
     at = ascii(target, at, ',"ts":');
-    at = ascii(target, at, num(ts));
+    at = writeNumber(target, at, ts);
     at = copy(target, at, this.midBytes);
-    at = ascii(target, at, num(step));
+    at = writeNumber(target, at, step);
     at = ascii(target, at, ',"output":[');
     for (let i = 0; i < out.length; i++) {
       if (i > 0) target[at++] = COMMA;
@@ -137,6 +140,30 @@ function num(x: number): string {
   return Number.isFinite(x) ? `${x}` : 'null';
 }
 
+/**
+ * Writes `x` as JSON.stringify writes it; returns the position after it. A safe integer (every
+ * ts in epoch ms and every step count) is written digit by digit, which is its Number::toString
+ * (plain decimal below 1e21, `0` for -0), without a string; anything else goes through {@link num}.
+ */
+export function writeNumber(target: Buffer, at: number, x: number): number {
+  if (!Number.isSafeInteger(x)) return ascii(target, at, num(x));
+  if (x < 0) {
+    target[at++] = MINUS;
+    x = -x;
+  }
+  let digits = 1;
+  for (let p = 10; p <= x; p *= 10) digits++;
+  const end = at + digits;
+  for (let i = end - 1; i >= at; i--) {
+    const d = x % 10;
+    target[i] = DIGIT_0 + d;
+    x = (x - d) / 10;
+  }
+  return end;
+}
+
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
 const COMMA = 0x2c;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -152,7 +179,7 @@ export function ascii(target: Buffer, at: number, text: string): number {
 }
 
 /** Copies `bytes` to `at` (a loop: these are short); returns the position after them. */
-function copy(target: Buffer, at: number, bytes: Buffer): number {
+export function copy(target: Buffer, at: number, bytes: Buffer): number {
   for (let i = 0; i < bytes.length; i++) target[at + i] = bytes[i];
   return at + bytes.length;
 }

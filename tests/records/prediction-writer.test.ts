@@ -3,7 +3,7 @@ import { buildPrediction } from '../../src/records/prediction.js';
 import type { ModelManifest } from '../../src/model/manifest.js';
 import type { LoadedModel } from '../../src/model/load-model.js';
 import { PredictionRecords } from '../../src/records/prediction-record.js';
-import { PredictionWriter } from '../../src/records/prediction-writer.js';
+import { PredictionWriter, writeNumber } from '../../src/records/prediction-writer.js';
 
 /** A manifest with just what predictions read. */
 function manifest(outputSize: number, output?: ModelManifest['output']): ModelManifest {
@@ -59,7 +59,7 @@ describe('PredictionWriter', () => {
       const next = rng(7 + m.outputSize);
       for (let n = 0; n < 2000; n++) {
         const key = KEYS[n % KEYS.length];
-        const ts = n % 7 === 0 ? 0 : Math.floor(next() * 8.64e15);
+        const ts = n % 7 === 0 ? 0 : n % 13 === 0 ? -Math.floor(next() * 8.64e15) : n % 17 === 0 ? next() * 8.64e12 : Math.floor(next() * 8.64e15);
         const step = n % 11 === 0 ? Number.MAX_SAFE_INTEGER : 1 + Math.floor(next() * 1e9);
         const out = randomOut(m.outputSize, next);
         const source = { topic: 'ticks.in-1', partition: n % 4, offset: String(Math.floor(next() * 1e15)) };
@@ -98,7 +98,7 @@ describe('PredictionRecords (bytes written straight into the batch buffer)', () 
         records.begin(topic, batch % 4, 3);
         for (let n = 0; n < 100; n++) {
           const key = KEYS[(batch + n) % KEYS.length] + (n % 5 === 0 ? 'x'.repeat(300) : '');
-          const ts = n % 7 === 0 ? 0 : Math.floor(next() * 8.64e15);
+          const ts = n % 7 === 0 ? 0 : n % 13 === 0 ? -Math.floor(next() * 8.64e15) : n % 17 === 0 ? next() * 8.64e12 : Math.floor(next() * 8.64e15);
           const step = n % 11 === 0 ? Number.MAX_SAFE_INTEGER : 1 + Math.floor(next() * 1e9);
           const out = randomOut(m.outputSize, next);
           const offset = String(Math.floor(next() * 1e15));
@@ -113,4 +113,24 @@ describe('PredictionRecords (bytes written straight into the batch buffer)', () 
       values.forEach((value, i) => expect(value.equals(Buffer.from(expected[i], 'utf8')), `bytes of record ${i}`).toBe(true));
     });
   }
+});
+
+describe('writeNumber (numbers written without a string where they are safe integers)', () => {
+  const written = (x: number): string => {
+    const target = Buffer.alloc(40);
+    return target.toString('latin1', 0, writeNumber(target, 0, x));
+  };
+
+  it('writes what JSON.stringify writes for integers of every length, signs and -0', () => {
+    const values = [0, -0, 1, -1, 9, 10, 11, 99, 100, 101, 999_999, 1_000_000, 1_764_167_400_123, -1_764_167_400_123, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+    for (let p = 1; p <= 2 ** 53; p *= 10) values.push(p - 1, p, p + 1, -p);
+    const next = rng(5);
+    for (let i = 0; i < 20_000; i++) values.push(Math.floor(next() * 2 ** Math.floor(next() * 54)) * (next() < 0.3 ? -1 : 1));
+    for (const x of values) expect(written(x), String(x)).toBe(JSON.stringify(x));
+  });
+
+  it('writes what JSON.stringify writes for numbers that are not safe integers', () => {
+    const values = [0.5, -0.5, 1e21, 2 ** 53, -(2 ** 53), 2 ** 60, 1764167400123.25, 1e-7, 5e-324, 1.7976931348623157e308, NaN, Infinity, -Infinity];
+    for (const x of values) expect(written(x), String(x)).toBe(JSON.stringify(x));
+  });
 });
