@@ -37,7 +37,7 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 export function encodedKeyStateLength(state: KeyState): number {
   const recent = state.recent;
   const recentBytes = recent && recent.count > 0 ? 8 + 8 * recent.count * recent.stride : 0;
-  return HEADER_BYTES + Buffer.byteLength(state.modelVersion, 'utf8') + 4 * state.hidden.length + 8 * state.memory.length + recentBytes;
+  return HEADER_BYTES + versionBytesOf(state.modelVersion).length + 4 * state.hidden.length + 8 * state.memory.length + recentBytes;
 }
 
 /** Encodes `state` into a new Buffer. Throws StateCorruptError (naming `key`) on a value that cannot be stored. */
@@ -50,45 +50,89 @@ export function encodeKeyState(state: KeyState, key = '?'): Buffer {
 /**
  * Encodes `state` into `out` at `offset` (mutates `out`; it must have
  * {@link encodedKeyStateLength} bytes free there). Returns the offset after the last byte written.
+ * Numbers go through a DataView of `out`'s memory (explicitly little-endian) and the recent inputs
+ * as one block copy on little-endian hosts; every value is checked finite first, so nothing is
+ * written for a state that is refused.
  */
 export function encodeKeyStateInto(state: KeyState, out: Buffer, offset: number, key = '?'): number {
-  const ctx = { key };
-  checkInteger(state.step, 0, 'step', ctx);
-  checkInteger(state.lastOffset, -1, 'lastOffset', ctx);
+  checkInteger(state.step, 0, 'step', key);
+  checkInteger(state.lastOffset, -1, 'lastOffset', key);
+  const { hidden, memory } = state;
+  for (let i = 0; i < hidden.length; i++) {
+    if (!Number.isFinite(hidden[i])) throw new StateCorruptError(`hidden[${i}] is ${hidden[i]}; refusing to store a non-finite state`, { key });
+  }
+  for (let i = 0; i < memory.length; i++) {
+    if (!Number.isFinite(memory[i])) throw new StateCorruptError(`memory[${i}] is ${memory[i]}; refusing to store a non-finite state`, { key });
+  }
   const recent = state.recent && state.recent.count > 0 ? state.recent : undefined;
-  let p = out.writeUInt8(recent ? KEY_STATE_FORMAT_VERSION : FORMAT_WITHOUT_RECENT, offset);
-  const versionBytes = Buffer.byteLength(state.modelVersion, 'utf8');
-  if (versionBytes > MAX_VERSION_BYTES) throw new StateCorruptError(`modelVersion is ${versionBytes} bytes, more than ${MAX_VERSION_BYTES}`, ctx);
-  p = out.writeUInt16LE(versionBytes, p);
-  p += out.write(state.modelVersion, p, 'utf8');
-  p = writeInt64(out, state.step, p);
-  p = writeInt64(out, state.lastOffset, p);
-  p = out.writeUInt32LE(state.hidden.length, p);
-  for (let i = 0; i < state.hidden.length; i++) {
-    const v = state.hidden[i];
-    if (!Number.isFinite(v)) throw new StateCorruptError(`hidden[${i}] is ${v}; refusing to store a non-finite state`, ctx);
-    p = out.writeFloatLE(v, p);
-  }
-  p = out.writeUInt32LE(state.memory.length, p);
-  for (let i = 0; i < state.memory.length; i++) {
-    const v = state.memory[i];
-    if (!Number.isFinite(v)) throw new StateCorruptError(`memory[${i}] is ${v}; refusing to store a non-finite state`, ctx);
-    p = out.writeDoubleLE(v, p);
-  }
+  if (recent) checkRecentFinite(recent, key);
+  const versionBytes = versionBytesOf(state.modelVersion);
+  if (versionBytes.length > MAX_VERSION_BYTES) throw new StateCorruptError(`modelVersion is ${versionBytes.length} bytes, more than ${MAX_VERSION_BYTES}`, { key });
+  const view = viewOf(out);
+  const base = out.byteOffset;
+  let p = offset;
+  out[p++] = recent ? KEY_STATE_FORMAT_VERSION : FORMAT_WITHOUT_RECENT;
+  view.setUint16(base + p, versionBytes.length, true);
+  p += 2;
+  for (let i = 0; i < versionBytes.length; i++) out[p++] = versionBytes[i];
+  p = writeInt64(view, base, state.step, p);
+  p = writeInt64(view, base, state.lastOffset, p);
+  view.setUint32(base + p, hidden.length, true);
+  p += 4;
+  for (let i = 0; i < hidden.length; i++, p += 4) view.setFloat32(base + p, hidden[i], true);
+  view.setUint32(base + p, memory.length, true);
+  p += 4;
+  for (let i = 0; i < memory.length; i++, p += 8) view.setFloat64(base + p, memory[i], true);
   if (recent) {
-    p = out.writeUInt32LE(recent.stride, p);
-    p = out.writeUInt32LE(recent.count, p);
+    view.setUint32(base + p, recent.stride, true);
+    view.setUint32(base + p + 4, recent.count, true);
+    p += 8;
+    if (LITTLE_ENDIAN) return recent.copyBytesTo(out, p);
     for (let i = 0; i < recent.count; i++) {
       const at = recent.offsetOf(i);
-      for (let j = 0; j < recent.stride; j++) {
-        const v = recent.data[at + j];
-        if (!Number.isFinite(v)) throw new StateCorruptError(`recent input ${i} field ${j} is ${v}; refusing to store a non-finite state`, ctx);
-        if (!LITTLE_ENDIAN) p = out.writeDoubleLE(v, p);
-      }
+      for (let j = 0; j < recent.stride; j++, p += 8) view.setFloat64(base + p, recent.data[at + j], true);
     }
-    if (LITTLE_ENDIAN) p = recent.copyBytesTo(out, p);
   }
   return p;
+}
+
+/** Throws StateCorruptError naming the first held entry (oldest first) and field that is not finite. */
+function checkRecentFinite(recent: RecentInputs, key: string): void {
+  const data = recent.data;
+  const first = recent.offsetOf(0);
+  const total = recent.count * recent.stride;
+  // The held values in held order: from the oldest entry to the end of the ring, then from its start.
+  const run = Math.min(total, data.length - first);
+  // x - x is 0 for a finite x and NaN otherwise: one sum over the held values says whether any is
+  // not finite; only then are they searched for the first.
+  let zero = 0;
+  for (let k = 0; k < run; k++) zero += data[first + k] - data[first + k];
+  for (let k = run; k < total; k++) zero += data[k - run] - data[k - run];
+  if (zero === 0) return;
+  for (let k = 0; k < run; k++) if (!Number.isFinite(data[first + k])) nonFiniteRecent(recent, k, data[first + k], key);
+  for (let k = run; k < total; k++) if (!Number.isFinite(data[k - run])) nonFiniteRecent(recent, k, data[k - run], key);
+}
+
+function nonFiniteRecent(recent: RecentInputs, k: number, v: number, key: string): never {
+  throw new StateCorruptError(`recent input ${Math.floor(k / recent.stride)} field ${k % recent.stride} is ${v}; refusing to store a non-finite state`, { key });
+}
+
+/** A DataView of `out`'s whole ArrayBuffer, kept while consecutive calls write into the same memory (one batch's buffer). */
+let lastView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+function viewOf(out: Buffer): DataView {
+  if (lastView.buffer !== out.buffer) lastView = new DataView(out.buffer);
+  return lastView;
+}
+
+/** UTF-8 bytes of a model version, kept for the last version seen (a batch's states share one). */
+let lastVersion = '';
+let lastVersionBytes = Buffer.alloc(0);
+function versionBytesOf(version: string): Buffer {
+  if (version !== lastVersion) {
+    lastVersionBytes = Buffer.from(version, 'utf8');
+    lastVersion = version;
+  }
+  return lastVersionBytes;
 }
 
 /**
@@ -165,14 +209,16 @@ function finite(v: number, what: string, context: StateCorruptContext): number {
   return v;
 }
 
-function checkInteger(v: number, min: number, what: string, context: StateCorruptContext): void {
-  if (!Number.isSafeInteger(v) || v < min) throw new StateCorruptError(`${what} is ${v}, not a safe integer >= ${min}`, context);
+function checkInteger(v: number, min: number, what: string, key: string): void {
+  if (!Number.isSafeInteger(v) || v < min) throw new StateCorruptError(`${what} is ${v}, not a safe integer >= ${min}`, { key });
 }
 
-function writeInt64(out: Buffer, v: number, at: number): number {
+/** A safe integer as int64 little-endian (lo u32, hi i32) at byte `at` of the Buffer whose memory starts at `base` in `view`. */
+function writeInt64(view: DataView, base: number, v: number, at: number): number {
   const hi = Math.floor(v / TWO_32);
-  out.writeUInt32LE(v - hi * TWO_32, at);
-  return out.writeInt32LE(hi, at + 4);
+  view.setUint32(base + at, v - hi * TWO_32, true);
+  view.setInt32(base + at + 4, hi, true);
+  return at + 8;
 }
 
 function readInt64(buf: Buffer, at: number, what: string, min: number, context: StateCorruptContext): number {
