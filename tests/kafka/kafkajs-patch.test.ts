@@ -221,3 +221,21 @@ describe('kafkajs as patched: record batch CRC-32C', () => {
     expect(crc32C(bytes)).toBe(bitwiseCrc32C(bytes));
   });
 });
+
+describe('kafkajs as patched: a fetched batch keeps the messages at or after the fetched offset', () => {
+  const require = createRequire(import.meta.url);
+  const Batch = require('kafkajs/src/consumer/batch') as new (topic: string, fetchedOffset: string, data: unknown) => { messages: { offset: string }[] };
+  const Long = require('kafkajs/src/utils/long') as { fromValue(v: string): { gte(o: unknown): boolean } };
+
+  it('keeps what comparing Long offsets keeps, for offsets short and long, below and beyond 2^53', () => {
+    const offsets = ['0', '1', '9', '10', '99', '100', '123456789012345', '999999999999999', '1000000000000000', '9007199254740991', '9007199254740992', '9007199254740993', '9223372036854775807'];
+    for (const fetched of offsets) {
+      const messages = offsets.map((offset) => ({ offset, isControlRecord: false }));
+      const batch = new Batch('t', fetched, { partition: 0, highWatermark: '10', abortedTransactions: [], messages });
+      const expected = offsets.filter((o) => Long.fromValue(o).gte(Long.fromValue(fetched)));
+      expect(batch.messages.map((m) => m.offset), `fetched ${fetched}`).toEqual(expected);
+      // Independent of Long: by BigInt.
+      expect(expected).toEqual(offsets.filter((o) => BigInt(o) >= BigInt(fetched)));
+    }
+  });
+});
