@@ -73,6 +73,7 @@ export const kafkaConfigSchema = z.strictObject({
   maxDecompressedBatchBytes: positiveInt.max(4_294_967_296),
   fetchMaxWaitMs: positiveInt,
   lingerMs: z.number().int().min(0).max(1000),
+  commitIntervalMs: z.number().int().min(0).max(3_600_000),
   outputHeaders: z.enum(PREDICTION_HEADER_MODES),
   /** The consumer's retry back-off: it bounds how long recovery after a broker outage waits. */
   retry: z

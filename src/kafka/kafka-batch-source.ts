@@ -3,6 +3,7 @@ import { Observable } from 'rxjs';
 import { RnnStreamError } from '../errors/index.js';
 import type { BatchOutcome, StreamBatch } from '../stream/stream-batch.js';
 import type { FetchSizer } from './fetch-sizer.js';
+import type { OffsetCommitter } from './offset-committer.js';
 import { streamMessages } from './stream-messages.js';
 
 /** Options of {@link kafkaBatchSource}. */
@@ -27,6 +28,13 @@ export interface KafkaBatchSourceOptions {
    */
   readonly autoCommit?: boolean;
   /**
+   * Commits the handled offsets every interval (kafka.commitIntervalMs) instead of kafkajs'
+   * commit after each batch, which delays the partition's next fetch by a round trip. Ignored
+   * when `autoCommit` is false. The caller calls its `stop()` before stopping the consumer; the
+   * source starts its timer on subscription and closes it on unsubscription.
+   */
+  readonly committer?: OffsetCommitter;
+  /**
    * Sizes each partition's fetch from the model's measured cost (kafka/fetch-sizer.ts); without
    * one, the consumer's configured limits stay. The response limit stays the configured maxBytes.
    */
@@ -48,8 +56,9 @@ interface FetchLimitsConsumer {
  * all of its previous ones are done. So at most `partitionsConsumedConcurrently` batches (each
  * at most maxBytesPerPartition) are in memory, and a partition's next batch is emitted only
  * after the previous one settled (per-key order). Offsets are resolved only for what the
- * pipeline committed (eachBatchAutoResolve off); kafkajs commits them after each batch, unless
- * `autoCommit` is off (exactly_once: the output transactions commit them).
+ * pipeline committed (eachBatchAutoResolve off); kafkajs commits them after each batch, or the
+ * `committer` every interval, unless `autoCommit` is off (exactly_once: the output transactions
+ * commit them).
  *
  * A failed batch with a retriable error is thrown back to kafkajs (which refetches it, or
  * restarts the consumer); a non-retriable one (corrupt state, a bug) also errors this
@@ -58,9 +67,13 @@ interface FetchLimitsConsumer {
 export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<StreamBatch> {
   return new Observable<StreamBatch>((subscriber) => {
     const { consumer, topic } = opts;
+    const committer = opts.autoCommit === false ? undefined : opts.committer;
+    committer?.start();
     const waiting = new Set<(o: BatchOutcome) => void>();
     const removeJoin = consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      opts.onAssignment?.(event.payload.memberAssignment[topic] ?? []);
+      const partitions = event.payload.memberAssignment[topic] ?? [];
+      committer?.retain(partitions);
+      opts.onAssignment?.(partitions);
     });
     const removeCrash = consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) {
@@ -85,12 +98,17 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
       if (sizer !== undefined) observeRecordSizes(sizer, payload.batch.messages);
       const outcome = await new Promise<BatchOutcome>((resolve) => {
         waiting.add(resolve);
-        subscriber.next(toStreamBatch(payload, consumer, (o) => {
+        subscriber.next(toStreamBatch(payload, consumer, committer, (o) => {
           waiting.delete(resolve);
           resolve(o);
         }));
       });
       resize();
+      // Stopping: what this batch handled is committed now, inside the consumer's run (its own
+      // commitOffsets refuses once stop() began), before the consumer leaves the group.
+      if (committer && (committer.stopping || !payload.isRunning())) {
+        await committer.flush((offsets) => payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [...offsets] }] }));
+      }
       if (outcome.status !== 'failed') {
         const wait = (opts.lingerMs ?? 0) - (performance.now() - receivedAt);
         if (wait >= 1 && !subscriber.closed) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -105,7 +123,8 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
       .subscribe({ topic, fromBeginning: opts.fromBeginning })
       .then(() =>
         consumer.run({
-          autoCommit: opts.autoCommit ?? true,
+          // With a committer, kafkajs must not commit after each batch as well.
+          autoCommit: (opts.autoCommit ?? true) && committer === undefined,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently,
           eachBatch,
@@ -114,6 +133,7 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
       .catch((error: unknown) => subscriber.error(error));
 
     return () => {
+      committer?.close();
       removeJoin();
       removeCrash();
       for (const resolve of [...waiting]) resolve({ topic, partition: -1, status: 'stale', applied: 0, rejected: 0, duplicates: 0 });
@@ -132,7 +152,7 @@ function observeRecordSizes(sizer: FetchSizer, messages: EachBatchPayload['batch
   sizer.observe(messages.length, bytes);
 }
 
-function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, settle: (o: BatchOutcome) => void): StreamBatch {
+function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, committer: OffsetCommitter | undefined, settle: (o: BatchOutcome) => void): StreamBatch {
   const { batch } = payload;
   let settled = false;
   return {
@@ -145,8 +165,14 @@ function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, settle: (o
       // Not isRunning(): on shutdown the batch in hand is finished, not dropped.
       isActive: () => !payload.isStale(),
       isRunning: () => payload.isRunning(),
-      commit: (offset) => payload.resolveOffset(offset),
-      seek: (offset) => consumer.seek({ topic: batch.topic, partition: batch.partition, offset }),
+      commit: (offset) => {
+        payload.resolveOffset(offset);
+        committer?.handled(batch.partition, offset);
+      },
+      seek: (offset) => {
+        committer?.forget(batch.partition);
+        consumer.seek({ topic: batch.topic, partition: batch.partition, offset });
+      },
       settle: (outcome) => {
         if (settled) throw new RnnStreamError(`${batch.topic}[${batch.partition}]: batch settled twice`);
         settled = true;

@@ -22,6 +22,7 @@ import { ensureTopics, topicPartitionCount } from '../kafka/ensure-topics.js';
 import { KafkajsAdmin } from '../kafka/kafkajs-admin.js';
 import { FetchSizer } from '../kafka/fetch-sizer.js';
 import { isRetriable, kafkaBatchSource } from '../kafka/kafka-batch-source.js';
+import { OffsetCommitter } from '../kafka/offset-committer.js';
 import { KafkaRecordSink } from '../kafka/kafka-record-sink.js';
 import { fetchPartitionOffsets } from '../kafka/fetch-partition-offsets.js';
 import { isRebalanceError } from '../kafka/kafka-log-level.js';
@@ -175,6 +176,16 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
   const lagTimer = setInterval(refreshLag, opts.config.metrics.lagRefreshMs);
   lagTimer.unref();
   const removeCommitListener = consumer.on(consumer.events.COMMIT_OFFSETS, () => metrics.offsetCommits.inc());
+  // at_least_once: offsets committed every kafka.commitIntervalMs, not after each batch.
+  const committer =
+    transactions === undefined && k.commitIntervalMs > 0
+      ? new OffsetCommitter({
+          intervalMs: k.commitIntervalMs,
+          commit: (offsets) => consumer.commitOffsets(offsets.map((o) => ({ topic: k.inputTopic, partition: o.partition, offset: o.offset }))),
+          onError: (error) =>
+            log[isRebalanceError(error) ? 'info' : 'warn']({ topic: k.inputTopic, err: error }, 'cannot commit input offsets; they are committed with the next ones'),
+        })
+      : undefined;
 
   const budget = new WorkBudget(opts.config.pipeline);
   metrics.fetchPartitionLimit.set(k.maxBytesPerPartition);
@@ -189,6 +200,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     fetchSizer: new FetchSizer({ eventsPerFetch: () => budget.eventsPerFetch(), floorBytes: k.fetchFloorBytesPerPartition, ceilingBytes: k.maxBytesPerPartition }),
     maxBytes: k.maxBytes,
     onFetchLimit: (bytes) => metrics.fetchPartitionLimit.set(bytes),
+    committer,
   })
     .pipe(
       streamPipeline({
@@ -256,8 +268,10 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     stop() {
       stopping ??= (async () => {
         clearInterval(lagTimer);
-        removeCommitListener();
+        // What was handled is committed before the consumer leaves; batches in hand commit as they finish.
+        await committer?.stop();
         await consumer.stop();
+        removeCommitListener();
         await lagRefresh;
         subscription.unsubscribe();
         await disconnectAll(admin, producer, consumer, transactions);

@@ -2,6 +2,7 @@ import type { Consumer, ConsumerRunConfig, EachBatchPayload } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { RnnStreamError } from '../../src/errors/index.js';
 import { kafkaBatchSource } from '../../src/kafka/kafka-batch-source.js';
+import { OffsetCommitter, type PartitionCommit } from '../../src/kafka/offset-committer.js';
 import type { StreamBatch } from '../../src/stream/stream-batch.js';
 
 /** A consumer double: records run() options and lets the test emit events and call eachBatch. */
@@ -20,18 +21,21 @@ function fakeConsumer() {
     seek: (s: unknown) => void seeks.push(s),
   } as unknown as Consumer;
   const resolved: string[] = [];
-  const payload = (partition: number, offsets: string[]): EachBatchPayload =>
+  const payloadCommits: unknown[] = [];
+  const payload = (partition: number, offsets: string[], running = true): EachBatchPayload =>
     ({
       batch: { topic: 't', partition, highWatermark: '100', messages: offsets.map((offset) => ({ key: null, value: null, offset, timestamp: '0', headers: {} })) },
       resolveOffset: (o: string) => void resolved.push(`${partition}:${o}`),
       heartbeat: async () => undefined,
       isStale: () => false,
-      isRunning: () => true,
+      isRunning: () => running,
+      commitOffsetsIfNecessary: async (offsets?: unknown) => void payloadCommits.push(offsets),
     }) as unknown as EachBatchPayload;
   return {
     consumer,
     seeks,
     resolved,
+    payloadCommits,
     payload,
     run: () => runConfig!,
     emit: (name: string, e: unknown) => listeners.get(name)?.(e),
@@ -116,5 +120,95 @@ describe('kafkaBatchSource', () => {
     sub.unsubscribe();
     await expect(running).resolves.toBeUndefined();
     expect(f.resolved).toEqual([]);
+  });
+
+  describe('with an offset committer', () => {
+    function committerOf() {
+      const commits: PartitionCommit[][] = [];
+      const committer = new OffsetCommitter({ intervalMs: 60_000, commit: async (o) => void commits.push([...o]), onError: () => undefined });
+      return { committer, commits };
+    }
+    const settled = (partition: number, applied: number) => ({ topic: 't', partition, status: 'committed' as const, applied, rejected: 0, duplicates: 0 });
+
+    it('turns off kafkajs commits after each batch and hands the committer what each batch handled', async () => {
+      const f = fakeConsumer();
+      const { committer, commits } = committerOf();
+      const sub = kafkaBatchSource({ consumer: f.consumer, topic: 't', fromBeginning: true, partitionsConsumedConcurrently: 2, committer }).subscribe((b) => {
+        b.control.commit(b.messages[b.messages.length - 1].offset);
+        b.control.settle(settled(b.partition, b.messages.length));
+      });
+      await tick();
+      expect(f.run()).toMatchObject({ autoCommit: false, eachBatchAutoResolve: false });
+      await f.run().eachBatch!(f.payload(1, ['4', '5']));
+      await f.run().eachBatch!(f.payload(0, ['8']));
+      expect(f.resolved).toEqual(['1:5', '0:8']);
+      expect(commits).toEqual([]);
+      await committer.flush();
+      expect(commits).toEqual([[{ partition: 1, offset: '6' }, { partition: 0, offset: '9' }]]);
+      expect(f.payloadCommits).toEqual([]);
+      sub.unsubscribe();
+    });
+
+    it('forgets a partition that is sought and keeps only the assigned ones after a group join', async () => {
+      const f = fakeConsumer();
+      const { committer, commits } = committerOf();
+      const sub = kafkaBatchSource({ consumer: f.consumer, topic: 't', fromBeginning: true, partitionsConsumedConcurrently: 3, committer }).subscribe((b) => {
+        b.control.commit(b.messages[0].offset);
+        if (b.partition === 2) b.control.seek('0');
+        b.control.settle(settled(b.partition, 1));
+      });
+      await tick();
+      for (const p of [0, 1, 2]) await f.run().eachBatch!(f.payload(p, ['3']));
+      f.emit('consumer.group_join', { payload: { memberAssignment: { t: [1, 2] } } });
+      await committer.flush();
+      expect(commits).toEqual([[{ partition: 1, offset: '4' }]]);
+      sub.unsubscribe();
+    });
+
+    it('once stopping, commits what each finished batch handled through the batch, before kafkajs goes on', async () => {
+      const f = fakeConsumer();
+      const { committer, commits } = committerOf();
+      const sub = kafkaBatchSource({ consumer: f.consumer, topic: 't', fromBeginning: true, partitionsConsumedConcurrently: 1, committer }).subscribe((b) => {
+        b.control.commit(b.messages[0].offset);
+        b.control.settle(settled(b.partition, 1));
+      });
+      await tick();
+      await f.run().eachBatch!(f.payload(0, ['10']));
+      expect(f.payloadCommits).toEqual([]);
+      await committer.stop();
+      expect(commits).toEqual([[{ partition: 0, offset: '11' }]]);
+      await f.run().eachBatch!(f.payload(0, ['11']));
+      expect(f.payloadCommits).toEqual([{ topics: [{ topic: 't', partitions: [{ partition: 0, offset: '12' }] }] }]);
+      sub.unsubscribe();
+    });
+
+    it('commits through the batch when kafkajs is no longer running', async () => {
+      const f = fakeConsumer();
+      const { committer } = committerOf();
+      const sub = kafkaBatchSource({ consumer: f.consumer, topic: 't', fromBeginning: true, partitionsConsumedConcurrently: 1, committer }).subscribe((b) => {
+        b.control.commit(b.messages[0].offset);
+        b.control.settle(settled(b.partition, 1));
+      });
+      await tick();
+      await f.run().eachBatch!(f.payload(2, ['30'], false));
+      expect(f.payloadCommits).toEqual([{ topics: [{ topic: 't', partitions: [{ partition: 2, offset: '31' }] }] }]);
+      sub.unsubscribe();
+    });
+
+    it('is not used when autoCommit is off (exactly_once commits in its transactions)', async () => {
+      const f = fakeConsumer();
+      const { committer, commits } = committerOf();
+      const sub = kafkaBatchSource({ consumer: f.consumer, topic: 't', fromBeginning: true, partitionsConsumedConcurrently: 1, autoCommit: false, committer }).subscribe((b) => {
+        b.control.commit(b.messages[0].offset);
+        b.control.settle(settled(b.partition, 1));
+      });
+      await tick();
+      expect(f.run()).toMatchObject({ autoCommit: false });
+      await f.run().eachBatch!(f.payload(0, ['1'], false));
+      await committer.flush();
+      expect(commits).toEqual([]);
+      expect(f.payloadCommits).toEqual([]);
+      sub.unsubscribe();
+    });
   });
 });
