@@ -47,12 +47,31 @@ export async function produceAtRate(kafka: Kafka, topic: string, events: number,
 }
 
 /** Latency percentiles in milliseconds. */
-export interface LatencySummary {
+export interface Percentiles {
   readonly count: number;
   readonly p50: number;
   readonly p99: number;
   readonly p999: number;
   readonly max: number;
+}
+
+/**
+ * A phase's latency: over every event, and over the events appended after the phase's first
+ * `warmupSeconds` of input (the start of consumption: a fresh process, no state, every key new),
+ * plus the worst latency of the events appended in each second of the phase.
+ */
+export interface LatencySummary extends Percentiles {
+  readonly warmupSeconds: number;
+  /** Null when no event was appended after the warm-up. */
+  readonly afterWarmup: Percentiles | null;
+  /** maxBySecond[i]: the largest latency of an event appended in second i of the phase. */
+  readonly maxBySecond: readonly number[];
+}
+
+function percentiles(latencies: number[]): Percentiles {
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)];
+  return { count: latencies.length, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: latencies[latencies.length - 1] };
 }
 
 /** Every record of `topic` (all partitions, from the beginning), in offset order per partition. */
@@ -79,12 +98,14 @@ async function readAll(kafka: Kafka, topic: string, expected: number): Promise<{
 }
 
 /**
- * End-to-end latency of every output record: its append time minus its input's append time.
+ * End-to-end latency of every output record: its append time minus its input's append time;
+ * also over the inputs appended `warmupSeconds` or more after the phase's first input, and the
+ * worst per second of input (see LatencySummary).
  * `sourceOf` names the input record (partition, offset) of an output record: the pipeline's
  * body carries it; the bare client's copies are matched by position (same partitioner, same
  * partition count) and checked to carry the same bytes.
  */
-export async function endToEndLatency(kafka: Kafka, inputTopic: string, outputTopic: string, events: number, bodyHasSource: boolean): Promise<LatencySummary> {
+export async function endToEndLatency(kafka: Kafka, inputTopic: string, outputTopic: string, events: number, bodyHasSource: boolean, warmupSeconds: number): Promise<LatencySummary> {
   const input = await readAll(kafka, inputTopic, events);
   const output = await readAll(kafka, outputTopic, events);
   const inputAt = new Map<string, { timestamp: number; value: Buffer | null }>();
@@ -93,6 +114,10 @@ export async function endToEndLatency(kafka: Kafka, inputTopic: string, outputTo
   const byPartition = new Map<number, typeof input>();
   for (const r of input) (byPartition.get(r.partition) ?? byPartition.set(r.partition, []).get(r.partition)!).push(r);
   const latencies: number[] = [];
+  const afterWarmup: number[] = [];
+  const maxBySecond: number[] = [];
+  let start = Infinity;
+  for (const r of input) start = Math.min(start, r.timestamp);
   for (const r of output) {
     let source: { timestamp: number; value: Buffer | null } | undefined;
     if (bodyHasSource) {
@@ -105,9 +130,12 @@ export async function endToEndLatency(kafka: Kafka, inputTopic: string, outputTo
       if (source && !source.value?.equals(r.value ?? Buffer.alloc(0))) throw new Error(`output ${r.partition}:${r.offset} is not the input at the same position`);
     }
     if (!source) throw new Error(`output record ${r.partition}:${r.offset} has no input record`);
-    latencies.push(r.timestamp - source.timestamp);
+    const latency = r.timestamp - source.timestamp;
+    const second = Math.floor((source.timestamp - start) / 1000);
+    latencies.push(latency);
+    if (second >= warmupSeconds) afterWarmup.push(latency);
+    while (maxBySecond.length <= second) maxBySecond.push(0);
+    maxBySecond[second] = Math.max(maxBySecond[second], latency);
   }
-  latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)];
-  return { count: latencies.length, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: latencies[latencies.length - 1] };
+  return { ...percentiles(latencies), warmupSeconds, afterWarmup: afterWarmup.length > 0 ? percentiles(afterWarmup) : null, maxBySecond };
 }

@@ -86,6 +86,10 @@ export function printReport(r: Report): void {
       const ls = mode.rounds.map((x) => x.latency[who]).filter((l): l is LatencySummary => l !== undefined);
       if (ls.length > 0) {
         lines.push(`  end-to-end latency (append to append), ms, median (min-max) of rounds: ${LABEL[who]} p50 ${range(ls.map((l) => l.p50), 0)}, p99 ${range(ls.map((l) => l.p99), 0)}, p99.9 ${range(ls.map((l) => l.p999), 0)}`);
+        const after = ls.map((l) => l.afterWarmup).filter((a): a is NonNullable<typeof a> => a !== null);
+        if (after.length > 0) {
+          lines.push(`    after the first ${ls[0].warmupSeconds} s of input: p50 ${range(after.map((a) => a.p50), 0)}, p99 ${range(after.map((a) => a.p99), 0)}, p99.9 ${range(after.map((a) => a.p999), 0)}`);
+        }
       }
     }
   }

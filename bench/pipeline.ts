@@ -1,6 +1,6 @@
 /**
  * Pipeline benchmark: `npm run bench:pipeline [-- --events N --symbols N --partitions N --rounds N
- *   --rates 1000,half --seconds S --headers none|source|full --linger MS --guarantees LIST --json --profile DIR
+ *   --rates 1000,half --seconds S --warmup S --headers none|source|full --linger MS --guarantees LIST --json --profile DIR
  *   --set key=value ...]` (`--set`: a configuration override of the pipeline, value in JSON, e.g. model.warmStartInputs=0).
  *
  * On real Kafka and Redis (KAFKA_BROKERS, REDIS_URL: `eval "$(deploy/local/services.sh env)"`),
@@ -17,7 +17,10 @@
  * (untimed); each phase consumes the whole backlog. Fixed rate (--rates, events/s; `half` = half of
  * the pipeline's median saturated rate of this run): each phase gets a fresh input topic, produced
  * at that rate for --seconds once the phase has joined its group; end-to-end latency is read back
- * from Kafka's log-append timestamps (input and output topics use LogAppendTime).
+ * from Kafka's log-append timestamps (input and output topics use LogAppendTime), over the whole
+ * phase and over the events appended after its first --warmup seconds (default 3; a phase starts
+ * a fresh process with no state, and its first second or so of input waits for that start), with
+ * the worst latency per second of input on each phase's line.
  * CPU per event: the phase process's CPU time (user + system) from its first input batch to its
  * last output acknowledged, divided by the events; a busy machine disturbs it much less than the
  * wall clock (Kafka's and Redis' CPU is not in it). Ratios (bare client CPU / pipeline CPU) pair
@@ -49,6 +52,7 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '3' },
     rates: { type: 'string', default: '' },
     seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
     headers: { type: 'string' },
     linger: { type: 'string' },
     guarantees: { type: 'string', default: 'at_least_once,exactly_once' },
@@ -149,7 +153,7 @@ try {
         await createTopics([run.deadLetterTopic], false);
         log(`${rate} events/s round ${r + 1}/${rounds}: ${who}...`);
         round[who] = await phase(who, run, () => produceAtRate(kafka, input, n, rate, tickSource(symbols)));
-        latency[who] = await endToEndLatency(kafka, input, run.outputTopic, n, who !== 'bare');
+        latency[who] = await endToEndLatency(kafka, input, run.outputTopic, n, who !== 'bare', Number(opts.warmup));
         logPhase(`${rate} events/s round ${r + 1} ${who}`, round[who], latency[who]);
         await checkOutput(run, n);
       }
@@ -180,7 +184,9 @@ try {
 /** One line per finished phase on stderr, so a run cut short still shows what it measured. */
 function logPhase(what: string, p: PhaseResult, l?: LatencySummary): void {
   const cpu = ((p.cpuSeconds / p.events) * 1e6).toFixed(1);
-  log(`  ${what}: ${p.events} events, ${Math.round(p.events / p.steadySeconds)} events/s, ${cpu} CPU us/event${l ? `, latency ms p50 ${l.p50} p99 ${l.p99} p99.9 ${l.p999}` : ''}`);
+  const after = l?.afterWarmup ? `; after the first ${l.warmupSeconds} s p50 ${l.afterWarmup.p50} p99 ${l.afterWarmup.p99} p99.9 ${l.afterWarmup.p999}` : '';
+  const bySecond = l ? `; worst by second of input: ${l.maxBySecond.join(' ')}` : '';
+  log(`  ${what}: ${p.events} events, ${Math.round(p.events / p.steadySeconds)} events/s, ${cpu} CPU us/event${l ? `, latency ms p50 ${l.p50} p99 ${l.p99} p99.9 ${l.p999}${after}${bySecond}` : ''}`);
 }
 
 /** The contenders' order rotates from round to round (each goes first once in `contenders.length` rounds). */
