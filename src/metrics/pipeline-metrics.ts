@@ -8,8 +8,6 @@ import { ConsumerLag } from './consumer-lag.js';
 import { createLiveQualityMetrics, type LiveQualityMetrics } from './live-quality-metrics.js';
 import { BATCH_DURATION_BUCKETS, BATCH_MESSAGES_BUCKETS, END_TO_END_LATENCY_BUCKETS, MODEL_STEP_BUCKETS, STATE_IO_BUCKETS } from './metric-buckets.js';
 
-/** Longest a scrape waits for the readiness check before reporting the previous answer (rnn_stream_ready). */
-const READY_WAIT_MS = 50;
 
 /** The state-store operations timed by rnn_stream_state_io_duration_seconds. */
 export type StateIoOp = 'load' | 'apply' | 'mark_produced';
@@ -149,9 +147,10 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
   const batches = new Counter({ name: 'rnn_stream_batches_total', help: 'Input batches by what became of them.', labelNames: ['status'] as const, registers });
   const lastEvent = new Gauge({ name: 'rnn_stream_last_event_timestamp_seconds', help: 'Timestamp of the newest applied event (epoch seconds).', registers });
   let readinessCheck: (() => Promise<boolean>) | undefined;
-  // A scrape waits for the readiness check at most READY_WAIT_MS: a busy instance's check (a Redis
-  // PING behind a batch write, a Kafka request) must not hold /metrics up. A slower check reports
-  // the previous answer and finishes in the background, so the next scrape has it.
+  // A scrape never waits for the network: it takes the check's answer if it is at hand (a cached
+  // one settles within the same turn of the event loop), else the previous answer, and the check
+  // finishes in the background so the next scrape has it. A busy instance's check (a Redis PING
+  // behind a batch write, a Kafka request) would otherwise hold every /metrics answer up.
   let lastReady = 0;
   new Gauge({
     name: 'rnn_stream_ready',
@@ -160,13 +159,8 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     async collect() {
       if (!readinessCheck) return void this.set(0);
       const check = readinessCheck().then(Number, () => 0).then((ready) => (lastReady = ready));
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(lastReady), READY_WAIT_MS)));
-      try {
-        this.set(await Promise.race([check, waited]));
-      } finally {
-        clearTimeout(timer);
-      }
+      const atHand = new Promise<number>((resolve) => setImmediate(() => resolve(lastReady)));
+      this.set(await Promise.race([check, atHand]));
     },
   });
   // Busy and back-pressure time are added at each change of state and flushed when read (each scrape).
