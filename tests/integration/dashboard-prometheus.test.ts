@@ -52,6 +52,8 @@ const PLAUSIBLE: Record<string, Plausible> = {
   'Batch size/A': { min: 1, max: 100_000 },
   'Batch size/B': { min: 1, max: 100_000 },
   'Batch size/C': { min: 1, max: 100_000 },
+  // At most the largest default (1 MiB); at least one 4 KiB granule (the fixture lowers the maximum).
+  'Fetch limit per partition/A': { min: 4096, max: 1_048_576, positive: true },
   'Busy and back-pressure time/A': { min: 0, max: 1.05, positive: true },
   'Busy and back-pressure time/B': { min: 0, max: 1.05 },
   'Batches by status/A': { min: 0, max: 5 * RATE, positive: true, series: 5 },

@@ -131,6 +131,13 @@ export const DASHBOARD_ROWS: readonly RowSpec[] = [
         ],
       },
       {
+        title: 'Fetch limit per partition',
+        description: "Byte limit per partition of each instance's fetch requests: sized to pipeline.fetchWorkMs of model work at the measured cost per event, between kafka.fetchFloorBytesPerPartition and kafka.maxBytesPerPartition. Low means the model is slow (or the machine busy).",
+        kind: 'timeseries',
+        unit: 'bytes',
+        targets: [t('A', `max by (instance) (rnn_stream_fetch_partition_limit_bytes{${sel}})`, '{{instance}}')],
+      },
+      {
         title: 'Busy and back-pressure time',
         description: 'Share of wall time with at least one batch in the pipeline (busy), and with every batch slot taken so the consumer waits (back-pressure).',
         kind: 'timeseries',
