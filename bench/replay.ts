@@ -1,6 +1,6 @@
 /**
  * Replay benchmark: `npm run bench:replay [-- --events N --symbols N --partitions N --rounds N
- *   --model manifest.json --only bare|read|replay|backtest --json]`.
+ *   --model manifest.json --only bare,read,replay,backtest --json]`.
  *
  * On a real Kafka (KAFKA_BROKERS). --events simulated ticks of --symbols symbols are produced to a
  * fresh topic first (untimed); then, in this one process, each round runs three contenders over
@@ -68,9 +68,10 @@ await admin.connect();
 
 type Contender = 'bare' | 'read' | 'replay' | 'backtest';
 const ALL: readonly Contender[] = ['bare', 'read', 'replay', 'backtest'];
-// --only <contender>: run just that one (for a CPU profile: node --cpu-prof --import tsx bench/replay.ts --only replay).
-const CONTENDERS: readonly Contender[] = opts.only === undefined ? ALL : ALL.filter((c) => c === opts.only);
-if (CONTENDERS.length === 0) throw new Error(`--only must be one of ${ALL.join(', ')}`);
+// --only <contender>[,<contender>...]: run just those (for a CPU profile: node --cpu-prof --import tsx bench/replay.ts --only replay).
+const only = opts.only?.split(',');
+if (only?.some((c) => !(ALL as readonly string[]).includes(c))) throw new Error(`--only takes a comma-separated list of ${ALL.join(', ')}`);
+const CONTENDERS: readonly Contender[] = only === undefined ? ALL : ALL.filter((c) => only.includes(c));
 interface Measure {
   readonly events: number;
   readonly wallSeconds: number;

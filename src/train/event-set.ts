@@ -14,7 +14,9 @@ import type { Rejection, RejectReason } from '../events/reject-reason.js';
 import type { TickFields } from '../events/scan-tick.js';
 import { FEATURE_MEMORY_SIZE, MEM_PREV_TS, MEM_SEEN } from '../features/feature-memory.js';
 import { isTimestampRegression } from '../runtime/timestamp-regression.js';
-import { KeyEvents, TARGET_ABSENT, TARGET_UNUSABLE, type EventPosition } from './key-events.js';
+import { EventRows } from './event-rows.js';
+import { GrowableArray } from './growable-array.js';
+import { KeyEvents, rowStride, TARGET_ABSENT, TARGET_UNUSABLE, writeTickRow, writeVectorRow, type EventPosition } from './key-events.js';
 
 /** A vector event whose `target` is present but unusable (the step is kept, without a target). */
 export interface TargetIssue {
@@ -58,7 +60,15 @@ export class EventSetBuilder {
   private vectorSize = 0;
   private readonly limits: DecodeLimits;
   private options: DecodeOptions | undefined;
-  private readonly byKey = new Map<string, KeyEvents>();
+  /** Index of each key, in the order of its first event. */
+  private readonly keyIndex = new Map<string, number>();
+  private readonly keyNames: string[] = [];
+  /** Each key's latest ts (by key index). */
+  private readonly lastTs = new GrowableArray((n) => new Float64Array(n));
+  /** Every valid event's row, in arrival order; created once the row layout is known (vectors: their size). */
+  private rows: EventRows | undefined;
+  /** Vector targets of every key, referenced from the rows. */
+  private readonly targetValues = new GrowableArray((n) => new Float64Array(n));
   private valid = 0;
   private rejectedCount = 0;
   private readonly byReason: Partial<Record<RejectReason, number>> = {};
@@ -75,7 +85,10 @@ export class EventSetBuilder {
     this.kind = kind;
     this.limits = limits;
     this.onRejected = onRejected;
-    if (kind === 'tick') this.options = { kind, inputSize: 0, ...limits };
+    if (kind === 'tick') {
+      this.options = { kind, inputSize: 0, ...limits };
+      this.rows = new EventRows(rowStride(kind, 0));
+    }
   }
 
   /**
@@ -103,7 +116,9 @@ export class EventSetBuilder {
       const tick = this.tick;
       const rejection = decodeTickInto(value, messageKey, this.options!, MAX_EVENT_TS, tick);
       if (rejection !== null) return this.reject(value, rejection, { partition, pos });
-      this.keyEvents(tick.key, tick.ts).pushTick(tick.ts, tick.price, tick.volume, tick.end, partition, pos);
+      const rows = this.rows!;
+      const at = rows.append(this.keyOf(tick.key, tick.ts));
+      writeTickRow(rows.chunk, at, tick.ts, tick.price, tick.volume, tick.end, partition, pos);
       this.valid++;
       return;
     }
@@ -111,26 +126,37 @@ export class EventSetBuilder {
     const result = decodeEvent(value, messageKey, opts);
     if (!result.ok) return this.reject(value, result, { partition, pos });
     const event = result.event;
+    // Training reads tick or vector inputs only (targetEventKind): a token event cannot get here.
+    if (event.kind !== 'vector') throw new TypeError(`EventSetBuilder of vector events got a ${event.kind} event`);
     const at = { partition, pos };
-    this.keyEvents(event.key, event.ts).push(event, at, event.kind === 'vector' ? this.readTarget(textOf(value)!, at) : TARGET_ABSENT);
+    const target = this.readTarget(textOf(value)!, at);
+    const targetStart = this.targetValues.length;
+    if (typeof target !== 'number') this.targetValues.pushAll(target);
+    const rows = (this.rows ??= new EventRows(rowStride('vector', this.vectorSize)));
+    const row = rows.append(this.keyOf(event.key, event.ts));
+    writeVectorRow(rows.chunk, row, event, at, targetStart, typeof target === 'number' ? target : target.length);
     this.valid++;
   }
 
-  /** The columns of `key`, counting a timestamp regression or an equal ts of the event at `ts` to come. */
-  private keyEvents(key: string, ts: number): KeyEvents {
-    let events = this.byKey.get(key);
-    if (!events) {
-      events = new KeyEvents(key, this.kind, this.vectorSize);
-      this.byKey.set(key, events);
-      return events;
+  /** The index of `key` (a new one for a new key), counting a timestamp regression or an equal ts of its event at `ts` to come. */
+  private keyOf(key: string, ts: number): number {
+    const k = this.keyIndex.get(key);
+    if (k === undefined) {
+      const added = this.keyNames.length;
+      this.keyIndex.set(key, added);
+      this.keyNames.push(key);
+      this.lastTs.push(ts);
+      return added;
     }
-    const prev = events.ts(events.length - 1);
+    const last = this.lastTs.storage;
+    const prev = last[k];
     // The serving rule, on a memory holding just the key's previous ts.
     this.memory[MEM_SEEN] = 1;
     this.memory[MEM_PREV_TS] = prev;
     if (isTimestampRegression(this.memory, ts)) this.regressions++;
     else if (ts === prev) this.equal++;
-    return events;
+    last[k] = ts;
+    return k;
   }
 
   /** Counts and reports a rejected input. */
@@ -153,8 +179,11 @@ export class EventSetBuilder {
           : '';
       throw new DatasetError(`no valid ${this.kind} event: ${this.rejectedCount} inputs rejected${reasons ? ` (${reasons})` : ''}${hint}`, { file: label });
     }
-    const keys = [...this.byKey.values()];
-    for (const k of keys) k.trim();
+    const names = this.keyNames;
+    const { data, start } = this.rows!.groupByKey(names.length);
+    this.targetValues.trim();
+    const targets = this.targetValues.view();
+    const keys = names.map((key, k) => new KeyEvents(key, this.kind, this.vectorSize, data, start[k], start[k + 1] - start[k], targets));
     return {
       source,
       label,
