@@ -68,18 +68,32 @@ export function buildDataset(data: EventSet, opts: DatasetOptions): Dataset {
   const issues: TargetIssue[] = [...data.targetIssues];
   const tickTarget = data.kind === 'tick';
   const manyToOne = opts.outputMode === 'many_to_one';
+  // Every key's arrays are views of one array per kind (no allocation per key and array).
+  const total = data.keys.reduce((n, k) => n + k.length, 0);
+  const w = shape.width;
+  const all = {
+    targets: new Float64Array(total * w),
+    has: new Uint8Array(total),
+    ends: new Uint8Array(total),
+    masks: new Uint8Array(3 * total),
+    inputs: new Float64Array(total * inputSize),
+  };
+  const tsScratch = new Float64Array(data.keys.reduce((n, k) => Math.max(n, k.length), 0));
+  let at = 0;
   const parts = data.keys.map((events) => {
     const T = events.length;
-    const ends = manyToOne ? sequenceEnds(events, opts.sequenceGapMs) : new Uint8Array(T);
+    const ends = all.ends.subarray(at, at + T);
+    if (manyToOne) sequenceEnds(events, opts.sequenceGapMs, ends);
     const isStart = manyToOne ? (i: number) => ends[i - 1] === 1 : undefined;
+    const ts = events.timestamps(tsScratch.subarray(0, T));
     const { cut, testCut } =
       opts.split.kind === 'fraction'
-        ? { cut: splitByTime(events.timestamps(), opts.split.valFraction, isStart), testCut: T }
-        : splitAtTimes(events.timestamps(), opts.split.validateFrom, opts.split.testFrom);
-    const { values, has } = keyTargets(events, shape, issues);
-    const trainMask = new Uint8Array(T);
-    const valMask = new Uint8Array(T);
-    const testMask = new Uint8Array(T);
+        ? { cut: splitByTime(ts, opts.split.valFraction, isStart), testCut: T }
+        : splitAtTimes(ts, opts.split.validateFrom, opts.split.testFrom);
+    const { values, has } = keyTargets(events, shape, issues, { values: all.targets.subarray(at * w, (at + T) * w), has: all.has.subarray(at, at + T) });
+    const trainMask = all.masks.subarray(3 * at, 3 * at + T);
+    const valMask = all.masks.subarray(3 * at + T, 3 * at + 2 * T);
+    const testMask = all.masks.subarray(3 * at + 2 * T, 3 * (at + T));
     for (let t = 0; t < T; t++) {
       const scored = has[t] === 1 && (!manyToOne || ends[t] === 1);
       // A tick target is about event t+1: the last step of a part has its target in the next part.
@@ -87,10 +101,12 @@ export function buildDataset(data: EventSet, opts: DatasetOptions): Dataset {
       else if (t < testCut) valMask[t] = scored && !(tickTarget && t === testCut - 1 && testCut < T) ? 1 : 0;
       else testMask[t] = scored ? 1 : 0;
     }
-    return { key: events.key, events, targets: values, hasTarget: has, ends, trainMask, valMask, testMask, cut, testCut };
+    const inputs = all.inputs.subarray(at * inputSize, (at + T) * inputSize);
+    at += T;
+    return { key: events.key, events, targets: values, hasTarget: has, ends, trainMask, valMask, testMask, cut, testCut, inputs };
   });
-  // One pass of the feature transform per key; the statistics read each key's training part only.
-  const { inputs, normalisation } = datasetInputs(parts, features, inputSize);
-  const series = parts.map((p, k) => ({ ...p, inputs: inputs[k] }));
+  // One pass of the feature transform per key, into each key's inputs; the statistics read each key's training part only.
+  const { normalisation } = datasetInputs(parts, features, inputSize);
+  const series = parts;
   return { data, shape, features, inputSize, normalisation, series, targetIssues: issues };
 }

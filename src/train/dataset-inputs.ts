@@ -20,6 +20,8 @@ import { MIN_STD, type NormalisationStats } from './normalisation-stats.js';
 export interface KeyInputsSource {
   readonly events: KeyEvents;
   readonly cut: number;
+  /** Where to write the key's inputs (T x inputSize); a new array when absent. */
+  readonly inputs?: Float64Array;
 }
 
 /** Normalised inputs per key (T x inputSize, float32 values in float64) and the statistics. */
@@ -34,10 +36,11 @@ export function datasetInputs(keys: readonly KeyInputsSource[], features: Featur
   const rawTransform = createFeatureTransform(featureManifest(features, n));
   const sum = new Float64Array(n);
   let count = 0;
-  // Pass 1, the only one computing features: raw float64 inputs, and the sums of their float32 values.
+  // Pass 1, the only one computing features: raw float64 inputs, and the sums of their float32
+  // values over the training steps (in key order, then step order).
   const inputs = keys.map((k) => {
-    const out = rawInputs(k.events, rawTransform);
-    for (let t = 0; t < k.cut; t++) for (let i = 0; i < n; i++) sum[i] += Math.fround(out[t * n + i]);
+    const out = k.inputs ?? new Float64Array(k.events.length * n);
+    rawInputs(k.events, rawTransform, out, k.cut, sum);
     count += k.cut;
     return out;
   });
@@ -64,16 +67,16 @@ export function datasetInputs(keys: readonly KeyInputsSource[], features: Featur
 
 /**
  * Runs the unnormalised serving transform (mean 0, std 1: it writes `(raw - 0) / 1`, the raw
- * value exactly) over one key's events from a fresh memory, keeping each raw value in float64:
- * its output row is a Float64Array, which the transform fills like any other array.
+ * value exactly) over one key's events from a fresh memory into `out`, keeping each raw value in
+ * float64 (its output row is a Float64Array, which the transform fills like any other array),
+ * and adds the float32 value of every input of the steps below `cut` to `sum`.
  */
-function rawInputs(events: KeyEvents, transform: FeatureTransform): Float64Array {
+function rawInputs(events: KeyEvents, transform: FeatureTransform, out: Float64Array, cut: number, sum: Float64Array): void {
   const n = transform.inputSize;
   const T = events.length;
   const memory = new Float64Array(FEATURE_MEMORY_SIZE);
   const row = new Float64Array(n);
   const rowOut = row as unknown as Float32Array;
-  const out = new Float64Array(T * n);
   // Ticks go through one reused event (rewritten per step; the transform keeps no reference).
   const tick = events.kind === 'tick' ? { kind: 'tick' as const, key: events.key, ts: 0, price: 0, volume: 0, end: false } : undefined;
   for (let t = 0; t < T; t++) {
@@ -85,8 +88,8 @@ function rawInputs(events: KeyEvents, transform: FeatureTransform): Float64Array
     }
     transform.apply(tick ?? events.event(t), memory, rowOut);
     for (let i = 0; i < n; i++) out[t * n + i] = row[i];
+    if (t < cut) for (let i = 0; i < n; i++) sum[i] += Math.fround(row[i]);
   }
-  return out;
 }
 
 /** A manifest carrying only what the feature transform reads (features, sizes, normalisation). */

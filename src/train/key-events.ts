@@ -137,11 +137,10 @@ export class KeyEvents {
     return this.targetValues.subarray(start, start + n);
   }
 
-  /** The timestamps, in event order (a new array). */
-  timestamps(): Float64Array {
-    const out = new Float64Array(this.length);
+  /** The timestamps, in event order: in `out` (its first `length` values) when given, else a new array. */
+  timestamps(out = new Float64Array(this.length)): Float64Array {
     for (let t = 0; t < this.length; t++) out[t] = this.ts(t);
-    return out;
+    return out.length === this.length ? out : out.subarray(0, this.length);
   }
 
   /** Event t as the decoder produced it. */

@@ -66,12 +66,15 @@ export function targetShape(kind: TargetKind, keys: readonly KeyEvents[], flatTh
   throw new DatasetError('target "value" needs a number or an array of numbers in the events\' "target" field; none found');
 }
 
-/** Targets of one key's events (in the key's order); unusable vector targets are added to `issues`. */
-export function keyTargets(events: KeyEvents, shape: TargetShape, issues: TargetIssue[]): KeyTargets {
+/**
+ * Targets of one key's events (in the key's order); unusable vector targets are added to
+ * `issues`. Written into `into` (zero-filled, of T x width and T) when given.
+ */
+export function keyTargets(events: KeyEvents, shape: TargetShape, issues: TargetIssue[], into?: KeyTargets): KeyTargets {
   const T = events.length;
   const w = shape.width;
-  const values = new Float64Array(T * w);
-  const has = new Uint8Array(T);
+  const values = into?.values ?? new Float64Array(T * w);
+  const has = into?.has ?? new Uint8Array(T);
   for (let t = 0; t < T; t++) {
     if (shape.kind === 'value' || shape.kind === 'class') {
       const raw = events.target(t);

@@ -11,6 +11,11 @@ import { datasetInputs } from '../../src/train/dataset-inputs.js';
 import type { EventSet } from '../../src/train/event-set.js';
 import type { KeyEvents } from '../../src/train/key-events.js';
 import { normalisationStats, type NormalisationStats } from '../../src/train/normalisation-stats.js';
+import { sequenceEnds } from '../../src/train/dataset-sequence-ends.js';
+import { splitAtTimes } from '../../src/train/split-at-times.js';
+import { splitByTime } from '../../src/train/split-by-time.js';
+import { keyTargets } from '../../src/train/target-values.js';
+import type { TargetIssue } from '../../src/train/event-set.js';
 import { datasetOptions, keyEventsOf } from './dataset-helpers.js';
 
 /** Seeded ticks of `keys` keys: random walks with flat steps, zero volumes, long gaps, equal and earlier timestamps, `end` marks. */
@@ -127,4 +132,64 @@ describe('datasetInputs (one pass of the feature transform)', () => {
     expect(() => datasetInputs([{ events: keyEventsOf(events), cut: 3 }], { kind: 'vector' }, 1)).toThrow();
     expect(() => twoPass([keyEventsOf(events)], [3], { kind: 'vector' }, 1)).toThrow();
   });
+
+  it('buildDataset gives the targets, masks, ends and cuts of the previous per-key arrays (every split, output mode and tick target)', () => {
+    const keys = seededTicks(9, 7, 250);
+    const firstTs = Math.min(...keys.map((k) => k.ts(0)));
+    const splits: DatasetOptions['split'][] = [
+      { kind: 'fraction', valFraction: 0.25 },
+      { kind: 'time', validateFrom: firstTs + 30 * 3_600_000 },
+      { kind: 'time', validateFrom: firstTs + 30 * 3_600_000, testFrom: firstTs + 50 * 3_600_000 },
+    ];
+    let checked = 0;
+    for (const split of splits) {
+      for (const outputMode of ['many_to_many', 'many_to_one'] as const) {
+        for (const target of ['next_logret', 'next_direction', 'next_abs_logret'] as const) {
+          const opts = datasetOptions({ marketInputs: [...MARKET_INPUTS], split, outputMode, target, sequenceGapMs: 90_000, flatThreshold: 0.002 });
+          const ds = buildDataset(eventSet(keys), opts);
+          const ref = previousParts(keys, opts, ds.shape);
+          ds.series.forEach((s, k) => {
+            const r = ref[k];
+            const what = `${JSON.stringify(opts.split)} ${outputMode} ${target} key ${k}`;
+            expect([s.cut, s.testCut], what).toEqual([r.cut, r.testCut]);
+            expect(sameBits(s.targets, r.targets), what).toBe(true);
+            for (const f of ['hasTarget', 'ends', 'trainMask', 'valMask', 'testMask'] as const) expect(Array.from(s[f]), `${what} ${f}`).toEqual(Array.from(r[f]));
+            checked += s.trainMask.reduce((n, m) => n + m, 0) + s.valMask.reduce((n, m) => n + m, 0);
+          });
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
 });
+
+/**
+ * The per-key arrays as buildDataset made them before its arrays became views of shared ones:
+ * each key's ends, split, targets and masks in arrays of its own (the previous code, kept as
+ * the reference).
+ */
+function previousParts(keys: readonly KeyEvents[], opts: DatasetOptions, shape: ReturnType<typeof buildDataset>['shape']) {
+  const issues: TargetIssue[] = [];
+  const tickTarget = true;
+  const manyToOne = opts.outputMode === 'many_to_one';
+  return keys.map((events) => {
+    const T = events.length;
+    const ends = manyToOne ? sequenceEnds(events, opts.sequenceGapMs) : new Uint8Array(T);
+    const isStart = manyToOne ? (i: number) => ends[i - 1] === 1 : undefined;
+    const { cut, testCut } =
+      opts.split.kind === 'fraction'
+        ? { cut: splitByTime(events.timestamps(), opts.split.valFraction, isStart), testCut: T }
+        : splitAtTimes(events.timestamps(), opts.split.validateFrom, opts.split.testFrom);
+    const { values, has } = keyTargets(events, shape, issues);
+    const trainMask = new Uint8Array(T);
+    const valMask = new Uint8Array(T);
+    const testMask = new Uint8Array(T);
+    for (let t = 0; t < T; t++) {
+      const scored = has[t] === 1 && (!manyToOne || ends[t] === 1);
+      if (t < cut) trainMask[t] = scored && !(tickTarget && t === cut - 1 && cut < T) ? 1 : 0;
+      else if (t < testCut) valMask[t] = scored && !(tickTarget && t === testCut - 1 && testCut < T) ? 1 : 0;
+      else testMask[t] = scored ? 1 : 0;
+    }
+    return { targets: values, hasTarget: has, ends, trainMask, valMask, testMask, cut, testCut };
+  });
+}
