@@ -15,6 +15,9 @@
  * - the result passes every check of the full path (non-empty key equal to the message key,
  *   key length, ts range, price > 0, volume >= 0, magnitudes).
  *
+ * The layout producers write (that example's fields in that order, no whitespace) is matched
+ * first by fixed runs of bytes; any other form is read field by field.
+ *
  * It answers only "this is exactly this valid tick" or "undecided": anything else (a rejection,
  * an escape, a duplicate field, a nested value, an unusual number) is left to the full path
  * (JSON.parse and validation), which gives the value or the rejection and its reason.
@@ -71,6 +74,7 @@ let literalValue = 0;
 export function scanTick(bytes: Uint8Array, messageKey: string | null | undefined, opts: DecodeOptions, maxTs: number, out: TickFields): boolean {
   const n = bytes.length;
   if (messageKey === null || n > opts.maxBytes) return false;
+  if (scanProducerLayout(bytes, n, messageKey, opts, maxTs, out)) return true;
   let i = skipSpace(bytes, 0, n);
   if (i >= n || bytes[i] !== OPEN) return false;
   i = skipSpace(bytes, i + 1, n);
@@ -129,7 +133,54 @@ export function scanTick(bytes: Uint8Array, messageKey: string | null | undefine
   }
   if ((seen & F_SYMBOL) !== 0 && (seen & F_KEY) !== 0) return false;
   if ((seen & (F_TS | F_PRICE)) !== (F_TS | F_PRICE)) return false;
-  // The checks of the full path, for a value known to be a finite number.
+  return accept(bytes, keyStart, keyEnd, ts, price, volume, end, messageKey, opts, maxTs, out);
+}
+
+/** `{"symbol":"`, `","ts":`, `,"price":`, `,"volume":` as bytes. */
+const LAYOUT_HEAD = asciiBytes('{"symbol":"');
+const LAYOUT_TS = asciiBytes('","ts":');
+const LAYOUT_PRICE = asciiBytes(',"price":');
+const LAYOUT_VOLUME = asciiBytes(',"volume":');
+
+/**
+ * The layout producers write, `{"symbol":"<key>","ts":<n>,"price":<n>,"volume":<n>}` without
+ * whitespace, matched by fixed byte runs instead of field by field: true only when the bytes are
+ * exactly that (the key a plain string, the numbers of the exact form, the checks passed), which
+ * the field-by-field scan would read to the same values; false hands the bytes over to it.
+ */
+function scanProducerLayout(b: Uint8Array, n: number, messageKey: string | undefined, opts: DecodeOptions, maxTs: number, out: TickFields): boolean {
+  if (!bytesAt(b, 0, n, LAYOUT_HEAD)) return false;
+  const keyStart = LAYOUT_HEAD.length;
+  const keyEnd = stringEnd(b, keyStart, n);
+  if (keyEnd < 0 || !bytesAt(b, keyEnd, n, LAYOUT_TS)) return false;
+  let i = readNumber(b, keyEnd + LAYOUT_TS.length, n);
+  if (i < 0 || !bytesAt(b, i, n, LAYOUT_PRICE)) return false;
+  const ts = numberValue[0];
+  i = readNumber(b, i + LAYOUT_PRICE.length, n);
+  if (i < 0 || !bytesAt(b, i, n, LAYOUT_VOLUME)) return false;
+  const price = numberValue[0];
+  i = readNumber(b, i + LAYOUT_VOLUME.length, n);
+  if (i !== n - 1 || b[i] !== CLOSE) return false;
+  return accept(b, keyStart, keyEnd, ts, price, numberValue[0], false, messageKey, opts, maxTs, out);
+}
+
+/**
+ * The checks of the full path on a tick's fields (numbers known to be finite; the key at bytes
+ * [keyStart, keyEnd), or none when keyStart is -1); writes `out` and returns true when they pass.
+ */
+function accept(
+  bytes: Uint8Array,
+  keyStart: number,
+  keyEnd: number,
+  ts: number,
+  price: number,
+  volume: number,
+  end: boolean,
+  messageKey: string | undefined,
+  opts: DecodeOptions,
+  maxTs: number,
+  out: TickFields,
+): boolean {
   if (ts < 0 || ts > maxTs) return false;
   if (!(price > 0) || Math.abs(price) > opts.maxAbsValue) return false;
   if (volume < 0 || Math.abs(volume) > opts.maxAbsValue) return false;
@@ -151,6 +202,18 @@ export function scanTick(bytes: Uint8Array, messageKey: string | null | undefine
   out.price = price;
   out.volume = volume;
   out.end = end;
+  return true;
+}
+
+function asciiBytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+}
+
+/** Whether `run` is at `i` of `b` (whose length is `n`). */
+function bytesAt(b: Uint8Array, i: number, n: number, run: Uint8Array): boolean {
+  const m = run.length;
+  if (i + m > n) return false;
+  for (let j = 0; j < m; j++) if (b[i + j] !== run[j]) return false;
   return true;
 }
 

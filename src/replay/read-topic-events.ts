@@ -62,10 +62,17 @@ export async function readTopicEvents(opts: ReadTopicEventsOptions): Promise<Top
     onWarning: opts.onWarning,
     onMessages(partition, messages) {
       const hash = hashes.get(partition)!;
-      for (const m of messages) {
+      const n = messages.length;
+      const first = Number(messages[0].offset);
+      // Offsets ascend within a batch, so when the last is n - 1 above the first they are
+      // first, first + 1, ...: no offset string converted per message. (Compaction and
+      // transaction markers leave gaps; then each offset is read.)
+      const contiguous = Number(messages[n - 1].offset) - first === n - 1;
+      for (let i = 0; i < n; i++) {
+        const m = messages[i];
         hash.add(m.key);
         hash.add(m.value);
-        builder.addMessage(m.value, m.key, partition, Number(m.offset));
+        builder.addMessage(m.value, m.key, partition, contiguous ? first + i : Number(m.offset));
       }
       // The scratch buffer is shared: this partition's bytes go into its hash before the next batch.
       hash.flush();

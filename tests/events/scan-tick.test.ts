@@ -189,6 +189,36 @@ describe('tick fast path (scanTick)', () => {
     );
   });
 
+  it("gives the same value or the same rejection as JSON.parse and validation for 50,000 payloads in the producers' layout", () => {
+    // {"symbol":"<key>","ts":<n>,"price":<n>,"volume":<n>} with keys, numbers and damage of every kind: the layout's byte-run match.
+    const rnd = new SeededRandom(311);
+    const gen = new TickPayloads(rnd);
+    let fast = 0;
+    let rejected = 0;
+    for (let i = 0; i < 50_000; i++) {
+      const key = gen.keyText();
+      const ts = gen.chance(0.8) ? String(1_700_000_000_000 + rnd.int(100_000_000_000)) : gen.numberText();
+      const price = gen.chance(0.7) ? gen.price() : gen.numberText();
+      const volume = gen.chance(0.7) ? String(rnd.int(10_000)) : gen.chance(0.8) ? gen.numberText() : gen.pick(['null', 'true', '"1"']);
+      const tail = gen.chance(0.05) ? gen.pick([',"end":true', ' ', ',"x":1', ',']) : '';
+      const text = `{"symbol":${gen.chance(0.95) ? JSON.stringify(key) : gen.stringLiteral(key)},"ts":${ts},"price":${price},"volume":${volume}${tail}}`;
+      const bytes = gen.bytes(text);
+      const messageKey = gen.chance(0.9) ? key : gen.pick([undefined, null, 'other']);
+      const opts = gen.options();
+      const maxTs = gen.maxTs();
+      const reference = decodeEventByJsonParse(bytes, messageKey, opts, maxTs);
+      const got = decodeEvent(bytes, messageKey, opts, maxTs);
+      if (outcome(got) !== outcome(reference)) {
+        expect.fail(`payload ${JSON.stringify(bytes.toString('latin1'))} key ${JSON.stringify(messageKey)} maxTs ${maxTs} opts ${JSON.stringify(opts)}: ${outcome(got)} vs ${outcome(reference)}`);
+      }
+      if (!reference.ok) rejected++;
+      if (scanTick(bytes, messageKey, opts, maxTs < MAX_EVENT_TS ? maxTs : MAX_EVENT_TS, newFields())) fast++;
+    }
+    // Both outcomes are reached often (else this test proves little).
+    expect(fast).toBeGreaterThan(10_000);
+    expect(rejected).toBeGreaterThan(5_000);
+  });
+
   it('reads numbers bit for bit as JSON.parse does', () => {
     const rnd = new SeededRandom(7);
     const gen = new TickPayloads(rnd);

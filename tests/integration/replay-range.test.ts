@@ -154,6 +154,38 @@ describe.skipIf(skipIntegration)('Kafka range replay on a real broker', () => {
     }
   }, 60_000);
 
+  it("gives every event its record's offset, in batches with offset gaps (transaction markers) and without", async () => {
+    const gaps = uniqueName('replay-gaps');
+    await createTopicsReady(admin, [{ topic: gaps, numPartitions: 1, configEntries: KEEP_FOREVER }]);
+    const tx = kafka.producer({ transactionalId: uniqueName('replay-gaps-tx'), idempotent: true, maxInFlightRequests: 1 });
+    try {
+      await tx.connect();
+      // Each committed transaction leaves its commit marker at an offset no message has; the plain sends do not.
+      for (let i = 0; i < 30; i += 5) {
+        const t = await tx.transaction();
+        await t.send({ topic: gaps, messages: [0, 1, 2, 3, 4].map((j) => tickMessage('AAA', i + j)) });
+        await t.commit();
+      }
+      await producer.send({ topic: gaps, messages: Array.from({ length: 10 }, (_, j) => tickMessage('AAA', 30 + j)) });
+      const ranges = await topicTimeRange(admin, gaps, T0, T0 + 3_600_000);
+      // The reference: each message's own offset as kafkajs hands it over.
+      const offsets: number[] = [];
+      await readTopicRange({
+        kafka, admin, topic: gaps, ranges, consumer: consumerConfig, groupPrefix: 'rnn-stream-replay-test',
+        onMessages: (_p, messages) => void messages.forEach((m) => offsets.push(Number(m.offset))),
+      });
+      expect(offsets.length).toBe(40);
+      expect(offsets.at(-1)! - offsets[0]).toBeGreaterThan(39);
+      const { data } = await readTopicEvents({ kafka, admin, topic: gaps, fromMs: T0, toMs: T0 + 3_600_000, kind: 'tick', limits: DEFAULT_DECODE_LIMITS, consumer: consumerConfig, groupPrefix: 'rnn-stream-replay-test' });
+      const k = data.keys[0];
+      expect(Array.from({ length: k.length }, (_, t) => k.pos(t))).toEqual(offsets);
+      expect(Array.from(k.timestamps())).toEqual(Array.from({ length: 40 }, (_, i) => T0 + i * 1000));
+    } finally {
+      await tx.disconnect();
+      await admin.deleteTopics({ topics: [gaps] }).catch(() => undefined);
+    }
+  }, 60_000);
+
   it('stops at the end offsets computed at the start, whatever arrives later', async () => {
     const ranges = await topicTimeRange(admin, topic, T0, T0 + 3_600_000);
     const total = ranges.reduce((n, r) => n + r.end - r.start, 0);
