@@ -160,14 +160,19 @@ describe.skipIf(skipIntegration)('Kafka range replay on a real broker', () => {
     const tx = kafka.producer({ transactionalId: uniqueName('replay-gaps-tx'), idempotent: true, maxInFlightRequests: 1 });
     try {
       await tx.connect();
+      // Record timestamps of now (the markers carry their commit time: backdated records after a
+      // marker would fall outside a range found by timestamps).
+      const now = ({ key, value }: { key: string; value: string }) => ({ key, value });
+      const from = Date.now() - 1000;
       // Each committed transaction leaves its commit marker at an offset no message has; the plain sends do not.
       for (let i = 0; i < 30; i += 5) {
         const t = await tx.transaction();
-        await t.send({ topic: gaps, messages: [0, 1, 2, 3, 4].map((j) => tickMessage('AAA', i + j)) });
+        await t.send({ topic: gaps, messages: [0, 1, 2, 3, 4].map((j) => now(tickMessage('AAA', i + j))) });
         await t.commit();
       }
-      await producer.send({ topic: gaps, messages: Array.from({ length: 10 }, (_, j) => tickMessage('AAA', 30 + j)) });
-      const ranges = await topicTimeRange(admin, gaps, T0, T0 + 3_600_000);
+      await producer.send({ topic: gaps, messages: Array.from({ length: 10 }, (_, j) => now(tickMessage('AAA', 30 + j))) });
+      const to = Date.now() + 3_600_000;
+      const ranges = await topicTimeRange(admin, gaps, from, to);
       // The reference: each message's own offset as kafkajs hands it over.
       const offsets: number[] = [];
       await readTopicRange({
@@ -176,7 +181,7 @@ describe.skipIf(skipIntegration)('Kafka range replay on a real broker', () => {
       });
       expect(offsets.length).toBe(40);
       expect(offsets.at(-1)! - offsets[0]).toBeGreaterThan(39);
-      const { data } = await readTopicEvents({ kafka, admin, topic: gaps, fromMs: T0, toMs: T0 + 3_600_000, kind: 'tick', limits: DEFAULT_DECODE_LIMITS, consumer: consumerConfig, groupPrefix: 'rnn-stream-replay-test' });
+      const { data } = await readTopicEvents({ kafka, admin, topic: gaps, fromMs: from, toMs: to, kind: 'tick', limits: DEFAULT_DECODE_LIMITS, consumer: consumerConfig, groupPrefix: 'rnn-stream-replay-test' });
       const k = data.keys[0];
       expect(Array.from({ length: k.length }, (_, t) => k.pos(t))).toEqual(offsets);
       expect(Array.from(k.timestamps())).toEqual(Array.from({ length: 40 }, (_, i) => T0 + i * 1000));
