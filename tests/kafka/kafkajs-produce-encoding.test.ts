@@ -137,6 +137,21 @@ describe('kafkajs as patched: uncompressed produce requests written in one pass'
     expect((await installedRequest(options)).equals(await layeredRequest(options, 1_764_000_000_123))).toBe(true);
   });
 
+  it('frames a request (size, api key and version, correlation id, client id) as the two layered encoders did', async () => {
+    const frame = require('kafkajs/src/protocol/request') as (r: unknown) => Promise<Encoder>;
+    const payloads = [Buffer.alloc(0), Buffer.from('x'), Buffer.alloc(70_000, 7)];
+    for (const clientId of ['rnn-stream', null, 'clïent-€-𝄞', '']) {
+      for (const bytes of payloads) {
+        const encode = async (): Promise<Encoder> => new EncoderClass().writeArray([]).writeEncoder({ buf: bytes, buffer: bytes } as unknown as Encoder);
+        const request = { apiKey: 0, apiVersion: 3, encode };
+        const payload = await encode();
+        const inner = new EncoderClass().writeInt16(0).writeInt16(3).writeInt32(12345).writeString(clientId).writeEncoder(payload);
+        const expected = new EncoderClass().writeInt32(inner.size()).writeEncoder(inner).buffer;
+        expect((await frame({ correlationId: 12345, clientId, request })).buffer.equals(expected), `${clientId} ${bytes.length}`).toBe(true);
+      }
+    }
+  });
+
   it('hands a value that is neither a Buffer nor a string to the Record encoder, as before', async () => {
     vi.spyOn(Date, 'now').mockReturnValue(1_764_000_000_000);
     const options: RequestOptions = { topicData: [{ topic: 't', partitions: [{ partition: 0, messages: [{ key: 'k', value: new Uint8Array([1, 2, 3]) }, { key: 'a', value: 'b' }] }] }] };
