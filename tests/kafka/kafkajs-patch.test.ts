@@ -239,3 +239,77 @@ describe('kafkajs as patched: a fetched batch keeps the messages at or after the
     }
   });
 });
+
+describe('kafkajs as patched: records read in place from the fetch response', () => {
+  const require = createRequire(import.meta.url);
+  const Decoder = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => { readVarIntBytes(): Buffer | null };
+  const recordDecoder = require('kafkajs/src/protocol/recordBatch/record/v0/decoder') as (d: unknown, ctx: unknown) => Record<string, unknown>;
+  /** Bytes of a record batch before its first record: offset, length, epoch, magic, crc, attributes ... record count. */
+  const HEAD = 8 + 4 + 4 + 1 + 4 + 2 + 4 + 8 + 8 + 8 + 2 + 4 + 4;
+
+  /** The records as published kafkajs reads them: each from a view of its own bytes, with a decoder of its own. */
+  function referenceRecords(batch: Buffer, count: number, ctx: unknown): Record<string, unknown>[] {
+    const outer = new Decoder(batch.subarray(HEAD));
+    const out: Record<string, unknown>[] = [];
+    for (let i = 0; i < count; i++) out.push(recordDecoder(new Decoder(outer.readVarIntBytes()!), ctx));
+    return out;
+  }
+
+  const fields = (r: Record<string, unknown>) => ({ ...r, batchContext: undefined });
+
+  /** The records, or the error's name and message. */
+  async function outcome(read: () => Promise<Record<string, unknown>[]> | Record<string, unknown>[]): Promise<unknown> {
+    try {
+      return (await read()).map(fields);
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as Error).message}`;
+    }
+  }
+
+  it('reads every record as a view and a decoder of its own would, for records of every shape', async () => {
+    let seed = 5;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const records = Array.from({ length: 300 }, (_, i) => ({
+      key: next() < 0.2 ? null : Buffer.from(`k${i}`.repeat(1 + Math.floor(next() * 40))),
+      value: next() < 0.1 ? null : Buffer.alloc(Math.floor(next() * 3000), i),
+      headers: next() < 0.3 ? { a: Buffer.from('x'), b: [Buffer.from('y'), Buffer.from('z'.repeat(200))] } : {},
+      timestampDelta: Math.floor(next() * 2 ** 40) - 2 ** 39,
+    }));
+    const batch = await encodeBatch(records, 1234, 0);
+    const ctx = (await decodeBatch(batch))[0] as unknown as { batchContext: unknown };
+    const expected = await outcome(() => referenceRecords(batch, records.length, ctx.batchContext));
+    expect(Array.isArray(expected)).toBe(true);
+    expect(await outcome(async () => (await decodeBatch(batch)) as never)).toEqual(expected);
+  });
+
+  it('reads a record whose length is wrong, or whose bytes are corrupt, exactly as before', async () => {
+    const records = Array.from({ length: 6 }, (_, i) => ({ key: Buffer.from(`key-${i}`), value: Buffer.from(`value-${i}`.repeat(3)), headers: {} }));
+    const clean = await encodeBatch(records, 0, 0);
+    const ctx = ((await decodeBatch(clean))[0] as unknown as { batchContext: unknown }).batchContext;
+    const kinds = new Set<string>();
+    const check = async (batch: Buffer, what: string): Promise<void> => {
+      const expected = await outcome(() => referenceRecords(batch, records.length, ctx));
+      expect(await outcome(async () => (await decodeBatch(batch)) as never), what).toEqual(expected);
+      kinds.add(typeof expected === 'string' ? 'error' : 'records');
+    };
+    // Each record starts with its length as a one-byte zigzag varint (these are short).
+    const starts: number[] = [];
+    for (let at = HEAD, i = 0; i < records.length; i++, at += 1 + (clean[at] >> 1)) starts.push(at);
+    for (const change of [-3, -1, 1, 2]) {
+      for (const [which, at] of starts.entries()) {
+        const batch = Buffer.from(clean);
+        batch[at] = ((batch[at] >> 1) + change) << 1;
+        await check(batch, `record ${which} length ${change}`);
+      }
+    }
+    // Every byte of the second record replaced by a few values: negative and oversized lengths, header counts.
+    for (let at = starts[1] + 1; at < starts[2]; at++) {
+      for (const byte of [0x00, 0x01, 0x02, 0x7f, 0x80, 0xff]) {
+        const batch = Buffer.from(clean);
+        batch[at] = byte;
+        await check(batch, `byte ${at} = ${byte}`);
+      }
+    }
+    expect([...kinds].sort()).toEqual(['error', 'records']);
+  });
+});
