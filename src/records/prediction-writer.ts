@@ -180,7 +180,7 @@ export function ascii(target: Buffer, at: number, text: string): number {
 
 /** Copies `bytes` to `at` (a loop: these are short); returns the position after them. */
 export function copy(target: Buffer, at: number, bytes: Buffer): number {
-  for (let i = 0; i < bytes.length; i++) target[at + i] = bytes[i];
+  target.set(bytes, at);
   return at + bytes.length;
 }
 
