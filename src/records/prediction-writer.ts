@@ -151,13 +151,32 @@ export function writeNumber(target: Buffer, at: number, x: number): number {
     target[at++] = MINUS;
     x = -x;
   }
+  if (x < E8) return writeDigits(target, at, x, 0);
+  // Two int32 halves (x < 2^53 < 1e16): the high digits, then the low eight zero-padded.
+  let high = Math.floor(x / E8);
+  let low = x - high * E8;
+  if (low < 0) {
+    high--;
+    low += E8;
+  } else if (low >= E8) {
+    high++;
+    low -= E8;
+  }
+  return writeDigits(target, writeDigits(target, at, high, 0), low, 8);
+}
+
+const E8 = 100_000_000;
+
+/** Writes `v` (an integer 0 <= v < 2^31) in decimal, zero-padded to `width` digits; returns the position after it. */
+function writeDigits(target: Buffer, at: number, v: number, width: number): number {
   let digits = 1;
-  for (let p = 10; p <= x; p *= 10) digits++;
+  for (let p = 10; p <= v; p *= 10) digits++;
+  if (digits < width) digits = width;
   const end = at + digits;
   for (let i = end - 1; i >= at; i--) {
-    const d = x % 10;
-    target[i] = DIGIT_0 + d;
-    x = (x - d) / 10;
+    const q = (v / 10) | 0;
+    target[i] = DIGIT_0 + (v - q * 10);
+    v = q;
   }
   return end;
 }
