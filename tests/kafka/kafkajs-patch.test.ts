@@ -272,7 +272,7 @@ describe('kafkajs as patched: records read in place from the fetch response', ()
     const records = Array.from({ length: 300 }, (_, i) => ({
       key: next() < 0.2 ? null : Buffer.from(`k${i}`.repeat(1 + Math.floor(next() * 40))),
       value: next() < 0.1 ? null : Buffer.alloc(Math.floor(next() * 3000), i),
-      headers: next() < 0.3 ? { a: Buffer.from('x'), b: [Buffer.from('y'), Buffer.from('z'.repeat(200))] } : {},
+      headers: (next() < 0.3 ? { a: Buffer.from('x'), b: [Buffer.from('y'), Buffer.from('z'.repeat(200))] } : {}) as Record<string, Buffer | Buffer[]>,
       timestampDelta: Math.floor(next() * 2 ** 40) - 2 ** 39,
     }));
     const batch = await encodeBatch(records, 1234, 0);
