@@ -24,8 +24,30 @@ export const murmur2Partitioner: ICustomPartitioner = () => {
     if (key === null || key === undefined) return keyless(args);
     let hash: number;
     if (Buffer.isBuffer(key)) hash = murmur2(key);
-    else if (typeof key === 'string' && key.length <= SCRATCH_UNITS) hash = murmur2(scratch, scratch.write(key, 0, 'utf8'));
+    else if (typeof key === 'string' && key.length <= SCRATCH_UNITS) hash = murmur2(scratch, writeUtf8(scratch, key));
     else hash = murmur2(Buffer.from(String(key)));
     return (hash & 0x7fffffff) % args.partitionMetadata.length;
   };
 };
+
+/** Longest key copied by a loop when it is ASCII (its UTF-8 bytes are its char codes). */
+const ASCII_LOOP_UNITS = 64;
+
+/**
+ * Writes `key` as UTF-8 at the start of `scratch` and returns the byte count: a short ASCII key
+ * by a loop over its char codes (no call into Buffer's encoder per message), anything else by
+ * Buffer.write.
+ */
+function writeUtf8(scratch: Buffer, key: string): number {
+  const n = key.length;
+  if (n <= ASCII_LOOP_UNITS) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 0x80) break;
+      scratch[i] = c;
+    }
+    if (i === n) return n;
+  }
+  return scratch.write(key, 0, 'utf8');
+}

@@ -25,6 +25,11 @@ function keys(): (string | Buffer)[] {
     out.push(s, Buffer.from(s));
   }
   for (let i = 0; i < 100; i++) out.push(Buffer.from(Array.from({ length: rand(33) }, () => rand(256))));
+  // ASCII keys of every length around the loop's limit (64 units), and ones that turn non-ASCII at their end.
+  for (let length = 0; length <= 80; length++) {
+    const ascii = Array.from({ length }, () => String.fromCharCode(rand(128))).join('');
+    out.push(ascii, `${ascii}é`, `${ascii}\ud800`);
+  }
   return out;
 }
 
