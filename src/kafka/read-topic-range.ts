@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
 import { RnnStreamError } from '../errors/index.js';
+import { deleteGroupsReason, deleteThrowawayGroup } from './delete-throwaway-group.js';
 import type { PartitionRange } from './topic-time-range.js';
 
 /** Options of {@link readTopicRange}. */
@@ -116,7 +117,9 @@ export async function readTopicRange(opts: ReadTopicRangeOptions): Promise<ReadT
     throw new RnnStreamError(`cannot read topic ${opts.topic}`, { cause });
   } finally {
     await consumer.disconnect();
-    await opts.admin.deleteGroups([groupId]).catch((err: Error) => opts.onWarning?.(`could not delete the replay's consumer group ${groupId} (it holds no offsets): ${err.message}`));
+    await deleteThrowawayGroup(opts.admin, groupId).catch((err: Error) =>
+      opts.onWarning?.(`could not delete the replay's consumer group ${groupId} (it holds no offsets; the broker expires it): ${deleteGroupsReason(err)}`),
+    );
   }
   return { messages: delivered, groupId };
 }
@@ -140,3 +143,4 @@ function firstAtOrAbove(messages: readonly KafkaMessage[], offset: number, lo: n
   }
   return b;
 }
+
