@@ -72,10 +72,23 @@ export class EventRows {
     const data = new Float64Array(this.count * s);
     for (let j = 0; j < chunks.length; j++) {
       const { rows, keys: of } = chunks[j];
-      for (let i = 0; i < of.length; i++) {
-        const to = fill[of[i]]++ * s;
-        const from = i * s;
-        for (let f = 0; f < s; f++) data[to + f] = rows[from + f];
+      if (s === 6) {
+        // A tick's row, unrolled.
+        for (let i = 0, from = 0; i < of.length; i++, from += 6) {
+          const to = fill[of[i]]++ * 6;
+          data[to] = rows[from];
+          data[to + 1] = rows[from + 1];
+          data[to + 2] = rows[from + 2];
+          data[to + 3] = rows[from + 3];
+          data[to + 4] = rows[from + 4];
+          data[to + 5] = rows[from + 5];
+        }
+      } else {
+        for (let i = 0; i < of.length; i++) {
+          const to = fill[of[i]]++ * s;
+          const from = i * s;
+          for (let f = 0; f < s; f++) data[to + f] = rows[from + f];
+        }
       }
       // Copied: let the chunk go before the next one is read.
       chunks[j] = { rows: new Float64Array(0), keys: new Int32Array(0) };

@@ -45,6 +45,19 @@ describe('MessageKeyCache', () => {
     expect(cache.text(bytes)).toBe('XXXX');
   });
 
+  it('keeps 1,000 symbols of the same length apart in the default table: each is decoded once, however they interleave', () => {
+    const cache = new MessageKeyCache();
+    const symbols = Array.from({ length: 1000 }, (_, i) => `SYM${String(i).padStart(3, '0')}`);
+    for (const s of symbols) expect(cache.text(Buffer.from(s))).toBe(s);
+    expect(cache.decodes).toBe(1000);
+    const rnd = new SeededRandom(8);
+    for (let i = 0; i < 20_000; i++) {
+      const k = rnd.int(symbols.length);
+      expect(cache.text(Buffer.from(symbols[k]))).toBe(symbols[k]);
+    }
+    expect(cache.decodes).toBe(1000);
+  });
+
   it('refuses a table size that is not a power of two', () => {
     expect(() => new MessageKeyCache(1000)).toThrow(/power of two, got 1000/);
   });
