@@ -11,7 +11,8 @@
  * - read: the first half of the replay alone: replay/read-topic-events.ts (decode every message
  *   with the live decoder, hash key and value, per-key columns), no dataset;
  * - replay: what `retrain` does before training: the read, then the dataset (targets, split,
- *   normalisation: train/dataset-build.ts) and the training sequences;
+ *   normalisation: train/dataset-build.ts) and the training sequences (their CPU time is also
+ *   printed on its own);
  * - backtest: backtest/run-topic-backtest.ts with --model (GRU hidden 32 by default): decode, one
  *   model step per event, the prediction object built (and dropped).
  * Figures per contender: events/s over the wall time of the call (group join included) and over
@@ -92,6 +93,8 @@ async function measure(body: (first: () => void) => Promise<number>): Promise<Me
   return { events: n, wallSeconds: (t1 - t0) / 1000, steadySeconds: (t1 - (tFirst < 0 ? t0 : tFirst)) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
+/** CPU time of the replay's dataset and training sequences (after the read), of its last run. */
+let datasetCpuSeconds = 0;
 const consumer = consumerOptions(config.kafka, `${config.kafka.groupId}.bench`);
 const groupPrefix = `${config.kafka.groupId}.bench`;
 let fromMs = 0;
@@ -128,11 +131,14 @@ const run: Record<Contender, () => Promise<Measure>> = {
         kafka, admin, topic, fromMs, toMs, kind: 'tick', limits: config.events, consumer, groupPrefix,
         onProgress: (read) => void (read > 0 && first()),
       });
+      const cpu0 = process.cpuUsage();
       const ds = buildDataset(data, {
         target: 'next_logret', outputMode: 'many_to_many', split: { kind: 'fraction', valFraction: 0.2 }, flatThreshold: 0, marketInputs: MARKET_INPUTS,
       });
       const sequences = trainingSequences(ds.series, ds.inputSize, ds.shape.width, false);
       if (sequences.length === 0) throw new Error('replay built no training sequence');
+      const cpu = process.cpuUsage(cpu0);
+      datasetCpuSeconds = (cpu.user + cpu.system) / 1e6;
       return data.validEvents + data.rejected;
     }),
   backtest: () =>
@@ -171,6 +177,8 @@ try {
   await producer.disconnect();
   toMs = Date.now() + 3_600_000;
   const results: Partial<Record<Contender, Measure>>[] = [];
+  /** The replay's dataset and training sequences, CPU us per event, per counted round. */
+  const datasetUs: number[] = [];
   for (let r = 0; r <= rounds; r++) {
     const round: Partial<Record<Contender, Measure>> = {};
     for (let i = 0; i < CONTENDERS.length; i++) {
@@ -178,7 +186,9 @@ try {
       const m = await run[who]();
       if (m.events !== events) throw new Error(`${who} read ${m.events} events, expected ${events}`);
       round[who] = m;
-      log(`${r === 0 ? 'warm-up' : `round ${r}/${rounds}`} ${who}: ${(m.events / m.wallSeconds).toFixed(0)} events/s wall, ${(m.events / m.steadySeconds).toFixed(0)} steady, ${((m.cpuSeconds / m.events) * 1e6).toFixed(2)} CPU us/event`);
+      const dataset = who === 'replay' ? ` (dataset and sequences ${((datasetCpuSeconds / m.events) * 1e6).toFixed(2)})` : '';
+      if (who === 'replay' && r > 0) datasetUs.push((datasetCpuSeconds / m.events) * 1e6);
+      log(`${r === 0 ? 'warm-up' : `round ${r}/${rounds}`} ${who}: ${(m.events / m.wallSeconds).toFixed(0)} events/s wall, ${(m.events / m.steadySeconds).toFixed(0)} steady, ${((m.cpuSeconds / m.events) * 1e6).toFixed(2)} CPU us/event${dataset}`);
     }
     if (r > 0) results.push(round);
   }
@@ -195,7 +205,7 @@ try {
     }),
   ) as unknown as Record<Contender, Record<string, number[]>>;
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ events, symbols: Number(opts.symbols), partitions, rounds, model: loaded.manifest.name, report })}\n`);
+    process.stdout.write(`${JSON.stringify({ events, symbols: Number(opts.symbols), partitions, rounds, model: loaded.manifest.name, report, replayDatasetCpuUsPerEvent: datasetUs })}\n`);
   } else {
     const out: string[] = [
       `replay of ${events} ticks, ${opts.symbols} symbols, ${partitions} partitions, ${rounds} rounds (+1 warm-up), ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; median (min-max)`,
@@ -204,7 +214,8 @@ try {
       const r = report[who];
       out.push(
         `  ${who.padEnd(8)} CPU us/event ${range(r.cpuUsPerEvent, 2)}; events/s steady ${range(r.steadyEventsPerSecond, 0)}, wall ${range(r.wallEventsPerSecond, 0)}` +
-          (who === 'bare' ? '' : `; vs bare: CPU ${range(r.cpuRatioVsBare, 2)}, steady ${range(r.steadyRatioVsBare, 2)}`),
+          (who === 'bare' ? '' : `; vs bare: CPU ${range(r.cpuRatioVsBare, 2)}, steady ${range(r.steadyRatioVsBare, 2)}`) +
+          (who === 'replay' ? `; of its CPU, dataset and sequences ${range(datasetUs, 2)} us/event` : ''),
       );
     }
     const cpuRatio = report.replay && report.bare ? median(report.replay.cpuRatioVsBare) : NaN;
