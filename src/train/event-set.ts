@@ -35,7 +35,7 @@ export interface EventSet {
   readonly kind: EventKind;
   /** Features per vector event; 0 for ticks. */
   readonly vectorSize: number;
-  /** Keys in the order of their first event. */
+  /** Keys in the order of their first event's position: partition, then offset (a file's: line order). */
   readonly keys: readonly KeyEvents[];
   readonly validEvents: number;
   readonly rejected: number;
@@ -184,6 +184,10 @@ export class EventSetBuilder {
     this.targetValues.trim();
     const targets = this.targetValues.view();
     const keys = names.map((key, k) => new KeyEvents(key, this.kind, this.vectorSize, data, start[k], start[k + 1] - start[k], targets));
+    // Kafka hands over the partitions' batches in no fixed order: keys are ordered by their first
+    // event's partition, then offset (a file's by line: the order they came in), so the same
+    // range always gives the same order, and so the same statistics and weights.
+    keys.sort((a, b) => a.partition(0) - b.partition(0) || a.pos(0) - b.pos(0));
     return {
       source,
       label,

@@ -53,7 +53,9 @@ function reference(inputs: readonly { value: string; key: string | Buffer | null
 
 /** Every key's events of `data`, field by field, against the reference (bits of every number). */
 function expectSameAsReference(data: EventSet, ref: ReturnType<typeof reference>): void {
-  expect(data.keys.map((k) => k.key)).toEqual([...ref.byKey.keys()]);
+  // Keys by their first event's partition, then position (a stable sort of the order they came in).
+  const order = [...ref.byKey.entries()].sort(([, a], [, b]) => a[0].partition - b[0].partition || a[0].pos - b[0].pos).map(([key]) => key);
+  expect(data.keys.map((k) => k.key)).toEqual(order);
   expect(data.rejectedByReason).toEqual(ref.rejected);
   expect(data.timestampRegressions).toBe(ref.regressions);
   expect(data.equalTimestamps).toBe(ref.equal);
@@ -135,5 +137,40 @@ describe('EventSetBuilder against a plain per-key reference', () => {
     const data = builder.finish('f', {}, '');
     expect(data.vectorSize).toBe(3);
     expectSameAsReference(data, reference(inputs, { kind: 'vector', inputSize: 3, ...DEFAULT_DECODE_LIMITS }));
+  });
+
+  it("gives the same keys in the same order and the same events whatever order the partitions' batches come in", () => {
+    const rnd = new SeededRandom(23);
+    // Three partitions' messages in offset order, each key in one partition.
+    const partitions = [0, 1, 2].map((p) =>
+      Array.from({ length: 400 }, (_, offset) => {
+        const symbol = `P${p}K${rnd.int(20)}`;
+        return { value: Buffer.from(JSON.stringify({ symbol, ts: 1_000 + offset, price: 1 + rnd.next(), volume: 1 })), key: Buffer.from(symbol), offset };
+      }),
+    );
+    /** The set when batches of `size` messages of the partitions are handed over in the order `pick` chooses. */
+    const build = (size: number, pick: (left: number[]) => number) => {
+      const builder = new EventSetBuilder('tick', DEFAULT_DECODE_LIMITS);
+      const next = [0, 0, 0];
+      for (;;) {
+        const left = [0, 1, 2].filter((p) => next[p] < partitions[p].length);
+        if (left.length === 0) break;
+        const p = left[pick(left) % left.length];
+        for (const m of partitions[p].slice(next[p], next[p] + size)) builder.addMessage(m.value, m.key, p, m.offset);
+        next[p] += size;
+      }
+      return builder.finish('topic t', {}, '');
+    };
+    const a = build(50, () => 0);
+    const b = build(37, (left) => left.length - 1);
+    const c = build(13, () => rnd.int(3));
+    for (const other of [b, c]) {
+      expect(other.keys.map((k) => k.key)).toEqual(a.keys.map((k) => k.key));
+      other.keys.forEach((k, i) => {
+        const same = a.keys[i];
+        expect(Array.from({ length: k.length }, (_, t) => [k.pos(t), k.ts(t), k.price(t)])).toEqual(Array.from({ length: same.length }, (_, t) => [same.pos(t), same.ts(t), same.price(t)]));
+      });
+    }
+    expect(a.keys.length).toBe(60);
   });
 });
