@@ -60,7 +60,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: /metrics (8e
     expect(sample(text, 'rnn_stream_active_keys')).toBe(12);
     expect(sample(text, 'rnn_stream_batches_in_flight')).toBe(0);
     expect(sample(text, `rnn_stream_model_info{model="it-tick",version="${loaded.version}",cell="gru"}`)).toBe(1);
-    // One prediction in LATENCY_SAMPLE_EVERY is observed, counted from the first.
+    // One prediction in LATENCY_SAMPLE_EVERY (1: every one) is observed, counted from the first.
     expect(sample(text, 'rnn_stream_end_to_end_latency_seconds_count')).toBe(Math.ceil(good.length / LATENCY_SAMPLE_EVERY));
     expect(sample(text, 'rnn_stream_state_io_duration_seconds_count{op="load"}')).toBe(3);
     expect(ready).toBe(200);
