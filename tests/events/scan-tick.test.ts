@@ -20,6 +20,21 @@ function outcome(r: DecodeResult): string {
   return JSON.stringify(r.event, (_k, v: unknown) => (typeof v === 'number' && Object.is(v, -0) ? '-0' : v));
 }
 
+/** decodeEvent's result for the payload, failing the test unless JSON.parse and validation give the same; returns the reference. */
+function expectDecodedAsReference(bytes: Buffer, messageKey: string | null | undefined, opts: DecodeOptions, maxTs: number): DecodeResult {
+  const reference = decodeEventByJsonParse(bytes, messageKey, opts, maxTs);
+  const got = decodeEvent(bytes, messageKey, opts, maxTs);
+  if (outcome(got) !== outcome(reference)) {
+    expect.fail(`payload ${JSON.stringify(bytes.toString('latin1'))} key ${JSON.stringify(messageKey)} maxTs ${maxTs} opts ${JSON.stringify(opts)}: ${outcome(got)} vs ${outcome(reference)}`);
+  }
+  return reference;
+}
+
+/** Whether the byte-level fast path takes the payload (rather than leaving it to JSON.parse). */
+function scansFast(bytes: Buffer, messageKey: string | null | undefined, opts: DecodeOptions, maxTs: number): boolean {
+  return scanTick(bytes, messageKey, opts, maxTs < MAX_EVENT_TS ? maxTs : MAX_EVENT_TS, newFields());
+}
+
 /** A seeded generator of tick payloads, valid ones and every kind of near miss. */
 class TickPayloads {
   constructor(private readonly rnd: SeededRandom) {}
@@ -169,17 +184,13 @@ describe('tick fast path (scanTick)', () => {
       const bytes = gen.bytes(text);
       const opts = gen.options();
       const maxTs = gen.maxTs();
-      const reference = decodeEventByJsonParse(bytes, messageKey, opts, maxTs);
-      const got = decodeEvent(bytes, messageKey, opts, maxTs);
-      if (outcome(got) !== outcome(reference)) {
-        expect.fail(`payload ${JSON.stringify(bytes.toString('latin1'))} key ${JSON.stringify(messageKey)} maxTs ${maxTs} opts ${JSON.stringify(opts)}: ${outcome(got)} vs ${outcome(reference)}`);
-      }
+      const reference = expectDecodedAsReference(bytes, messageKey, opts, maxTs);
       const rejection = decodeTickInto(bytes, messageKey, opts, maxTs, into);
       const intoOutcome = rejection ? `rejected ${rejection.reason}: ${rejection.detail}` : outcome({ ok: true, event: { kind: 'tick', ...into } });
       if (intoOutcome !== outcome(reference)) expect.fail(`decodeTickInto differs on ${JSON.stringify(bytes.toString('latin1'))}: ${intoOutcome} vs ${outcome(reference)}`);
       if (reference.ok) accepted++;
       else reasons.set(reference.reason, (reasons.get(reference.reason) ?? 0) + 1);
-      if (scanTick(bytes, messageKey, opts, maxTs < MAX_EVENT_TS ? maxTs : MAX_EVENT_TS, newFields())) fast++;
+      if (scansFast(bytes, messageKey, opts, maxTs)) fast++;
     }
     // The generator reaches both paths and most rejection reasons (else this test proves little).
     expect(accepted).toBeGreaterThan(10_000);
@@ -206,13 +217,9 @@ describe('tick fast path (scanTick)', () => {
       const messageKey = gen.chance(0.9) ? key : gen.pick([undefined, null, 'other']);
       const opts = gen.options();
       const maxTs = gen.maxTs();
-      const reference = decodeEventByJsonParse(bytes, messageKey, opts, maxTs);
-      const got = decodeEvent(bytes, messageKey, opts, maxTs);
-      if (outcome(got) !== outcome(reference)) {
-        expect.fail(`payload ${JSON.stringify(bytes.toString('latin1'))} key ${JSON.stringify(messageKey)} maxTs ${maxTs} opts ${JSON.stringify(opts)}: ${outcome(got)} vs ${outcome(reference)}`);
-      }
+      const reference = expectDecodedAsReference(bytes, messageKey, opts, maxTs);
       if (!reference.ok) rejected++;
-      if (scanTick(bytes, messageKey, opts, maxTs < MAX_EVENT_TS ? maxTs : MAX_EVENT_TS, newFields())) fast++;
+      if (scansFast(bytes, messageKey, opts, maxTs)) fast++;
     }
     // Both outcomes are reached often (else this test proves little).
     expect(fast).toBeGreaterThan(10_000);
