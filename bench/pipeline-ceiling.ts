@@ -25,7 +25,7 @@ const producer = kafka.producer(producerOptions(k));
 await Promise.all([consumer.connect(), producer.connect()]);
 await consumer.subscribe({ topic: run.inputTopic, fromBeginning: true });
 if (run.signalReady) consumer.on(consumer.events.GROUP_JOIN, () => process.stdout.write('ready\n'));
-const clock = new OutputClock();
+const clock = new OutputClock(run.warmupSeconds);
 let finish!: () => void;
 const finished = new Promise<void>((resolve) => (finish = resolve));
 await consumer.run({

@@ -31,6 +31,8 @@ export interface BenchRun {
   readonly guarantee: 'at_least_once' | 'exactly_once';
   /** `--set` overrides of the pipeline's configuration: dotted key -> value. */
   readonly sets: Record<string, unknown>;
+  /** Seconds after the first input batch before the after-warm-up CPU window opens (0: none). */
+  readonly warmupSeconds: number;
 }
 
 /** A phase's measurement. */
@@ -47,6 +49,13 @@ export interface PhaseResult {
   readonly peakRssBytes: number;
   /** Batches handled. */
   readonly batches: number;
+  /**
+   * The same CPU measure over the outputs acknowledged after the first `warmupSeconds` of the
+   * steady window (a fresh process compiles and loads code on its first batches; at a low fixed
+   * rate that one-time cost is a large share of a short phase). Null without a warm-up or when
+   * the phase ended within it.
+   */
+  readonly afterWarmup: { readonly events: number; readonly cpuSeconds: number } | null;
 }
 
 /** The service configuration of a run: config/default.yaml with the run's addresses and names. */
@@ -75,16 +84,21 @@ export function benchConfig(run: BenchRun): Promise<ServiceConfig> {
 
 /**
  * Times a phase: `received()` when an input batch arrives, `acked(n)` when outputs are
- * acknowledged; the steady window runs from the first batch received to the last output.
+ * acknowledged; the steady window runs from the first batch received to the last output, the
+ * after-warm-up window from the first output acknowledged `warmupSeconds` after the first batch.
  */
 export class OutputClock {
   private readonly started = performance.now();
+  private warmCount = -1;
+  private cpuWarm: NodeJS.CpuUsage | null = null;
   private firstAt = -1;
   private lastAt = -1;
   private count = 0;
   private cpuFirst: NodeJS.CpuUsage | null = null;
   private cpuLast: NodeJS.CpuUsage | null = null;
   batches = 0;
+
+  constructor(private readonly warmupSeconds = 0) {}
 
   received(): void {
     if (this.firstAt >= 0) return;
@@ -94,9 +108,15 @@ export class OutputClock {
 
   acked(n: number): number {
     this.received();
+    const now = performance.now();
     this.count += n;
-    this.lastAt = performance.now();
+    this.lastAt = now;
     this.cpuLast = process.cpuUsage();
+    // The window opens after this call's outputs: their CPU was spent before it.
+    if (this.warmupSeconds > 0 && this.cpuWarm === null && now - this.firstAt >= this.warmupSeconds * 1000) {
+      this.cpuWarm = this.cpuLast;
+      this.warmCount = this.count;
+    }
     return this.count;
   }
 
@@ -105,9 +125,16 @@ export class OutputClock {
       events: this.count,
       steadySeconds: (this.lastAt - this.firstAt) / 1000,
       wallSeconds: (this.lastAt - this.started) / 1000,
-      cpuSeconds: this.cpuFirst && this.cpuLast ? (this.cpuLast.user - this.cpuFirst.user + this.cpuLast.system - this.cpuFirst.system) / 1e6 : 0,
+      cpuSeconds: this.cpuFirst && this.cpuLast ? cpuBetween(this.cpuFirst, this.cpuLast) : 0,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       batches: this.batches,
+      afterWarmup:
+        this.cpuWarm && this.cpuLast && this.count > this.warmCount ? { events: this.count - this.warmCount, cpuSeconds: cpuBetween(this.cpuWarm, this.cpuLast) } : null,
     };
   }
+}
+
+/** Process CPU seconds (user + system) between two readings. */
+function cpuBetween(from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): number {
+  return (to.user - from.user + to.system - from.system) / 1e6;
 }

@@ -31,7 +31,7 @@ client.sendCommand = ((command: Command, ...rest: unknown[]) => {
   return (sendCommand as (c: Command, ...r: unknown[]) => unknown)(command, ...rest);
 }) as typeof client.sendCommand;
 const store = new RedisStateStore({ keyPrefix: config.redis.keyPrefix, client });
-const clock = new OutputClock();
+const clock = new OutputClock(run.warmupSeconds);
 // Progress is taken from the pipeline's own counters as they move (no polling, which would add
 // its own CPU time): a batch entering the pipeline starts the clock, predictions produced stop it.
 let finished!: () => void;

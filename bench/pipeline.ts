@@ -23,10 +23,14 @@
  * the worst latency per second of input on each phase's line.
  * CPU per event: the phase process's CPU time (user + system) from its first input batch to its
  * last output acknowledged, divided by the events; a busy machine disturbs it much less than the
- * wall clock (Kafka's and Redis' CPU is not in it). Ratios (bare client CPU / pipeline CPU) pair
+ * wall clock (Kafka's and Redis' CPU is not in it). Fixed-rate phases also print it over the
+ * outputs after the first --warmup seconds: a fresh process spends about a second of CPU
+ * compiling and loading code on its first batches, a large share of a short phase at a low rate. Ratios (bare client CPU / pipeline CPU) pair
  * the two phases of one round. Redis commands per event: sent by the pipeline (round trips), and
  * executed by Redis (INFO commandstats, Lua-internal calls included; use a Redis nobody else uses).
  * Topics and Redis keys of the run are deleted afterwards (unless --keep).
+ * BENCH_NODE_ARGS (environment, space-separated) are passed to node for every phase process,
+ * e.g. BENCH_NODE_ARGS="--max-semi-space-size=64" to try a V8 setting.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -97,6 +101,8 @@ function phaseRun(inputTopic: string, events: number, signalReady: boolean, who:
   return {
     brokers, redisUrl, inputTopic, events, partitions, model: opts.model, headers, signalReady, guarantee: who === 'exactly_once' ? 'exactly_once' : 'at_least_once', sets: parseSets(opts.set),
     lingerMs: opts.linger === undefined ? null : Number(opts.linger),
+    // Saturation phases consume a backlog as fast as they can: the whole window is the measure.
+    warmupSeconds: signalReady ? Number(opts.warmup) : 0,
     outputTopic: `${p}-out`, deadLetterTopic: `${p}-dlq`, keyPrefix: p, groupId: p,
   };
 }
@@ -164,7 +170,7 @@ try {
     Object.entries(redisAfter.byCommand).map(([c, k]) => [c, k - (redisBefore.byCommand[c] ?? 0) - (c === 'info' ? 1 : 0)]).filter(([, k]) => (k as number) > 0),
   ) as Record<string, number>;
   const report: Report = {
-    events, symbols, partitions, rounds, headers, lingerMs: opts.linger === undefined ? defaults.lingerMs : Number(opts.linger),
+    events, symbols, partitions, rounds, headers, lingerMs: opts.linger === undefined ? defaults.lingerMs : Number(opts.linger), warmupSeconds: Number(opts.warmup),
     model: { name: loaded.manifest.name, cell: loaded.manifest.cell, hidden: loaded.manifest.hiddenSize, layers: loaded.manifest.numLayers },
     modes,
     redis: { sentPerEvent: events > 0 ? sum(redisSent) / events : NaN, sent: redisSent, executedPerEvent: events > 0 ? sum(executed) / (events * rounds * (contenders.length - 1)) : NaN, executed },
@@ -186,7 +192,8 @@ function logPhase(what: string, p: PhaseResult, l?: LatencySummary): void {
   const cpu = ((p.cpuSeconds / p.events) * 1e6).toFixed(1);
   const after = l?.afterWarmup ? `; after the first ${l.warmupSeconds} s p50 ${l.afterWarmup.p50} p99 ${l.afterWarmup.p99} p99.9 ${l.afterWarmup.p999}` : '';
   const bySecond = l ? `; worst by second of input: ${l.maxBySecond.join(' ')}` : '';
-  log(`  ${what}: ${p.events} events, ${Math.round(p.events / p.steadySeconds)} events/s, ${cpu} CPU us/event${l ? `, latency ms p50 ${l.p50} p99 ${l.p99} p99.9 ${l.p999}${after}${bySecond}` : ''}`);
+  const warm = p.afterWarmup ? ` (after the first ${opts.warmup} s: ${((p.afterWarmup.cpuSeconds / p.afterWarmup.events) * 1e6).toFixed(1)})` : '';
+  log(`  ${what}: ${p.events} events, ${Math.round(p.events / p.steadySeconds)} events/s, ${cpu} CPU us/event${warm}${l ? `, latency ms p50 ${l.p50} p99 ${l.p99} p99.9 ${l.p999}${after}${bySecond}` : ''}`);
 }
 
 /** The contenders' order rotates from round to round (each goes first once in `contenders.length` rounds). */
@@ -215,7 +222,8 @@ async function preload(topic: string, events: number): Promise<void> {
 function phase(who: Contender, run: BenchRun, feed?: () => Promise<unknown>): Promise<PhaseResult> {
   const path = fileURLToPath(new URL(who === 'bare' ? 'pipeline-ceiling.ts' : 'pipeline-run.ts', import.meta.url));
   const prof = opts.profile && who !== 'bare' ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path, JSON.stringify(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...prof, ...extra, '--import', 'tsx', path, JSON.stringify(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   let fed: Promise<unknown> = Promise.resolve();
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
