@@ -12,7 +12,6 @@ import { ShadowRun } from './shadow-run.js';
 import { nonFiniteOutputRejection } from '../runtime/non-finite-output.js';
 import { isTimestampRegression } from '../runtime/timestamp-regression.js';
 import type { WorkBudget } from './work-budget.js';
-import { yieldToLoop } from './yield-to-loop.js';
 
 /** Dependencies of {@link advanceStates}. */
 export interface AdvanceStatesDeps {
@@ -55,9 +54,10 @@ const EMPTY_STEPS = new Float64Array(0);
  * published (fold-scores.ts).
  *
  * Never starves the event loop: the events are advanced in slices of at most
- * `budget.sliceMs` of model work (the slice length follows the measured cost per event); between
- * slices it yields to the event loop (HTTP endpoints, I/O callbacks) and sends the source a
- * heartbeat, which rejects when the group is rebalancing (the batch then fails and is fetched
+ * `budget.sliceMs` of model work (the slice length follows the measured cost per event); each
+ * slice waits for a turn of the event loop that no other partition's slice takes
+ * (budget.turns), so HTTP endpoints and I/O callbacks run between any two slices; between
+ * slices of one batch it sends the source a heartbeat, which rejects when the group is rebalancing (the batch then fails and is fetched
  * again). Allocates nothing per event beyond the batch's own arrays.
  *
  * Order and concurrency: one output per input, in input order (concatMap); events of a key are
@@ -101,10 +101,10 @@ export function advanceStates(deps: AdvanceStatesDeps): OperatorFunction<Decoded
     let replayed = 0;
     const events = decoded.events;
     for (let i = 0; i < events.length; ) {
-      if (i > 0) {
-        await yieldToLoop();
-        await decoded.batch.control.heartbeat();
-      }
+      // Every slice waits for a turn of its own: the first too, which would otherwise run in
+      // whatever callback finished the previous stage, right after other partitions' slices.
+      await budget.turns.next();
+      if (i > 0) await decoded.batch.control.heartbeat();
       const sliceEnd = Math.min(events.length, i + budget.eventsPerSlice());
       const sliceStart = i;
       const t0 = budget.now();

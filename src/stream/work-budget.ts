@@ -1,3 +1,5 @@
+import { LoopTurns } from './loop-turns.js';
+
 /** Options of {@link WorkBudget} (the `pipeline` configuration section). */
 export interface WorkBudgetOptions {
   /** Longest stretch of model work, ms, before yielding to the event loop (and heartbeating). */
@@ -34,6 +36,9 @@ const MIN_COST_MS = 1e-4;
  *                          (FIRST_SUB_BATCH_EVENTS until a cost is measured)
  *   events per fetch     = max(1, floor(fetchWorkMs / cost))   (kafka/fetch-sizer.ts turns it into bytes)
  *
+ * Every slice, the first of a sub-batch included, waits for its turn of the event loop (`turns`),
+ * so the loop runs at most one slice per turn whatever the number of partitions in flight.
+ *
  * One per pipeline: the cost is the model's, whichever partition measured it. Not thread-safe
  * (nothing in a Node process needs it to be).
  */
@@ -43,6 +48,8 @@ export class WorkBudget {
   readonly maxSubBatchEvents: number;
   readonly fetchWorkMs: number;
   readonly now: () => number;
+  /** Turns of the event loop shared by every partition's slices: one slice per turn (loop-turns.ts). */
+  readonly turns = new LoopTurns();
   private cost = NaN;
 
   constructor(opts: WorkBudgetOptions) {
