@@ -3,10 +3,13 @@
  * consume -> produce of the input messages to another topic, with the pipeline's consumer and
  * producer settings (fetch limits, eachBatch concurrency, idempotent producer, acks, requests of
  * at most 512 KiB), the same output headers as the pipeline's (kafka.outputHeaders), and nothing
- * in between: no decoding, no model, no Redis.
+ * in between: no decoding, no model, no Redis. `run.bareClient` picks the kafkajs: the project's
+ * patched install (the client the pipeline runs on) or the published 2.2.4 (what a user of
+ * kafkajs gets from npm).
  * Usage: tsx bench/pipeline-ceiling.ts '<BenchRun JSON>'
  */
-import { CompressionTypes, type Message } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
+import { Kafka as PublishedKafka, logLevel } from 'kafkajs-published';
 import { consumerOptions, producerOptions } from '../src/kafka/client-options.js';
 import { createKafka } from '../src/kafka/create-kafka.js';
 import { loadModel } from '../src/model/load-model.js';
@@ -17,7 +20,10 @@ const MAX_REQUEST_BYTES = 512 * 1024;
 
 const run = JSON.parse(process.argv[2]) as BenchRun;
 const { kafka: k } = await benchConfig(run);
-const kafka = createKafka(k);
+const kafka: Kafka =
+  run.bareClient === 'published'
+    ? (new PublishedKafka({ clientId: 'rnn-stream-bench', brokers: [...k.brokers], logLevel: logLevel.NOTHING }) as unknown as Kafka)
+    : createKafka(k);
 const { manifest, version } = await loadModel(run.model);
 // The service's own client settings, so the ceiling differs from the pipeline only in the work done.
 const consumer = kafka.consumer(consumerOptions(k, `${run.groupId}-ceiling`));

@@ -31,6 +31,11 @@ export interface BenchRun {
   readonly guarantee: 'at_least_once' | 'exactly_once';
   /** `--set` overrides of the pipeline's configuration: dotted key -> value. */
   readonly sets: Record<string, unknown>;
+  /**
+   * The bare client's kafkajs (bench/pipeline-ceiling.ts): the project's patched install, or the
+   * published kafkajs 2.2.4 as npm serves it (devDependency `kafkajs-published`). The pipeline ignores it.
+   */
+  readonly bareClient: 'patched' | 'published';
   /** Seconds after the first input batch before the after-warm-up CPU window opens (0: none). */
   readonly warmupSeconds: number;
 }

@@ -6,16 +6,23 @@ import type { LatencySummary } from './pipeline-rate.js';
  * The contenders of every round: the pipeline under output.guarantee at_least_once (`pipeline`)
  * and exactly_once (`exactly_once`, when the run includes it), and the bare client.
  */
-export type Contender = 'pipeline' | 'exactly_once' | 'bare';
+export type Contender = 'pipeline' | 'exactly_once' | 'bare' | 'bare_published';
 
-const LABEL: Readonly<Record<Contender, string>> = { pipeline: 'pipeline', exactly_once: 'pipeline EO', bare: 'bare kafkajs' };
+const LABEL: Readonly<Record<Contender, string>> = { pipeline: 'pipeline', exactly_once: 'pipeline EO', bare: 'bare kafkajs', bare_published: 'bare published' };
 
 /** Saturation (the whole backlog) or a fixed input rate, over the rounds. */
 export interface Mode {
   readonly name: string;
   /** Events per second; null at saturation. */
   readonly rate: number | null;
-  readonly rounds: { pipeline: PhaseResult; bare: PhaseResult; exactly_once?: PhaseResult; latency: Partial<Record<Contender, LatencySummary>> }[];
+  readonly rounds: {
+    pipeline: PhaseResult;
+    bare: PhaseResult;
+    exactly_once?: PhaseResult;
+    /** The bare client on the published kafkajs (absent with `--bare patched`). */
+    bare_published?: PhaseResult;
+    latency: Partial<Record<Contender, LatencySummary>>;
+  }[];
 }
 
 /** Everything bench/pipeline.ts measured. */
@@ -62,7 +69,7 @@ export function printReport(r: Report): void {
   for (const mode of r.modes) {
     lines.push('', `${mode.name}:`, head);
     mode.rounds.forEach((round, i) => {
-      for (const who of ['pipeline', 'exactly_once', 'bare'] as const) {
+      for (const who of ['pipeline', 'exactly_once', 'bare', 'bare_published'] as const) {
         const p = round[who];
         if (p === undefined) continue;
         const l = round.latency[who];
@@ -86,6 +93,13 @@ export function printReport(r: Report): void {
     lines.push(
       `  events/s: pipeline ${range(mode.rounds.map((x) => x.pipeline.events / x.pipeline.steadySeconds), 0)}, bare kafkajs ${range(mode.rounds.map((x) => x.bare.events / x.bare.steadySeconds), 0)}`,
     );
+    const published = mode.rounds.filter((x): x is typeof x & { bare_published: PhaseResult } => x.bare_published !== undefined);
+    if (published.length > 0) {
+      lines.push(
+        `  bare published kafkajs 2.2.4: CPU us/event ${range(published.map((x) => cpuPerEvent(x.bare_published)), 1)}; ` +
+          `bare published / pipeline (same round) ${range(published.map((x) => cpuPerEvent(x.bare_published) / cpuPerEvent(x.pipeline)), 2)}`,
+      );
+    }
     const eo = mode.rounds.filter((x): x is typeof x & { exactly_once: PhaseResult } => x.exactly_once !== undefined);
     if (eo.length > 0) {
       lines.push(
@@ -96,7 +110,7 @@ export function printReport(r: Report): void {
       const p99 = eo.filter((x) => x.latency.exactly_once && x.latency.pipeline).map((x) => x.latency.exactly_once!.p99 / x.latency.pipeline!.p99);
       if (p99.length > 0) lines.push(`  exactly_once / at_least_once p99 latency (same round) ${range(p99, 2)}`);
     }
-    for (const who of ['pipeline', 'exactly_once', 'bare'] as const) {
+    for (const who of ['pipeline', 'exactly_once', 'bare', 'bare_published'] as const) {
       const ls = mode.rounds.map((x) => x.latency[who]).filter((l): l is LatencySummary => l !== undefined);
       if (ls.length > 0) {
         lines.push(`  end-to-end latency (append to append), ms, median (min-max) of rounds: ${LABEL[who]} p50 ${range(ls.map((l) => l.p50), 0)}, p99 ${range(ls.map((l) => l.p99), 0)}, p99.9 ${range(ls.map((l) => l.p999), 0)}`);

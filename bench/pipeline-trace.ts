@@ -52,7 +52,7 @@ const id = `trace-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 const traceFile = opts.trace ?? join(tmpdir(), `${id}.jsonl`);
 const run: BenchRun = {
   brokers, redisUrl, inputTopic: `${id}-ticks`, outputTopic: `${id}-out`, deadLetterTopic: `${id}-dlq`, keyPrefix: id, groupId: id, partitions, events,
-  model: fileURLToPath(new URL('../examples/models/demo-gru.json', import.meta.url)), headers: 'none', lingerMs: null, signalReady: true, guarantee: 'at_least_once', sets: parseSets(opts.set), warmupSeconds,
+  model: fileURLToPath(new URL('../examples/models/demo-gru.json', import.meta.url)), headers: 'none', lingerMs: null, signalReady: true, guarantee: 'at_least_once', sets: parseSets(opts.set), warmupSeconds, bareClient: 'patched',
 };
 const kafka = new Kafka({ clientId: id, brokers, logLevel: logLevel.NOTHING });
 const admin = kafka.admin();

@@ -1,10 +1,10 @@
 /**
  * Pipeline benchmark: `npm run bench:pipeline [-- --events N --symbols N --partitions N --rounds N
- *   --rates 1000,half --seconds S --warmup S --headers none|source|full --linger MS --guarantees LIST --json --profile DIR
+ *   --rates 1000,half --seconds S --warmup S --headers none|source|full --linger MS --guarantees LIST --bare patched[,published] --json --profile DIR
  *   --set key=value ...]` (`--set`: a configuration override of the pipeline, value in JSON, e.g. model.warmStartInputs=0).
  *
  * On real Kafka and Redis (KAFKA_BROKERS, REDIS_URL: `eval "$(deploy/local/services.sh env)"`),
- * up to three contenders, each phase in a fresh process, the order rotated from round to round:
+ * up to four contenders, each phase in a fresh process, the order rotated from round to round:
  * - pipeline: the rnn-stream pipeline (startKafkaPipeline + RedisStateStore, GRU hidden 32 by
  *   default: examples/models/demo-gru.json) until every event has its prediction
  *   (bench/pipeline-run.ts), under output.guarantee at_least_once;
@@ -12,7 +12,10 @@
  *   offsets), when --guarantees includes exactly_once (the default: at_least_once,exactly_once);
  *   read back read_committed, and printed as ratios to at_least_once of the same round;
  * - bare client: a kafkajs consume -> produce of the same messages with the pipeline's client
- *   settings and the same output headers, nothing in between (bench/pipeline-ceiling.ts).
+ *   settings and the same output headers, nothing in between (bench/pipeline-ceiling.ts), on the
+ *   project's patched kafkajs (the ceiling of the stack the pipeline runs on: the baseline of the
+ *   ratios) and, unless `--bare patched`, on the published kafkajs 2.2.4 ("bare published": what
+ *   the same consume -> produce costs a user of kafkajs as npm serves it).
  * Saturation (skipped with --events 0): --events simulated ticks of --symbols symbols are produced to an input topic first
  * (untimed); each phase consumes the whole backlog. Fixed rate (--rates, events/s; `half` = half of
  * the pipeline's median saturated rate of this run): each phase gets a fresh input topic, produced
@@ -60,6 +63,7 @@ const { values: opts } = parseArgs({
     headers: { type: 'string' },
     linger: { type: 'string' },
     guarantees: { type: 'string', default: 'at_least_once,exactly_once' },
+    bare: { type: 'string', default: 'patched,published' },
     model: { type: 'string', default: fileURLToPath(new URL('../examples/models/demo-gru.json', import.meta.url)) },
     json: { type: 'boolean' },
     keep: { type: 'boolean' },
@@ -84,7 +88,17 @@ const guarantees = opts.guarantees.split(',').filter((g) => g !== '');
 if (!guarantees.includes('at_least_once') || !guarantees.every((g) => g === 'at_least_once' || g === 'exactly_once')) {
   throw new Error('--guarantees: at_least_once, optionally with exactly_once (at_least_once is the baseline of the ratios)');
 }
-const contenders: Contender[] = guarantees.includes('exactly_once') ? ['pipeline', 'exactly_once', 'bare'] : ['pipeline', 'bare'];
+const bares = opts.bare.split(',').filter((b) => b !== '');
+if (!bares.includes('patched') || !bares.every((b) => b === 'patched' || b === 'published')) {
+  throw new Error('--bare: patched, optionally with published (the patched client is the baseline of the ratios)');
+}
+const contenders: Contender[] = [
+  'pipeline',
+  ...(guarantees.includes('exactly_once') ? (['exactly_once'] as const) : []),
+  'bare',
+  ...(bares.includes('published') ? (['bare_published'] as const) : []),
+];
+const isBare = (who: Contender): boolean => who === 'bare' || who === 'bare_published';
 const loaded = await loadModel(opts.model);
 const log = (line: string): void => void (opts.json || process.stderr.write(`${line}\n`));
 
@@ -103,6 +117,7 @@ function phaseRun(inputTopic: string, events: number, signalReady: boolean, who:
     lingerMs: opts.linger === undefined ? null : Number(opts.linger),
     // Saturation phases consume a backlog as fast as they can: the whole window is the measure.
     warmupSeconds: signalReady ? Number(opts.warmup) : 0,
+    bareClient: who === 'bare_published' ? 'published' : 'patched',
     outputTopic: `${p}-out`, deadLetterTopic: `${p}-dlq`, keyPrefix: p, groupId: p,
   };
 }
@@ -138,7 +153,7 @@ try {
       await checkOutput(run, events);
       round[who] = result;
     }
-    saturation.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, exactly_once: round.exactly_once, latency: {} });
+    saturation.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, exactly_once: round.exactly_once, bare_published: round.bare_published, latency: {} });
   }
   const redisAfter = await commandCalls();
   const rateOf = (p: PhaseResult): number => p.events / p.steadySeconds;
@@ -159,11 +174,11 @@ try {
         await createTopics([run.deadLetterTopic], false);
         log(`${rate} events/s round ${r + 1}/${rounds}: ${who}...`);
         round[who] = await phase(who, run, () => produceAtRate(kafka, input, n, rate, tickSource(symbols)));
-        latency[who] = await endToEndLatency(kafka, input, run.outputTopic, n, who !== 'bare', Number(opts.warmup));
+        latency[who] = await endToEndLatency(kafka, input, run.outputTopic, n, !isBare(who), Number(opts.warmup));
         logPhase(`${rate} events/s round ${r + 1} ${who}`, round[who], latency[who]);
         await checkOutput(run, n);
       }
-      mode.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, exactly_once: round.exactly_once, latency });
+      mode.rounds.push({ pipeline: round.pipeline!, bare: round.bare!, exactly_once: round.exactly_once, bare_published: round.bare_published, latency });
     }
   }
   const executed = Object.fromEntries(
@@ -173,7 +188,7 @@ try {
     events, symbols, partitions, rounds, headers, lingerMs: opts.linger === undefined ? defaults.lingerMs : Number(opts.linger), warmupSeconds: Number(opts.warmup),
     model: { name: loaded.manifest.name, cell: loaded.manifest.cell, hidden: loaded.manifest.hiddenSize, layers: loaded.manifest.numLayers },
     modes,
-    redis: { sentPerEvent: events > 0 ? sum(redisSent) / events : NaN, sent: redisSent, executedPerEvent: events > 0 ? sum(executed) / (events * rounds * (contenders.length - 1)) : NaN, executed },
+    redis: { sentPerEvent: events > 0 ? sum(redisSent) / events : NaN, sent: redisSent, executedPerEvent: events > 0 ? sum(executed) / (events * rounds * contenders.filter((c) => !isBare(c)).length) : NaN, executed },
     machine: { cpus: cpus().length, loadavg1: loadavg()[0], node: process.version },
   };
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -220,8 +235,8 @@ async function preload(topic: string, events: number): Promise<void> {
  * for the child's `ready` line, then runs `feed` (the fixed-rate producer) while the child consumes.
  */
 function phase(who: Contender, run: BenchRun, feed?: () => Promise<unknown>): Promise<PhaseResult> {
-  const path = fileURLToPath(new URL(who === 'bare' ? 'pipeline-ceiling.ts' : 'pipeline-run.ts', import.meta.url));
-  const prof = opts.profile && who !== 'bare' ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [];
+  const path = fileURLToPath(new URL(isBare(who) ? 'pipeline-ceiling.ts' : 'pipeline-run.ts', import.meta.url));
+  const prof = opts.profile && !isBare(who) ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [];
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const child = spawn(process.execPath, [...prof, ...extra, '--import', 'tsx', path, JSON.stringify(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
