@@ -116,16 +116,18 @@ export class OutputClock {
     const now = performance.now();
     this.count += n;
     this.lastAt = now;
-    this.cpuLast = process.cpuUsage();
     // The window opens after this call's outputs: their CPU was spent before it.
     if (this.warmupSeconds > 0 && this.cpuWarm === null && now - this.firstAt >= this.warmupSeconds * 1000) {
-      this.cpuWarm = this.cpuLast;
+      this.cpuWarm = process.cpuUsage();
       this.warmCount = this.count;
     }
     return this.count;
   }
 
+  /** Call as soon as the last output is acknowledged: the CPU reading that ends the window is taken here. */
   result(): PhaseResult {
+    // One reading at the end rather than one per acknowledgement (each costs a system call).
+    this.cpuLast ??= process.cpuUsage();
     return {
       events: this.count,
       steadySeconds: (this.lastAt - this.firstAt) / 1000,
