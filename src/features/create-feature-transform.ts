@@ -31,9 +31,9 @@ export function createFeatureTransform(manifest: ModelManifest, embedding?: Floa
   const inputs: readonly MarketInput[] | null = manifest.features.kind === 'market' ? manifest.features.inputs : null;
   return {
     inputSize: n,
-    apply(event, memory, out) {
+    apply(event, memory, out, logReturn) {
       for (let i = 0; i < n; i++) {
-        const raw = inputs ? marketInput(inputs[i], event, memory) : event.kind === 'vector' ? event.features[i] : 0;
+        const raw = inputs ? marketInput(inputs[i], event, memory, logReturn) : event.kind === 'vector' ? event.features[i] : 0;
         out[i] = (raw - mean[i]) / std[i];
       }
       if (event.kind === 'tick') memory[MEM_PREV_PRICE] = event.price;

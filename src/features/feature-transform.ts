@@ -10,7 +10,9 @@ export interface FeatureTransform {
   /**
    * Writes the (normalised) input for `event` into `out` and advances `memory`. An event whose
    * timestamp went back for its key is transformed all the same (runtime/timestamp-regression.ts
-   * says what counts as one; callers count or reject it).
+   * says what counts as one; callers count or reject it). `logReturn`: ln(price / previous
+   * price) of a tick whose key has seen a tick before, when the caller has computed it already
+   * (runtime/outcome-memory.ts does, from the same memory); computed here when absent.
    */
-  apply(event: ModelEvent, memory: Float64Array, out: Float32Array): void;
+  apply(event: ModelEvent, memory: Float64Array, out: Float32Array, logReturn?: number): void;
 }

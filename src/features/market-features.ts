@@ -12,13 +12,17 @@ import { MEM_PREV_PRICE, MEM_PREV_TS, MEM_SEEN } from './feature-memory.js';
 export const MARKET_INPUTS = ['log_return', 'log_volume', 'time_gap'] as const;
 export type MarketInput = (typeof MARKET_INPUTS)[number];
 
-/** Computes one raw (unnormalised) market input; memory holds the key's previous tick. */
-export function marketInput(input: MarketInput, event: ModelEvent, memory: Float64Array): number {
+/**
+ * Computes one raw (unnormalised) market input; memory holds the key's previous tick.
+ * `logReturn`: the tick's log return when the caller has it already (the same expression), else
+ * undefined.
+ */
+export function marketInput(input: MarketInput, event: ModelEvent, memory: Float64Array, logReturn?: number): number {
   if (event.kind !== 'tick') return 0;
   const seen = memory[MEM_SEEN] !== 0;
   switch (input) {
     case 'log_return':
-      return seen ? Math.log(event.price / memory[MEM_PREV_PRICE]) : 0;
+      return seen ? (logReturn ?? Math.log(event.price / memory[MEM_PREV_PRICE])) : 0;
     case 'log_volume':
       return Math.log1p(event.volume);
     case 'time_gap':

@@ -100,8 +100,9 @@ export class ModelRuntime {
     this.savedMemory.set(state.memory);
     const backwards = isTimestampRegression(state.memory, event.ts);
     if (state.memory[MEM_SEEN] !== 0 && isSequenceGap(state.memory[MEM_PREV_TS], event.ts, this.sequenceGapMs)) hidden.fill(0);
-    updateOutcomeMemory(state.memory, event, this.outcomeParams);
-    this.transform.apply(event, state.memory, this.x);
+    // The tick's log return is computed once, for the outcome memory and the features.
+    const logReturn = updateOutcomeMemory(state.memory, event, this.outcomeParams);
+    this.transform.apply(event, state.memory, this.x, logReturn);
     this.stepper.step(hidden, this.x, this.out);
     if (!allFinite(this.out) || !allFinite(hidden)) {
       hidden.set(this.savedHidden);

@@ -53,24 +53,29 @@ export function outcomeMemoryParams(manifest: ModelManifest): OutcomeMemoryParam
   return { alpha, start, classes };
 }
 
-/** Updates the outcome slots of `memory` with an event (before the feature transform sees it). Allocates nothing. */
-export function updateOutcomeMemory(memory: Float64Array, event: ModelEvent, params: OutcomeMemoryParams): void {
+/**
+ * Updates the outcome slots of `memory` with an event (before the feature transform sees it).
+ * Returns a tick's log return ln(price / previous price) when its key has had a tick before (for
+ * the feature transform, which would compute the same number), else undefined. Allocates nothing.
+ */
+export function updateOutcomeMemory(memory: Float64Array, event: ModelEvent, params: OutcomeMemoryParams): number | undefined {
   if (event.kind === 'vector') {
     const t = event.target;
     if (t?.length === 1 && (params.classes === 0 || (Number.isInteger(t[0]) && t[0] >= 0 && t[0] < params.classes))) countOutcome(memory, t[0]);
-    return;
+    return undefined;
   }
   if (event.kind === 'token') {
     countOutcome(memory, event.id);
     memory[MEM_LAST_END] = event.end ? 1 : 0;
-    return;
+    return undefined;
   }
-  if (memory[MEM_SEEN] === 0) return;
+  if (memory[MEM_SEEN] === 0) return undefined;
   const r = Math.log(event.price / memory[MEM_PREV_PRICE]);
   const before = memory[MEM_RETURNS] === 0 ? params.start : memory[MEM_EWMA_VARIANCE];
   memory[MEM_EWMA_VARIANCE] = (1 - params.alpha) * before + params.alpha * r * r;
   memory[MEM_LAST_RETURN] = r;
   if (memory[MEM_RETURNS] < Number.MAX_SAFE_INTEGER) memory[MEM_RETURNS] += 1;
+  return r;
 }
 
 function countOutcome(memory: Float64Array, value: number): void {

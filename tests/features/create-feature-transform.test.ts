@@ -26,6 +26,21 @@ describe('createFeatureTransform', () => {
     expect(out[2]).toBeCloseTo(Math.log(4), 6);
   });
 
+  it('uses a log return the caller computed, and computes it when none is given', () => {
+    const t = createFeatureTransform(parseManifest({ ...base, inputSize: 1, features: { kind: 'market', inputs: ['log_return'] } }));
+    const given = new Float64Array(FEATURE_MEMORY_SIZE);
+    const computed = new Float64Array(FEATURE_MEMORY_SIZE);
+    const out = new Float32Array(1);
+    t.apply(tick(1_000, 100), given, out, 0.25);
+    expect(out[0]).toBe(0); // a key's first tick has no return, whatever the caller passes
+    t.apply(tick(1_000, 100), computed, out);
+    t.apply(tick(2_000, 103), given, out, 0.25);
+    expect(out[0]).toBe(0.25);
+    t.apply(tick(2_000, 103), computed, out);
+    expect(out[0]).toBe(Math.fround(Math.log(103 / 100)));
+    expect(Array.from(given)).toEqual(Array.from(computed));
+  });
+
   it('gives a timestamp that goes backwards a zero time gap and remembers the later ts', () => {
     const t = createFeatureTransform(parseManifest({ ...base, inputSize: 1, features: { kind: 'market', inputs: ['time_gap'] } }));
     const mem = new Float64Array(FEATURE_MEMORY_SIZE);
