@@ -30,6 +30,8 @@ export class RecentInputs {
   readonly data: Float64Array;
   /** {@link data}'s bytes (the same memory), for the codec's block copies. */
   private readonly bytes: Buffer;
+  /** The same bytes as a plain Uint8Array: its subarrays and TypedArray.set copy without Buffer's per-call overhead. */
+  private readonly raw: Uint8Array;
   private start = 0;
   private size = 0;
 
@@ -40,6 +42,7 @@ export class RecentInputs {
     this.stride = stride;
     this.data = new Float64Array(capacity * stride);
     this.bytes = Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength);
+    this.raw = new Uint8Array(this.data.buffer, this.data.byteOffset, this.data.byteLength);
   }
 
   /** Events held (at most {@link capacity}). */
@@ -81,10 +84,10 @@ export class RecentInputs {
   copyBytesTo(out: Buffer, at: number): number {
     const first = this.start * this.stride * 8;
     const total = this.size * this.stride * 8;
-    const run = Math.min(total, this.bytes.length - first);
-    at += this.bytes.copy(out, at, first, first + run);
-    if (run < total) at += this.bytes.copy(out, at, 0, total - run);
-    return at;
+    const run = Math.min(total, this.raw.length - first);
+    out.set(this.raw.subarray(first, first + run), at);
+    if (run < total) out.set(this.raw.subarray(0, total - run), at + run);
+    return at + total;
   }
 
   /**
