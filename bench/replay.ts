@@ -67,8 +67,8 @@ const kafka = new Kafka({ clientId: 'rnn-stream-bench', brokers, logLevel: logLe
 const admin = kafka.admin();
 await admin.connect();
 
-type Contender = 'bare' | 'read' | 'replay' | 'backtest';
-const ALL: readonly Contender[] = ['bare', 'read', 'replay', 'backtest'];
+type Contender = 'bare' | 'bare-raw' | 'read' | 'replay' | 'backtest';
+const ALL: readonly Contender[] = ['bare', 'bare-raw', 'read', 'replay', 'backtest'];
 // --only <contender>[,<contender>...]: run just those (for a CPU profile: node --cpu-prof --import tsx bench/replay.ts --only replay).
 const only = opts.only?.split(',');
 if (only?.some((c) => !(ALL as readonly string[]).includes(c))) throw new Error(`--only takes a comma-separated list of ${ALL.join(', ')}`);
@@ -115,6 +115,22 @@ const run: Record<Contender, () => Promise<Measure>> = {
         },
       });
       if (bytes === 0) throw new Error('bare read saw no bytes');
+      return n;
+    }),
+  'bare-raw': () =>
+    measure(async (first) => {
+      const ranges = await topicTimeRange(admin, topic, fromMs, toMs);
+      let n = 0;
+      let bytes = 0;
+      await readTopicRange({
+        kafka, admin, topic, ranges, consumer, groupPrefix,
+        onRecords(_p, records) {
+          first();
+          while (records.next()) bytes += records.valueLength;
+          n += records.count;
+        },
+      });
+      if (bytes === 0) throw new Error('bare raw read saw no bytes');
       return n;
     }),
   read: () =>

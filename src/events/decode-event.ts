@@ -16,7 +16,7 @@
 import type { Vocabulary } from '../model/vocabulary.js';
 import type { EventKind, ModelEvent, TickEvent } from './model-event.js';
 import type { Rejection } from './reject-reason.js';
-import { scanTick, type TickFields } from './scan-tick.js';
+import { scanTick, scanTickAt, type TickFields } from './scan-tick.js';
 
 /** Limits and expectations for decoding; defaults in config/default.yaml (`events`). */
 export interface DecodeOptions {
@@ -88,6 +88,24 @@ export function decodeTickInto(
   out.volume = event.volume;
   out.end = event.end;
   return null;
+}
+
+/**
+ * {@link decodeTickInto} of the bytes [start, start + length) of `bytes` (length -1: a null
+ * value), read in place when the fast path decides; the same answers as decodeTickInto of a
+ * view of those bytes.
+ */
+export function decodeTickAt(
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+  messageKey: string | null | undefined,
+  opts: DecodeOptions,
+  maxTs: number,
+  out: TickFields,
+): Rejection | null {
+  if (length >= 0 && opts.kind === 'tick' && scanTickAt(bytes, start, start + length, messageKey, opts, maxTs < MAX_EVENT_TS ? maxTs : MAX_EVENT_TS, out)) return null;
+  return decodeTickInto(length < 0 ? null : bytes.subarray(start, start + length), messageKey, opts, maxTs, out);
 }
 
 /** Where decodeEvent writes a tick of the fast path before building its event. */

@@ -40,14 +40,22 @@ export class MessageKeyCache {
 
   /** The key's text, null or its rejection, as messageKeyText gives them. */
   text(key: Buffer | null): string | null | Rejection {
-    if (key === null) return null;
-    const n = key.length;
+    return key === null ? null : this.textAt(key, 0, key.length);
+  }
+
+  /**
+   * {@link text} of the key in bytes [start, start + length) of `bytes` (length -1: a null key),
+   * read in place: a view of the bytes is made only for a key not in the table.
+   */
+  textAt(bytes: Buffer, start: number, length: number): string | null | Rejection {
+    if (length < 0) return null;
+    const n = length;
     if (n > MAX_CACHED_KEY_BYTES) {
       this.decoded++;
-      return messageKeyText(key);
+      return messageKeyText(bytes.subarray(start, start + n));
     }
     let h = 0x811c9dc5;
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ key[i], 0x01000193);
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ bytes[start + i], 0x01000193);
     const mask = this.mask;
     // Entries are never emptied, so a key is never past the first free entry of its run.
     let free = -1;
@@ -58,9 +66,10 @@ export class MessageKeyCache {
         free = slot;
         break;
       }
-      if (cached.length === n && sameBytes(cached, key, n)) return this.texts[slot];
+      if (cached.length === n && sameBytes(cached, bytes, start, n)) return this.texts[slot];
     }
     this.decoded++;
+    const key = bytes.subarray(start, start + n);
     const text = messageKeyText(key);
     if (typeof text === 'string') {
       const slot = free >= 0 ? free : (h + (this.evict++ % PROBES)) & mask;
@@ -72,7 +81,7 @@ export class MessageKeyCache {
   }
 }
 
-function sameBytes(a: Buffer, b: Buffer, n: number): boolean {
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+function sameBytes(a: Buffer, b: Buffer, start: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[start + i]) return false;
   return true;
 }

@@ -72,10 +72,18 @@ let literalValue = 0;
  * MAX_EVENT_TS); `messageKey` as in decodeEvent.
  */
 export function scanTick(bytes: Uint8Array, messageKey: string | null | undefined, opts: DecodeOptions, maxTs: number, out: TickFields): boolean {
-  const n = bytes.length;
-  if (messageKey === null || n > opts.maxBytes) return false;
-  if (scanProducerLayout(bytes, n, messageKey, opts, maxTs, out)) return true;
-  let i = skipSpace(bytes, 0, n);
+  return scanTickAt(bytes, 0, bytes.length, messageKey, opts, maxTs, out);
+}
+
+/**
+ * {@link scanTick} of the bytes [start, end) of `bytes` (e.g. a record's value inside a fetched
+ * record batch, read without a view of its own).
+ */
+export function scanTickAt(bytes: Uint8Array, start: number, stop: number, messageKey: string | null | undefined, opts: DecodeOptions, maxTs: number, out: TickFields): boolean {
+  const n = stop;
+  if (messageKey === null || stop - start > opts.maxBytes) return false;
+  if (scanProducerLayout(bytes, start, n, messageKey, opts, maxTs, out)) return true;
+  let i = skipSpace(bytes, start, n);
   if (i >= n || bytes[i] !== OPEN) return false;
   i = skipSpace(bytes, i + 1, n);
   let seen = 0;
@@ -148,9 +156,9 @@ const LAYOUT_VOLUME = asciiBytes(',"volume":');
  * exactly that (the key a plain string, the numbers of the exact form, the checks passed), which
  * the field-by-field scan would read to the same values; false hands the bytes over to it.
  */
-function scanProducerLayout(b: Uint8Array, n: number, messageKey: string | undefined, opts: DecodeOptions, maxTs: number, out: TickFields): boolean {
-  if (!bytesAt(b, 0, n, LAYOUT_HEAD)) return false;
-  const keyStart = LAYOUT_HEAD.length;
+function scanProducerLayout(b: Uint8Array, start: number, n: number, messageKey: string | undefined, opts: DecodeOptions, maxTs: number, out: TickFields): boolean {
+  if (!bytesAt(b, start, n, LAYOUT_HEAD)) return false;
+  const keyStart = start + LAYOUT_HEAD.length;
   const keyEnd = stringEnd(b, keyStart, n);
   if (keyEnd < 0 || !bytesAt(b, keyEnd, n, LAYOUT_TS)) return false;
   let i = readNumber(b, keyEnd + LAYOUT_TS.length, n);

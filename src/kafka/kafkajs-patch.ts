@@ -10,6 +10,7 @@ const PATCHED = [
   { file: 'kafkajs/src/protocol/recordBatch/v0/decoder.js', marker: 'batchDecodeFailure' },
   { file: 'kafkajs/src/consumer/filterAbortedMessages.js', marker: 'abortedTransactionsInFirstOffsetOrder' },
   { file: 'kafkajs/src/consumer/index.js', marker: 'const setFetchLimits = limits =>' },
+  { file: 'kafkajs/src/consumer/consumerGroup.js', marker: 'new RawBatch(' },
 ] as const;
 
 let checked = false;
@@ -19,7 +20,7 @@ let checked = false;
  * in npm's postinstall): linear-time record-header decoding, and a record batch that cannot be
  * read (codec missing or refusing, corrupt records) handed over as one stand-in record instead
  * of failing the whole fetch, and read_committed consumers that drop every record of an aborted
- * transaction when transactions of several producers interleave in a partition, and a setter for the fetch byte limits of a running consumer (kafka/fetch-sizer.ts). Without it one hostile message can stop the consumer; an install
+ * transaction when transactions of several producers interleave in a partition, and a setter for the fetch byte limits of a running consumer (kafka/fetch-sizer.ts), and consumers of raw record batches (kafka/fetched-records.ts, the replay's reader). Without it one hostile message can stop the consumer; an install
  * with `--ignore-scripts` skips the patch, so the service refuses to start rather than run exposed.
  */
 export function assertKafkajsPatched(): void {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Admin, ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
 import { RnnStreamError } from '../errors/index.js';
 import { deleteGroupsReason, deleteThrowawayGroup } from './delete-throwaway-group.js';
+import { FetchedRecords, isRawBatch } from './fetched-records.js';
 import type { PartitionRange } from './topic-time-range.js';
 
 /** Options of {@link readTopicRange}. */
@@ -17,9 +18,17 @@ export interface ReadTopicRangeOptions {
   readonly groupPrefix: string;
   /**
    * Called with every message of the range, once each, per partition in offset order. A returned
-   * promise is awaited before the next batch is handed over (backpressure).
+   * promise is awaited before the next batch is handed over (backpressure). Either this or
+   * onRecords.
    */
-  readonly onMessages: (partition: number, messages: readonly KafkaMessage[]) => void | Promise<void>;
+  readonly onMessages?: (partition: number, messages: readonly KafkaMessage[]) => void | Promise<void>;
+  /**
+   * Instead of onMessages: called with a cursor over every record of the range, once each, per
+   * partition in offset order, read straight from the fetched record batches (kafka/fetched-records.ts:
+   * no message object per record). The cursor is valid during the call only; a returned promise is
+   * awaited before the next batch.
+   */
+  readonly onRecords?: (partition: number, records: FetchedRecords) => void | Promise<void>;
   /** Called when the throwaway group could not be deleted (it holds no offsets; the broker expires it). */
   readonly onWarning?: (text: string) => void;
 }
@@ -48,7 +57,10 @@ export async function readTopicRange(opts: ReadTopicRangeOptions): Promise<ReadT
   // after a rejoin, can never deliver a message twice or one below the range.
   const next = new Map(opts.ranges.map((r) => [r.partition, r.start]));
   if (todo.size === 0) return { messages: delivered, groupId };
-  const consumer = opts.kafka.consumer({ ...opts.consumer, groupId });
+  if ((opts.onMessages === undefined) === (opts.onRecords === undefined)) throw new TypeError('readTopicRange takes one of onMessages and onRecords');
+  const records = opts.onRecords === undefined ? undefined : new FetchedRecords();
+  // rawRecordBatches: the patch's option (not in kafkajs' types) for batches of raw record runs.
+  const consumer = opts.kafka.consumer({ ...opts.consumer, groupId, ...(records && { rawRecordBatches: true }) } as ConsumerConfig);
   let finish!: () => void;
   let fail!: (err: Error) => void;
   const done = new Promise<void>((resolve, reject) => {
@@ -95,12 +107,28 @@ export async function readTopicRange(opts: ReadTopicRangeOptions): Promise<ReadT
         resolveOffset(batch.lastOffset());
         if (!range) return;
         const from = next.get(batch.partition)!;
+        if (records !== undefined) {
+          if (!isRawBatch(batch)) throw new RnnStreamError('the installed kafkajs handed over messages to a consumer of raw record batches: is its patch applied?');
+          records.reset(batch, from, range.end);
+          if (records.count > 0) {
+            try {
+              await opts.onRecords!(batch.partition, records);
+            } catch (err) {
+              fail(err as Error);
+              return;
+            }
+            next.set(batch.partition, records.lastOffset + 1);
+            delivered.set(batch.partition, delivered.get(batch.partition)! + records.count);
+          }
+          if (records.reachesEnd) markDone(batch.partition, range.end);
+          return;
+        }
         const messages = batch.messages;
         const lo = firstAtOrAbove(messages, from, 0);
         const hi = firstAtOrAbove(messages, range.end, lo);
         if (hi > lo) {
           try {
-            await opts.onMessages(batch.partition, lo === 0 && hi === messages.length ? messages : messages.slice(lo, hi));
+            await opts.onMessages!(batch.partition, lo === 0 && hi === messages.length ? messages : messages.slice(lo, hi));
           } catch (err) {
             fail(err as Error);
             return;

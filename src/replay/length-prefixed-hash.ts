@@ -3,6 +3,8 @@ import { createHash, type Hash } from 'node:crypto';
 /** Bytes gathered before one call into the hash. */
 const CHUNK = 1 << 16;
 
+const EMPTY = new Uint8Array(0);
+
 /** Parts up to this many bytes are copied byte by byte. */
 const SMALL_PART = 64;
 
@@ -24,30 +26,35 @@ export class LengthPrefixedHash {
 
   /** Adds the length of `part` and its bytes. */
   add(part: Uint8Array | null): void {
-    const n = part === null ? 0 : part.length;
+    if (part === null) this.addAt(EMPTY, 0, -1);
+    else this.addAt(part, 0, part.length);
+  }
+
+  /** {@link add} of the bytes [start, start + length) of `bytes` (length -1: null), without a view of them. */
+  addAt(bytes: Uint8Array, start: number, length: number): void {
+    const n = length < 0 ? 0 : length;
     if (this.used + 4 > this.buffer.length) this.flush();
     const b = this.buffer;
     let at = this.used;
     // The length, 32-bit big-endian (-1 for null), written byte by byte: cheaper than a call per part.
-    const length = part === null ? -1 : n;
     b[at] = length >>> 24;
     b[at + 1] = (length >>> 16) & 0xff;
     b[at + 2] = (length >>> 8) & 0xff;
     b[at + 3] = length & 0xff;
     at += 4;
     this.used = at;
-    if (part === null || n === 0) return;
+    if (n === 0) return;
     if (at + n > b.length) {
       this.flush();
       if (n > b.length) {
-        this.hash.update(part);
+        this.hash.update(bytes.subarray(start, start + n));
         return;
       }
       at = 0;
     }
     // Small parts (keys, ticks) are copied in a loop; a native copy costs more below ~64 bytes.
-    if (n <= SMALL_PART) for (let i = 0; i < n; i++) b[at + i] = part[i];
-    else b.set(part, at);
+    if (n <= SMALL_PART) for (let i = 0; i < n; i++) b[at + i] = bytes[start + i];
+    else b.set(bytes.subarray(start, start + n), at);
     this.used = at + n;
   }
 

@@ -60,23 +60,18 @@ export async function readTopicEvents(opts: ReadTopicEventsOptions): Promise<Top
     consumer: opts.consumer,
     groupPrefix: opts.groupPrefix,
     onWarning: opts.onWarning,
-    onMessages(partition, messages) {
+    // Records read in place from the fetched record batches: no message object, key or value view per record.
+    onRecords(partition, records) {
       const hash = hashes.get(partition)!;
-      const n = messages.length;
-      const first = Number(messages[0].offset);
-      // Offsets ascend within a batch, so when the last is n - 1 above the first they are
-      // first, first + 1, ...: no offset string converted per message. (Compaction and
-      // transaction markers leave gaps; then each offset is read.)
-      const contiguous = Number(messages[n - 1].offset) - first === n - 1;
-      for (let i = 0; i < n; i++) {
-        const m = messages[i];
-        hash.add(m.key);
-        hash.add(m.value);
-        builder.addMessage(m.value, m.key, partition, contiguous ? first + i : Number(m.offset));
+      while (records.next()) {
+        const { bytes, keyStart, keyLength, valueStart, valueLength } = records;
+        hash.addAt(bytes, keyStart, keyLength);
+        hash.addAt(bytes, valueStart, valueLength);
+        builder.addRecord(bytes, keyStart, keyLength, valueStart, valueLength, partition, records.offset);
       }
       // The scratch buffer is shared: this partition's bytes go into its hash before the next batch.
       hash.flush();
-      read += messages.length;
+      read += records.count;
       opts.onProgress?.(read, total);
     },
   });

@@ -6,7 +6,7 @@
  * the events the stream would accept.
  */
 import { DatasetError } from '../errors/index.js';
-import { decodeEvent, decodeTickInto, MAX_EVENT_TS, type DecodeOptions } from '../events/decode-event.js';
+import { decodeEvent, decodeTickAt, decodeTickInto, MAX_EVENT_TS, type DecodeOptions } from '../events/decode-event.js';
 import type { DecodeLimits } from '../events/decode-options-for-model.js';
 import type { EventKind } from '../events/model-event.js';
 import { MessageKeyCache } from '../events/message-key-cache.js';
@@ -110,16 +110,32 @@ export class EventSetBuilder {
     else this.decode(value, text, partition, offset);
   }
 
+  /**
+   * {@link addMessage} of a record read in place from a fetched record batch: its key and value
+   * are the bytes [start, start + length) of `bytes` (length -1: null). Ticks are read without a
+   * view of either; the same event, rejection and order as addMessage of views of those bytes.
+   */
+  addRecord(bytes: Buffer, keyStart: number, keyLength: number, valueStart: number, valueLength: number, partition: number, offset: number): void {
+    const text = this.keys.textAt(bytes, keyStart, keyLength);
+    if (this.kind !== 'tick' || (text !== null && typeof text === 'object')) {
+      const value = valueLength < 0 ? null : bytes.subarray(valueStart, valueStart + valueLength);
+      if (text !== null && typeof text === 'object') this.reject(value, text, { partition, pos: offset });
+      else this.decode(value, text, partition, offset);
+      return;
+    }
+    const tick = this.tick;
+    const rejection = decodeTickAt(bytes, valueStart, valueLength, text, this.options!, MAX_EVENT_TS, tick);
+    if (rejection !== null) return this.reject(valueLength < 0 ? null : bytes.subarray(valueStart, valueStart + valueLength), rejection, { partition, pos: offset });
+    this.appendTick(tick, partition, offset);
+  }
+
   private decode(value: string | Uint8Array | null, messageKey: string | null | undefined, partition: number, pos: number): void {
     if (this.kind === 'tick') {
       // Ticks are decoded into one reused record and appended as numbers: nothing is allocated per event.
       const tick = this.tick;
       const rejection = decodeTickInto(value, messageKey, this.options!, MAX_EVENT_TS, tick);
       if (rejection !== null) return this.reject(value, rejection, { partition, pos });
-      const rows = this.rows!;
-      const at = rows.append(this.keyOf(tick.key, tick.ts));
-      writeTickRow(rows.chunk, at, tick.ts, tick.price, tick.volume, tick.end, partition, pos);
-      this.valid++;
+      this.appendTick(tick, partition, pos);
       return;
     }
     const opts = this.options ?? this.vectorOptions(textOf(value));
@@ -135,6 +151,14 @@ export class EventSetBuilder {
     const rows = (this.rows ??= new EventRows(rowStride('vector', this.vectorSize)));
     const row = rows.append(this.keyOf(event.key, event.ts));
     writeVectorRow(rows.chunk, row, event, at, targetStart, typeof target === 'number' ? target : target.length);
+    this.valid++;
+  }
+
+  /** Appends a valid tick's row. */
+  private appendTick(tick: TickFields, partition: number, pos: number): void {
+    const rows = this.rows!;
+    const at = rows.append(this.keyOf(tick.key, tick.ts));
+    writeTickRow(rows.chunk, at, tick.ts, tick.price, tick.volume, tick.end, partition, pos);
     this.valid++;
   }
 

@@ -33,6 +33,10 @@ describe('MessageKeyCache', () => {
       // A fresh copy each time, as every fetched message has its own key buffer.
       const bytes = key === null ? null : Buffer.from(key);
       expect(cache.text(bytes)).toEqual(messageKeyText(bytes));
+      // In place, inside a larger buffer: the same answer.
+      const pad = i % 3;
+      const within = Buffer.concat([Buffer.alloc(pad, 0x41), bytes ?? Buffer.alloc(0), Buffer.from([0xff])]);
+      expect(cache.textAt(within, pad, bytes === null ? -1 : bytes.length)).toEqual(messageKeyText(bytes));
     }
   });
 

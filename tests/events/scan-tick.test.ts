@@ -3,6 +3,7 @@ import {
   DEFAULT_DECODE_LIMITS,
   decodeEvent,
   decodeEventByJsonParse,
+  decodeTickAt,
   decodeTickInto,
   MAX_EVENT_TS,
   type DecodeOptions,
@@ -188,6 +189,12 @@ describe('tick fast path (scanTick)', () => {
       const rejection = decodeTickInto(bytes, messageKey, opts, maxTs, into);
       const intoOutcome = rejection ? `rejected ${rejection.reason}: ${rejection.detail}` : outcome({ ok: true, event: { kind: 'tick', ...into } });
       if (intoOutcome !== outcome(reference)) expect.fail(`decodeTickInto differs on ${JSON.stringify(bytes.toString('latin1'))}: ${intoOutcome} vs ${outcome(reference)}`);
+      // The same bytes read in place inside a larger buffer (a fetched record batch), bytes of JSON on either side.
+      const pad = i % 5;
+      const within = Buffer.concat([Buffer.from('{"a":1}'.slice(0, pad)), bytes, Buffer.from(' 1}"')]);
+      const atRejection = decodeTickAt(within, pad, bytes.length, messageKey, opts, maxTs, into);
+      const atOutcome = atRejection ? `rejected ${atRejection.reason}: ${atRejection.detail}` : outcome({ ok: true, event: { kind: 'tick', ...into } });
+      if (atOutcome !== outcome(reference)) expect.fail(`decodeTickAt differs on ${JSON.stringify(bytes.toString('latin1'))}: ${atOutcome} vs ${outcome(reference)}`);
       if (reference.ok) accepted++;
       else reasons.set(reference.reason, (reasons.get(reference.reason) ?? 0) + 1);
       if (scansFast(bytes, messageKey, opts, maxTs)) fast++;

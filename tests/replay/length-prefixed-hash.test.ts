@@ -37,6 +37,18 @@ describe('LengthPrefixedHash', () => {
       });
       expect(h.digest()).toBe(reference(parts));
     }
+    // The same parts as ranges of one buffer (the records of a fetched batch), added in place.
+    const packed = Buffer.concat(parts.map((p) => Buffer.concat([Buffer.from([0xee]), p ?? Buffer.alloc(0)])));
+    for (const scratch of [4, 64, 1 << 16]) {
+      const h = new LengthPrefixedHash(Buffer.alloc(scratch));
+      let at = 0;
+      parts.forEach((p, i) => {
+        h.addAt(packed, at + 1, p === null ? -1 : p.length);
+        at += 1 + (p?.length ?? 0);
+        if (i % 37 === 0) h.flush();
+      });
+      expect(h.digest()).toBe(reference(parts));
+    }
   });
 
   it('keeps two hashes apart when they share a scratch buffer and flush between turns', () => {

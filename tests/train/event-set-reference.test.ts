@@ -116,6 +116,17 @@ describe('EventSetBuilder against a plain per-key reference', () => {
     expect(ref.regressions).toBeGreaterThan(0);
     expect(ref.equal).toBeGreaterThan(0);
     expectSameAsReference(data, ref);
+    // The same messages as records read in place from a fetched batch's bytes: keys and values
+    // at their offsets in one buffer, as the replay's reader hands them over.
+    const records = new EventSetBuilder('tick', DEFAULT_DECODE_LIMITS);
+    for (const [i, m] of inputs.entries()) {
+      const pad = i % 7;
+      const value = Buffer.from(m.value);
+      const key = m.key ?? Buffer.alloc(0);
+      const bytes = Buffer.concat([Buffer.alloc(pad, 0x22), key, value, Buffer.from('{"')]);
+      records.addRecord(bytes, pad, m.key === null ? -1 : key.length, pad + key.length, value.length, m.partition, m.pos);
+    }
+    expectSameAsReference(records.finish('topic t', {}, ''), ref);
   });
 
   it('keeps the same vector events and raw targets (numbers, arrays, absent, unusable) for file lines', () => {
