@@ -48,8 +48,8 @@ const NO_BYTES = Buffer.alloc(0);
 
 /**
  * A cursor over the records of a raw batch whose offsets lie in [from, to): {@link reset} it on a
- * batch, then {@link next} until false; the fields describe the current record. One instance is
- * reused for every batch (nothing is allocated per record).
+ * batch, then {@link next} until false; the fields describe the current record (nothing is
+ * allocated per record; an instance may be reset for batch after batch).
  */
 export class FetchedRecords {
   /** Bytes holding the current record's key and value. */

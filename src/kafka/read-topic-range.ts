@@ -58,9 +58,9 @@ export async function readTopicRange(opts: ReadTopicRangeOptions): Promise<ReadT
   const next = new Map(opts.ranges.map((r) => [r.partition, r.start]));
   if (todo.size === 0) return { messages: delivered, groupId };
   if ((opts.onMessages === undefined) === (opts.onRecords === undefined)) throw new TypeError('readTopicRange takes one of onMessages and onRecords');
-  const records = opts.onRecords === undefined ? undefined : new FetchedRecords();
+  const onRecords = opts.onRecords;
   // rawRecordBatches: the patch's option (not in kafkajs' types) for batches of raw record runs.
-  const consumer = opts.kafka.consumer({ ...opts.consumer, groupId, ...(records && { rawRecordBatches: true }) } as ConsumerConfig);
+  const consumer = opts.kafka.consumer({ ...opts.consumer, groupId, ...(onRecords && { rawRecordBatches: true }) } as ConsumerConfig);
   let finish!: () => void;
   let fail!: (err: Error) => void;
   const done = new Promise<void>((resolve, reject) => {
@@ -107,12 +107,12 @@ export async function readTopicRange(opts: ReadTopicRangeOptions): Promise<ReadT
         resolveOffset(batch.lastOffset());
         if (!range) return;
         const from = next.get(batch.partition)!;
-        if (records !== undefined) {
+        if (onRecords !== undefined) {
           if (!isRawBatch(batch)) throw new RnnStreamError('the installed kafkajs handed over messages to a consumer of raw record batches: is its patch applied?');
-          records.reset(batch, from, range.end);
+          const records = new FetchedRecords().reset(batch, from, range.end);
           if (records.count > 0) {
             try {
-              await opts.onRecords!(batch.partition, records);
+              await onRecords(batch.partition, records);
             } catch (err) {
               fail(err as Error);
               return;
