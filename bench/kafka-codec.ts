@@ -6,7 +6,8 @@
  *   vs one Record encoder per message, RecordBatch, then partition, topic and request encoders
  *   (what the request did before patches/kafkajs+2.2.4.patch wrote it in one pass);
  * - fetch: a record batch of `--records` ticks (~66-byte JSON values): the installed decoder vs a
- *   view and a decoder per record (as published).
+ *   view and a decoder per record (as published), and the raw record batch of a consumer with
+ *   `rawRecordBatches` (the replay's reader: no message object per record), walked record by record.
  * Usage: tsx bench/kafka-codec.ts [--records N] [--rounds N] [--ms N]
  */
 import { createRequire } from 'node:module';
@@ -34,6 +35,7 @@ const frame = require('kafkajs/src/protocol/request') as (r: unknown) => Promise
 const Decoder = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => { readVarIntBytes(): Buffer; readInt32(): number; offset: number };
 const batchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder') as (d: unknown) => Promise<{ records: unknown[] }>;
 const recordDecoder = require('kafkajs/src/protocol/recordBatch/record/v0/decoder') as (d: unknown, ctx: unknown) => unknown;
+const rawBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/rawDecoder') as (d: unknown) => Promise<{ count: number; layout: Int32Array }>;
 
 // Produce: predictions as the pipeline hands them to kafkajs.
 const shared = Buffer.alloc(N * 256, 0x61);
@@ -76,6 +78,14 @@ async function viewPerRecordDecode(): Promise<number> {
   return records.length;
 }
 
+async function rawDecode(): Promise<number> {
+  const { count, layout } = await rawBatchDecoder(new Decoder(fetched));
+  // What a reader of the records touches: each record's offset delta and value position.
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += layout[i * 5] + layout[i * 5 + 4];
+  return sum > 0 ? count : 0;
+}
+
 /** CPU µs per record of `fn` (one call = N records), run for about `ms` after a warm-up. */
 async function measure(fn: () => Promise<number>, ms: number): Promise<number> {
   for (let i = 0; i < 50; i++) await fn();
@@ -95,6 +105,7 @@ const contenders: [string, string, () => Promise<number>][] = [
   ['produce', 'layered encoders', layeredRequest],
   ['fetch', 'installed (in place)', installedDecode],
   ['fetch', 'view + decoder per record', viewPerRecordDecode],
+  ['fetch', 'raw record batch', rawDecode],
 ];
 const results = new Map<string, number[]>(contenders.map(([side, name]) => [`${side}: ${name}`, []]));
 for (let round = 0; round < Number(opts.rounds); round++) {
@@ -108,3 +119,4 @@ for (const side of ['produce', 'fetch']) {
   const [a, b] = contenders.filter(([s]) => s === side).map(([s, n]) => median(results.get(`${s}: ${n}`)!));
   process.stdout.write(`  ${side}: installed / replaced ${(a / b).toFixed(2)}\n`);
 }
+process.stdout.write(`  fetch: raw record batch / installed ${(median(results.get('fetch: raw record batch')!) / median(results.get('fetch: installed (in place)')!)).toFixed(2)}\n`);
