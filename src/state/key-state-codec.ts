@@ -103,14 +103,31 @@ function checkRecentFinite(recent: RecentInputs, key: string): void {
   const total = recent.count * recent.stride;
   // The held values in held order: from the oldest entry to the end of the ring, then from its start.
   const run = Math.min(total, data.length - first);
-  // x - x is 0 for a finite x and NaN otherwise: one sum over the held values says whether any is
-  // not finite; only then are they searched for the first.
-  let zero = 0;
-  for (let k = 0; k < run; k++) zero += data[first + k] - data[first + k];
-  for (let k = run; k < total; k++) zero += data[k - run] - data[k - run];
-  if (zero === 0) return;
+  // x - x is 0 for a finite x and NaN otherwise: sums over the held values say whether any is not
+  // finite; only then are they searched for the first.
+  if (finiteProbe(data, first, first + run) + finiteProbe(data, 0, total - run) === 0) return;
   for (let k = 0; k < run; k++) if (!Number.isFinite(data[first + k])) nonFiniteRecent(recent, k, data[first + k], key);
   for (let k = run; k < total; k++) if (!Number.isFinite(data[k - run])) nonFiniteRecent(recent, k, data[k - run], key);
+}
+
+/**
+ * The sum of x - x over `data[from..to)`: 0 when every value there is finite, NaN otherwise. Four
+ * independent sums, so that the additions overlap instead of waiting on one another.
+ */
+function finiteProbe(data: Float64Array, from: number, to: number): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let k = from;
+  for (; k + 4 <= to; k += 4) {
+    a += data[k] - data[k];
+    b += data[k + 1] - data[k + 1];
+    c += data[k + 2] - data[k + 2];
+    d += data[k + 3] - data[k + 3];
+  }
+  for (; k < to; k++) a += data[k] - data[k];
+  return a + b + c + d;
 }
 
 function nonFiniteRecent(recent: RecentInputs, k: number, v: number, key: string): never {
