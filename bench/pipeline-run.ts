@@ -1,6 +1,7 @@
 /**
  * Phase of bench/pipeline.ts (run in its own process): the rnn-stream pipeline itself
- * (startKafkaPipeline with a RedisStateStore, as `rnn-stream run` wires it) from the input topic
+ * (startKafkaPipeline with a RedisStateStore and live scoring, as `rnn-stream run` wires it; the
+ * scores are not published to Redis, a timer's work every quality.publishIntervalMs) from the input topic
  * until every event has its prediction produced. Progress is read from the pipeline's own
  * metrics as they are updated: the first batch is received when rnn_stream_batches_in_flight
  * first goes up; outputs are rnn_stream_predictions_total.
@@ -8,6 +9,7 @@
  */
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { LiveQuality } from '../src/quality/live-quality.js';
 import { startKafkaPipeline } from '../src/service/start-kafka-pipeline.js';
 import { createPipelineMetrics } from '../src/metrics/pipeline-metrics.js';
 import { loadModel } from '../src/model/load-model.js';
@@ -47,7 +49,10 @@ metrics.predictions.inc = (n?: number) => {
   predicted(n);
   if (clock.acked(n ?? 1) >= run.events) finished();
 };
-const pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger: pino({ level: config.logging.level }) });
+const logger = pino({ level: config.logging.level });
+// Live scoring as `rnn-stream run` wires it (quality.enabled, on by default; `--set quality.enabled=false` turns it off).
+const quality = new LiveQuality({ config: config.quality, metrics, logger });
+const pipeline = await startKafkaPipeline({ config, loaded, store, metrics, logger, quality });
 if (run.signalReady) {
   while (pipeline.assigned().length < run.partitions) await new Promise((r) => setTimeout(r, 20));
   process.stdout.write('ready\n');
