@@ -26,6 +26,8 @@ const pipelineConfigSchema = z.strictObject({
   subBatchMs: z.number().positive(),
   maxSubBatchEvents: z.number().int().positive(),
   fetchWorkMs: z.number().min(0),
+  /** at_least_once: write and publish each batch in the background while the partition's next batch is fetched and computed. */
+  writeBehind: z.boolean(),
 });
 
 /** Live scoring of each live model's predictions (quality/). */

@@ -70,8 +70,11 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
     const committer = opts.autoCommit === false ? undefined : opts.committer;
     committer?.start();
     const waiting = new Set<(o: BatchOutcome) => void>();
+    // Write-behind: the error of a partition's failed background write, thrown by its next batch.
+    const failures = new Map<number, Error>();
     const removeJoin = consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const partitions = event.payload.memberAssignment[topic] ?? [];
+      for (const p of [...failures.keys()]) if (!partitions.includes(p)) failures.delete(p);
       committer?.retain(partitions);
       opts.onAssignment?.(partitions);
     });
@@ -92,21 +95,33 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
       opts.onFetchLimit?.(bytes);
     };
 
+    const fail = (error: Error): never => {
+      if (!isRetriable(error)) subscriber.error(error);
+      throw error;
+    };
+
     const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
       if (subscriber.closed) return;
+      const failure = failures.get(payload.batch.partition);
+      if (failure !== undefined) {
+        failures.delete(payload.batch.partition);
+        fail(failure);
+      }
       const receivedAt = performance.now();
       if (sizer !== undefined) observeRecordSizes(sizer, payload.batch.messages);
       const outcome = await new Promise<BatchOutcome>((resolve) => {
         waiting.add(resolve);
-        subscriber.next(toStreamBatch(payload, consumer, committer, (o) => {
+        subscriber.next(toStreamBatch(payload, consumer, committer, failures, (o) => {
           waiting.delete(resolve);
           resolve(o);
         }));
       });
       resize();
-      // Stopping: what this batch handled is committed now, inside the consumer's run (its own
-      // commitOffsets refuses once stop() began), before the consumer leaves the group.
+      // Stopping: what this batch handled is committed now (under write-behind once its partition's
+      // background writes are done), inside the consumer's run (its own commitOffsets refuses once
+      // stop() began), before the consumer leaves the group.
       if (committer && (committer.stopping || !payload.isRunning())) {
+        await outcome.written;
         await committer.flush((offsets) => payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [...offsets] }] }));
       }
       if (outcome.status !== 'failed') {
@@ -114,9 +129,7 @@ export function kafkaBatchSource(opts: KafkaBatchSourceOptions): Observable<Stre
         if (wait >= 1 && !subscriber.closed) await new Promise((resolve) => setTimeout(resolve, wait));
         return;
       }
-      const error = outcome.error ?? new RnnStreamError('batch failed without an error');
-      if (!isRetriable(error)) subscriber.error(error);
-      throw error;
+      fail(outcome.error ?? new RnnStreamError('batch failed without an error'));
     };
 
     consumer
@@ -152,8 +165,15 @@ function observeRecordSizes(sizer: FetchSizer, messages: EachBatchPayload['batch
   sizer.observe(messages.length, bytes);
 }
 
-function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, committer: OffsetCommitter | undefined, settle: (o: BatchOutcome) => void): StreamBatch {
+function toStreamBatch(
+  payload: EachBatchPayload,
+  consumer: Consumer,
+  committer: OffsetCommitter | undefined,
+  failures: Map<number, Error>,
+  settle: (o: BatchOutcome) => void,
+): StreamBatch {
   const { batch } = payload;
+  const generation = committer?.generation;
   let settled = false;
   return {
     topic: batch.topic,
@@ -166,8 +186,16 @@ function toStreamBatch(payload: EachBatchPayload, consumer: Consumer, committer:
       isActive: () => !payload.isStale(),
       isRunning: () => payload.isRunning(),
       commit: (offset) => {
-        payload.resolveOffset(offset);
-        committer?.handled(batch.partition, offset);
+        // After settle (write-behind) the fetch position is already past it: only commit.
+        if (!settled) payload.resolveOffset(offset);
+        committer?.handled(batch.partition, offset, generation);
+      },
+      readAhead: (offset) => payload.resolveOffset(offset),
+      rewind: (offset, error) => {
+        if (error !== null) failures.set(batch.partition, error);
+        // A partition no longer assigned is not sought (kafkajs ignores it); its next owner
+        // resumes from the stored watermark.
+        consumer.seek({ topic: batch.topic, partition: batch.partition, offset });
       },
       seek: (offset) => {
         committer?.forget(batch.partition);

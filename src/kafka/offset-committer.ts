@@ -41,6 +41,7 @@ export class OffsetCommitter {
   private isStopping = false;
   /** Moves on when offsets are forgotten or dropped, so a failed commit does not bring them back. */
   private epoch = 0;
+  private assignment = 0;
 
   constructor(opts: OffsetCommitterOptions) {
     if (!(Number.isInteger(opts.intervalMs) && opts.intervalMs > 0)) throw new RangeError(`commit interval ${opts.intervalMs} ms is not a positive integer`);
@@ -54,8 +55,18 @@ export class OffsetCommitter {
     this.timer.unref();
   }
 
-  /** The batch handled `partition` up to `offset` (its last message): offset + 1 is committed next. */
-  handled(partition: number, offset: string): void {
+  /** Counts the group (re)joins seen through {@link retain}: the assignment a batch was fetched under. */
+  get generation(): number {
+    return this.assignment;
+  }
+
+  /**
+   * The batch handled `partition` up to `offset` (its last message): offset + 1 is committed next.
+   * With `generation` (write-behind: a batch published after it was settled), an offset handled
+   * under an older assignment than the current one is ignored: the partition may have moved.
+   */
+  handled(partition: number, offset: string, generation = this.assignment): void {
+    if (generation !== this.assignment) return;
     this.pending.set(partition, (BigInt(offset) + 1n).toString());
   }
 
@@ -69,6 +80,7 @@ export class OffsetCommitter {
   retain(partitions: readonly number[]): void {
     for (const partition of [...this.pending.keys()]) if (!partitions.includes(partition)) this.pending.delete(partition);
     this.epoch++;
+    this.assignment++;
   }
 
   /** Whether the consumer is stopping: batches handled from now on are committed right away. */

@@ -31,6 +31,7 @@ import { createLiveModelMetrics } from '../metrics/live-model-metrics.js';
 import { kafkaLogPositions } from '../kafka/kafka-log-positions.js';
 import { partitionOfKey } from '../kafka/key-partitioner.js';
 import { WorkBudget } from '../stream/work-budget.js';
+import { BackgroundWrites } from '../stream/background-writes.js';
 
 /** What {@link startKafkaPipeline} needs; the caller owns (and closes) the store. */
 export interface KafkaPipelineOptions {
@@ -187,6 +188,8 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
         })
       : undefined;
 
+  // at_least_once with pipeline.writeBehind: batches are written and published in the background.
+  const background = transactions === undefined && opts.config.pipeline.writeBehind ? new BackgroundWrites() : undefined;
   const budget = new WorkBudget(opts.config.pipeline);
   metrics.fetchPartitionLimit.set(k.maxBytesPerPartition);
   const subscription: Subscription = kafkaBatchSource({
@@ -234,6 +237,7 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
           expected: (key) => partitionOfKey(events.partitioner, key, partitionCount),
         },
         transactions,
+        background,
       }),
     )
     .subscribe({
@@ -268,8 +272,13 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
     stop() {
       stopping ??= (async () => {
         clearInterval(lagTimer);
-        // What was handled is committed before the consumer leaves; batches in hand commit as they finish.
+        // What was handled is committed before the consumer leaves; batches in hand commit as they
+        // finish. Background writes in flight are finished first and their offsets committed.
         await committer?.stop();
+        if (background) {
+          await background.drain();
+          await committer?.flush();
+        }
         await consumer.stop();
         removeCommitListener();
         await lagRefresh;

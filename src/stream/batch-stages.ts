@@ -88,4 +88,9 @@ export interface PredictedBatch extends AdvancedBatch {
 /** After applyToStore: the watermark written (the batch's last offset) when applied. */
 export interface AppliedBatch extends PredictedBatch {
   readonly watermark: number;
+  /**
+   * Write-behind (write-behind.ts): the state write and publish run in a background job; the
+   * watermark is the one the job writes, and the offset is read ahead, committed by the job.
+   */
+  readonly inBackground?: boolean;
 }

@@ -15,6 +15,7 @@ import type { OutputTransactions } from './output-transactions.js';
 import type { RecordSink } from './record-sink.js';
 import type { StreamMessage } from '../records/stream-message.js';
 import type { StreamBatch } from './stream-batch.js';
+import type { BackgroundWrites } from './background-writes.js';
 
 /** Dependencies of {@link claimPartition}. */
 export interface ClaimPartitionDeps {
@@ -42,6 +43,11 @@ export interface ClaimPartitionDeps {
    * group's committed offset shows its transaction committed. Absent: at_least_once.
    */
   readonly exactlyOnce?: ExactlyOnceOutput;
+  /**
+   * Write-behind: the partition's background jobs. A load waits until they have finished, so it
+   * reads what they wrote (and an outbox they did not publish) rather than racing them.
+   */
+  readonly background?: Pick<BackgroundWrites, 'idle'>;
 }
 
 /** The exactly_once output: its transactions and where dead letters go. */
@@ -87,6 +93,7 @@ export function claimPartition(deps: ClaimPartitionDeps): OperatorFunction<Strea
     await batch.control.heartbeat();
     let context = deps.table.get(batch.topic, batch.partition);
     if (context === undefined) {
+      await deps.background?.idle(batch.topic, batch.partition);
       try {
         context = await loadContext(batch, deps);
       } catch (error) {

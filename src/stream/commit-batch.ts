@@ -14,6 +14,7 @@ const STATUS: Readonly<Record<AppliedBatch['disposition'], BatchStatus>> = {
 /**
  * Hands the batch's last offset to the source once its state is written and its predictions
  * produced (Kafka: resolveOffset; the commit is advisory, the store's watermark is the truth),
+ * or, under write-behind, as read ahead (the background job commits it once published),
  * updates the lag, event-time, key and batch metrics, and turns the batch into its outcome.
  *
  * Order and concurrency: synchronous; one outcome per batch.
@@ -23,7 +24,8 @@ export function commitBatch(table: PartitionTable, metrics: PipelineMetrics, clo
     const { batch } = applied;
     if (applied.disposition === 'apply') {
       const last = batch.messages[batch.messages.length - 1].offset;
-      batch.control.commit(last);
+      if (applied.inBackground) batch.control.readAhead?.(last);
+      else batch.control.commit(last);
       metrics.events.applied.inc(applied.applied.length);
       metrics.consumerLag.applied(batch.topic, batch.partition, Number(last) + 1, batch.highWatermark === '' ? NaN : Number(batch.highWatermark));
       let newest = -Infinity;

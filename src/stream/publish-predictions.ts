@@ -18,6 +18,11 @@ export interface PublishPredictionsDeps {
   readonly logger?: Logger;
   /** Observes the end-to-end latency of a sample of the batch's predictions ({@link latencySampler}). */
   readonly observeLatency: (applied: AppliedBatch['applied'], producedAt: number) => void;
+  /**
+   * Whether to leave out the produced mark of a batch (write-behind: the partition's next batch is
+   * waiting to write, and its write replaces the outbox). Absent: always marked.
+   */
+  readonly skipMark?: (batch: AppliedBatch) => boolean;
 }
 
 /**
@@ -62,6 +67,7 @@ export function publishPredictions(deps: PublishPredictionsDeps): OperatorFuncti
     // Not awaited: the batch is done once its predictions are acknowledged. The mark only spares
     // the next owner a re-produce of this batch (the next batch's write replaces the outbox
     // anyway), and it reaches Redis before the partition's next write (one connection, in order).
+    if (deps.skipMark?.(batch)) return batch;
     const ref = batch.context.ref;
     const t0 = deps.clock();
     deps.store.markProduced(ref, batch.watermark).then(

@@ -7,7 +7,10 @@ import type { StreamMessage } from '../records/stream-message.js';
 
 /** Status of a batch when the pipeline is done with it. */
 export type BatchStatus =
-  /** Applied to the store, predictions produced, offset handed to the source. */
+  /**
+   * Applied to the store, predictions produced, offset handed to the source; under write-behind
+   * (see {@link BatchControl.readAhead}), computed and handed to the background write instead.
+   */
   | 'committed'
   /** Entirely at or below the partition's watermark: nothing to do; the source seeks past it. */
   | 'skipped'
@@ -30,6 +33,11 @@ export interface BatchOutcome {
   /** Messages at or below the watermark, skipped as already applied. */
   readonly duplicates: number;
   readonly error?: Error;
+  /**
+   * Write-behind only: resolves (never rejects) once every background write of the batch's
+   * partition started so far has finished, successfully or not.
+   */
+  readonly written?: Promise<void>;
 }
 
 /**
@@ -46,8 +54,26 @@ export interface BatchControl {
    * batch is started (the rest is fetched again later). Absent: the source never stops early.
    */
   isRunning?(): boolean;
-  /** Records that everything up to and including `offset` is done (Kafka: resolveOffset; advisory). */
+  /**
+   * Records that everything up to and including `offset` is done (Kafka: resolveOffset, and the
+   * offset may be committed; advisory). Under write-behind it is called once the batch is
+   * published, possibly after `settle`; the source then only lets the offset be committed.
+   */
   commit(offset: string): void;
+  /**
+   * Write-behind: everything up to `offset` is computed and its write and publish run in the
+   * background: the source may fetch past it (Kafka: resolveOffset) but commits it only after
+   * `commit`. Absent: the source cannot read ahead, and the pipeline writes and publishes each
+   * batch before settling it.
+   */
+  readAhead?(offset: string): void;
+  /**
+   * Write-behind: the background write or publish of the partition failed or was fenced at
+   * `offset` (the first offset of the batch whose write did not finish): fetch the partition again
+   * from there, and fail the partition's next batch with `error` (null: fenced, nothing to report),
+   * so that the source's retry and back-off, or its stop on a fatal error, apply as to any failed batch.
+   */
+  rewind?(offset: string, error: Error | null): void;
   /** Makes the partition's next batch start at `offset` (Kafka: consumer.seek). */
   seek(offset: string): void;
   /** Called exactly once per batch, when the pipeline is done with it. */

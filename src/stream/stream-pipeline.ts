@@ -25,6 +25,8 @@ import type { OutputTransactions } from './output-transactions.js';
 import type { RecordSink } from './record-sink.js';
 import { foldScores } from './fold-scores.js';
 import { runSubBatches } from './run-sub-batches.js';
+import type { BackgroundWrites } from './background-writes.js';
+import { writeBehind } from './write-behind.js';
 import type { BatchOutcome, StreamBatch } from './stream-batch.js';
 import type { WorkBudget } from './work-budget.js';
 
@@ -70,6 +72,13 @@ export interface StreamPipelineDeps {
   readonly partitionCheck?: PartitionCheck;
   /** output.guarantee exactly_once: the output transactions. Absent: at_least_once. */
   readonly transactions?: OutputTransactions;
+  /**
+   * at_least_once only (pipeline.writeBehind): each batch's dead letters, state write and publish
+   * run in these background jobs, one at a time per partition, while the partition's next batch is
+   * fetched and computed (write-behind.ts). The source must implement `readAhead` and `rewind`.
+   * Absent: each batch is written and published before it is settled.
+   */
+  readonly background?: BackgroundWrites;
 }
 
 /**
@@ -99,6 +108,8 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
   const observeLatency = latencySampler(metrics.endToEndLatency);
   const eo: ExactlyOnceOutput | undefined = deps.transactions && { transactions: deps.transactions, deadLetterTopic: deps.deadLetterTopic };
   const applyOptions = { store: deps.store, table, metrics, clock, logger: deps.logger };
+  const background = eo ? undefined : deps.background;
+  const publishOptions = { sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock, observeLatency, logger: deps.logger };
   const shadowOptions = {
     sink: deps.sink, shadowTopic: deps.shadowTopic ?? null, headers: deps.outputHeaders, onProduced: deps.onShadowProduced, onError: deps.onShadowError, logger: deps.logger,
   };
@@ -111,7 +122,7 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
           of(sub).pipe(
             claimPartition({
               table, store: deps.store, sink: deps.sink, outputTopic: deps.outputTopic, outputHeaders: deps.outputHeaders, metrics, clock, logger: deps.logger,
-              logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy, exactlyOnce: eo,
+              logPositions: deps.logPositions, lostStatePolicy: deps.lostStatePolicy, exactlyOnce: eo, background,
             }),
             decodeMessages(deps.decode, {
               metrics, logger: deps.logger, check: deps.partitionCheck, onWrongPartition: (n) => metrics.wrongPartition.inc(n),
@@ -132,14 +143,22 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
                       metrics, now, clock, observeLatency, logger: deps.logger,
                     }),
                     publishShadows(shadowOptions),
+                    foldScores(),
                   )
-                : predicted.pipe(
-                    publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
-                    applyToStore(applyOptions),
-                    publishPredictions({ sink: deps.sink, store: deps.store, outputTopic: deps.outputTopic, metrics, now, clock, observeLatency, logger: deps.logger }),
-                    publishShadows(shadowOptions),
-                  ),
-            foldScores(),
+                : background
+                  ? predicted.pipe(
+                      writeBehind({
+                        background, store: deps.store, sink: deps.sink, table, metrics, deadLetterTopic: deps.deadLetterTopic, clock, logger: deps.logger,
+                        publish: { outputTopic: deps.outputTopic, now, observeLatency }, shadows: shadowOptions,
+                      }),
+                    )
+                  : predicted.pipe(
+                      publishDeadLetters(deps.sink, deps.deadLetterTopic, metrics),
+                      applyToStore(applyOptions),
+                      publishPredictions(publishOptions),
+                      publishShadows(shadowOptions),
+                      foldScores(),
+                    ),
             commitBatch(table, metrics, clock),
             catchError((error: unknown) => {
               if (error instanceof StateStoreError) metrics.stateIoErrors.inc();
@@ -150,7 +169,7 @@ export function streamPipeline(deps: StreamPipelineDeps): OperatorFunction<Strea
           tap((outcome) => {
             table.end(batch.topic, batch.partition);
             metrics.batchSettled(outcome.status);
-            batch.control.settle(outcome);
+            batch.control.settle(background ? { ...outcome, written: background.idle(batch.topic, batch.partition) } : outcome);
           }),
         );
       }, deps.maxBatchesInFlight),

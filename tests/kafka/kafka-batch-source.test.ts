@@ -101,6 +101,39 @@ describe('kafkaBatchSource', () => {
     sub.unsubscribe();
   });
 
+  it('write-behind: a rewind seeks the partition and fails its next batch with the error (retriable: kept alive; fatal: the stream errors)', async () => {
+    const f = fakeConsumer();
+    const errors: unknown[] = [];
+    const batches: StreamBatch[] = [];
+    const sub = kafkaBatchSource({ consumer: f.consumer, topic: 't', fromBeginning: true, partitionsConsumedConcurrently: 1 }).subscribe({
+      next: (b) => {
+        batches.push(b);
+        b.control.settle({ topic: 't', partition: b.partition, status: 'committed', applied: 1, rejected: 0, duplicates: 0 });
+      },
+      error: (e: unknown) => errors.push(e),
+    });
+    await tick();
+    await f.run().eachBatch!(f.payload(0, ['5']));
+    batches[0].control.rewind!('5', new RnnStreamError('redis down', { retriable: true }));
+    expect(f.seeks).toEqual([{ topic: 't', partition: 0, offset: '5' }]);
+    // Another partition is not affected.
+    await f.run().eachBatch!(f.payload(1, ['9']));
+    await expect(f.run().eachBatch!(f.payload(0, ['5']))).rejects.toThrow('redis down');
+    expect(batches).toHaveLength(2);
+    // Thrown once: the batch fetched after that goes to the pipeline.
+    await f.run().eachBatch!(f.payload(0, ['5']));
+    expect(batches).toHaveLength(3);
+    // A fenced rewind (no error) only seeks.
+    batches[2].control.rewind!('5', null);
+    await f.run().eachBatch!(f.payload(0, ['5']));
+    expect(batches).toHaveLength(4);
+    expect(errors).toEqual([]);
+    batches[3].control.rewind!('5', new TypeError('bug'));
+    await expect(f.run().eachBatch!(f.payload(0, ['5']))).rejects.toThrow('bug');
+    expect(errors).toHaveLength(1);
+    sub.unsubscribe();
+  });
+
   it('reports the assigned partitions of its topic on every group join', async () => {
     const f = fakeConsumer();
     const seen: (readonly number[])[] = [];
@@ -192,6 +225,58 @@ describe('kafkaBatchSource', () => {
       await tick();
       await f.run().eachBatch!(f.payload(2, ['30'], false));
       expect(f.payloadCommits).toEqual([{ topics: [{ topic: 't', partitions: [{ partition: 2, offset: '31' }] }] }]);
+      sub.unsubscribe();
+    });
+
+    it('write-behind: reads ahead at settle, commits once published (after settle), and not for an older assignment', async () => {
+      const f = fakeConsumer();
+      const { committer, commits } = committerOf();
+      const batches: StreamBatch[] = [];
+      const sub = kafkaBatchSource({ consumer: f.consumer, topic: 't', fromBeginning: true, partitionsConsumedConcurrently: 2, committer }).subscribe((b) => {
+        batches.push(b);
+        b.control.readAhead!(b.messages[b.messages.length - 1].offset);
+        b.control.settle(settled(b.partition, b.messages.length));
+      });
+      await tick();
+      await f.run().eachBatch!(f.payload(0, ['4', '5']));
+      await f.run().eachBatch!(f.payload(1, ['7']));
+      expect(f.resolved).toEqual(['0:5', '1:7']);
+      await committer.flush();
+      expect(commits).toEqual([]);
+      // Published after eachBatch returned: committed, without moving kafkajs' position back.
+      batches[0].control.commit('5');
+      await committer.flush();
+      expect(commits).toEqual([[{ partition: 0, offset: '6' }]]);
+      expect(f.resolved).toEqual(['0:5', '1:7']);
+      // A rebalance happened before partition 1's batch was published: its offset is not committed.
+      f.emit('consumer.group_join', { payload: { memberAssignment: { t: [0, 1] } } });
+      batches[1].control.commit('7');
+      await committer.flush();
+      expect(commits).toHaveLength(1);
+      sub.unsubscribe();
+    });
+
+    it('write-behind: once stopping, a batch waits for its background writes before committing', async () => {
+      const f = fakeConsumer();
+      const { committer } = committerOf();
+      let publish!: () => void;
+      const written = new Promise<void>((resolve) => (publish = resolve));
+      const batches: StreamBatch[] = [];
+      const sub = kafkaBatchSource({ consumer: f.consumer, topic: 't', fromBeginning: true, partitionsConsumedConcurrently: 1, committer }).subscribe((b) => {
+        batches.push(b);
+        b.control.readAhead!('20');
+        b.control.settle({ ...settled(b.partition, 1), written });
+      });
+      await tick();
+      await committer.stop();
+      let returned = false;
+      const running = f.run().eachBatch!(f.payload(0, ['20'])).then(() => (returned = true));
+      await tick();
+      expect(returned).toBe(false);
+      batches[0].control.commit('20');
+      publish();
+      await running;
+      expect(f.payloadCommits).toEqual([{ topics: [{ topic: 't', partitions: [{ partition: 0, offset: '21' }] }] }]);
       sub.unsubscribe();
     });
 

@@ -76,6 +76,9 @@ export interface BatchRecord {
   readonly batch: StreamBatch;
   readonly commits: string[];
   readonly seeks: string[];
+  /** Offsets read ahead (write-behind), and rewinds asked for by failed background writes. */
+  readonly readAheads: string[];
+  readonly rewinds: { offset: string; error: Error | null }[];
   /** Heartbeats the pipeline sent while working on the batch. */
   readonly heartbeats: { count: number };
   readonly outcome: Promise<BatchOutcome>;
@@ -86,6 +89,8 @@ export function makeBatch(partition: number, firstOffset: number, values: readon
   const commits: string[] = [];
   const heartbeats = { count: 0 };
   const seeks: string[] = [];
+  const readAheads: string[] = [];
+  const rewinds: { offset: string; error: Error | null }[] = [];
   let settle!: (o: BatchOutcome) => void;
   const outcome = new Promise<BatchOutcome>((r) => (settle = r));
   const messages: StreamMessage[] = values.map((v, i) => {
@@ -112,10 +117,12 @@ export function makeBatch(partition: number, firstOffset: number, values: readon
       isRunning: opts.running,
       commit: (o) => void commits.push(o),
       seek: (o) => void seeks.push(o),
+      readAhead: (o) => void readAheads.push(o),
+      rewind: (offset, error) => void rewinds.push({ offset, error }),
       settle: (o) => settle(o),
     },
   };
-  return { batch, commits, seeks, heartbeats, outcome };
+  return { batch, commits, seeks, readAheads, rewinds, heartbeats, outcome };
 }
 
 /** A vector event line. */
