@@ -189,7 +189,9 @@ export async function startKafkaPipeline(opts: KafkaPipelineOptions): Promise<Ka
       : undefined;
 
   // at_least_once with pipeline.writeBehind: batches are written and published in the background.
-  const background = transactions === undefined && opts.config.pipeline.writeBehind ? new BackgroundWrites() : undefined;
+  // Only with the committer: without it kafkajs would commit each batch's offset when it settles,
+  // before its write (a restart would then take a young partition's unwritten state for lost state).
+  const background = committer !== undefined && opts.config.pipeline.writeBehind ? new BackgroundWrites() : undefined;
   const budget = new WorkBudget(opts.config.pipeline);
   metrics.fetchPartitionLimit.set(k.maxBytesPerPartition);
   const subscription: Subscription = kafkaBatchSource({
