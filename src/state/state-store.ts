@@ -78,6 +78,8 @@ export interface StateStore {
    * is not `expectedWatermark`: another worker owns or owned the partition since. Repeating the
    * batch that set the current watermark (same expected and new watermark, e.g. a retry after a
    * lost reply) succeeds without writing: by determinism its bytes are already stored.
+   * Reads `write` (the states included) before it returns: the caller may change the states as
+   * soon as the call has returned, and writes of one partition are applied in the order of the calls.
    */
   applyBatch(write: BatchWrite): Promise<void>;
   /** Reads every state of shadow model `version` in a partition (on the shadow's first batch there). */

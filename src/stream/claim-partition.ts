@@ -44,10 +44,12 @@ export interface ClaimPartitionDeps {
    */
   readonly exactlyOnce?: ExactlyOnceOutput;
   /**
-   * Write-behind: the partition's background jobs. A load waits until they have finished, so it
-   * reads what they wrote (and an outbox they did not publish) rather than racing them.
+   * Write-behind: the partition's background jobs. A batch starts once the latest job has sent its
+   * state write (the states it writes are read until then, and this batch advances them); a load
+   * waits until they have finished, so it reads what they wrote (and an outbox they did not
+   * publish) rather than racing them.
    */
-  readonly background?: Pick<BackgroundWrites, 'idle'>;
+  readonly background?: Pick<BackgroundWrites, 'idle' | 'issued'>;
 }
 
 /** The exactly_once output: its transactions and where dead letters go. */
@@ -89,6 +91,7 @@ export function claimPartition(deps: ClaimPartitionDeps): OperatorFunction<Strea
   return concatMap(async (batch): Promise<ClaimedBatch> => {
     const startedAt = deps.clock();
     const base = { batch, startedAt, context: null, messages: [], duplicates: 0 };
+    await deps.background?.issued(batch.topic, batch.partition);
     if (!batch.control.isActive()) return { ...base, disposition: 'stale' };
     await batch.control.heartbeat();
     let context = deps.table.get(batch.topic, batch.partition);

@@ -40,40 +40,70 @@ describe('streamPipeline with write-behind (pipeline.writeBehind)', () => {
     expect((await h.store.loadPartition({ topic: TOPIC, partition: 0 })).outbox).toBeNull();
   });
 
-  it("computes the partition's next batch while the previous one is produced, then writes it in offset order", async () => {
+  it("writes the partition's next batch while the previous one is produced, its outbox carrying both, and produces in offset order", async () => {
     const h = startHarness({ background: new BackgroundWrites() });
     const open = gated(h);
     const b1 = makeBatch(0, 0, lines(0, 4));
     await h.feed(b1);
     const b2 = makeBatch(0, 4, lines(4, 4));
-    let b2Settled = false;
-    const second = h.feed(b2).then((o) => {
-      b2Settled = true;
+    const o2 = await h.feed(b2);
+    expect(o2.status).toBe('committed');
+    await settleTurn();
+    // b1's produce is held: b2 was computed and written meanwhile; the outbox holds both batches.
+    expect(h.sink.records(OUT)).toHaveLength(0);
+    const written = await h.store.loadPartition({ topic: TOPIC, partition: 0 });
+    expect(written.watermark).toBe(7);
+    expect(written.outbox?.messages.map((m) => (JSON.parse(String(m.value)) as { source: { offset: string } }).source.offset)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    // A third batch waits for room: two jobs are pending.
+    const b3 = makeBatch(0, 8, lines(8, 2));
+    let b3Settled = false;
+    const third = h.feed(b3).then((o) => {
+      b3Settled = true;
       return o;
     });
     await settleTurn();
-    // b2 was computed (the model advanced its keys) but waits for b1's job before its own write.
-    expect(b2Settled).toBe(false);
-    expect((await h.store.loadPartition({ topic: TOPIC, partition: 0 })).watermark).toBe(3);
+    expect(b3Settled).toBe(false);
     open();
-    const o2 = await second;
-    await o2.written;
-    expect(sources(h)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    await (await third).written;
+    expect(sources(h)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(b1.commits).toEqual(['3']);
     expect(b2.commits).toEqual(['7']);
+    expect(b3.commits).toEqual(['9']);
     expect(h.sink.maxActive).toBe(1);
     // Same bytes and states as without write-behind.
     const reference = startHarness();
-    await reference.feed(makeBatch(0, 0, lines(0, 4)));
-    await reference.feed(makeBatch(0, 4, lines(4, 4)));
+    for (const [from, n] of [[0, 4], [4, 4], [8, 2]]) await reference.feed(makeBatch(0, from, lines(from, n)));
     expect(h.sink.records(OUT).map((r) => String(r.value))).toEqual(reference.sink.records(OUT).map((r) => String(r.value)));
-    const [a, b] = await Promise.all([h.store, reference.store].map((s) => s.loadPartition({ topic: TOPIC, partition: 0 })));
-    expect(a.watermark).toBe(7);
+    const [a, b] = await Promise.all([h.store, reference.store].map((st) => st.loadPartition({ topic: TOPIC, partition: 0 })));
+    expect(a.watermark).toBe(9);
+    expect(a.outbox).toBeNull();
     expect([...a.states.keys()].sort()).toEqual([...b.states.keys()].sort());
     for (const [key, state] of b.states) expect(a.states.get(key)?.hidden).toEqual(state.hidden);
   });
 
-  it('leaves out the produced mark of a batch whose next batch is waiting to write (that write replaces the outbox)', async () => {
+  it("does not advance the partition's next batch before the previous write has read its states", async () => {
+    const h = startHarness({ background: new BackgroundWrites() });
+    const steps: number[][] = [];
+    const applyBatch = h.store.applyBatch.bind(h.store);
+    h.store.applyBatch = (write) => {
+      steps.push([...write.states.values()].map((st) => st.step).sort());
+      return applyBatch(write);
+    };
+    // b1 has a dead letter, produced before its write: the held produce delays the write.
+    const open = gated(h);
+    await h.feed(makeBatch(0, 0, [...lines(0, 3), { key: 'k0', value: 'not json' }]));
+    const second = h.feed(makeBatch(0, 4, lines(4, 3)));
+    await settleTurn();
+    open();
+    await (await second).written;
+    // Each write stored the states as they were after its own batch: one event per key, then two.
+    expect(steps).toEqual([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
+  });
+
+  it('marks the outbox produced only from the latest job (a later write replaces it)', async () => {
     const h = startHarness({ background: new BackgroundWrites() });
     const marks: number[] = [];
     const markProduced = h.store.markProduced.bind(h.store);
@@ -83,14 +113,14 @@ describe('streamPipeline with write-behind (pipeline.writeBehind)', () => {
     };
     const open = gated(h);
     await h.feed(makeBatch(0, 0, lines(0, 3)));
-    const second = h.feed(makeBatch(0, 3, lines(3, 3)));
-    await settleTurn();
+    const o2 = await h.feed(makeBatch(0, 3, lines(3, 3)));
     open();
-    await (await second).written;
+    await o2.written;
     expect(marks).toEqual([5]);
+    expect((await h.store.loadPartition({ topic: TOPIC, partition: 0 })).outbox).toBeNull();
   });
 
-  it('a failed publish drops the partition, rewinds the source to the batch with the error, and the batch computed meanwhile is not written', async () => {
+  it('a failed publish stops the partition: state dropped, source rewound with the error, later jobs do nothing; a refetch re-produces the outbox', async () => {
     const h = startHarness({ background: new BackgroundWrites() });
     const open = gated(h);
     const failure = new Error('broker gone');
@@ -98,28 +128,34 @@ describe('streamPipeline with write-behind (pipeline.writeBehind)', () => {
     const b1 = makeBatch(0, 0, lines(0, 4));
     await h.feed(b1);
     const b2 = makeBatch(0, 4, lines(4, 4));
-    const second = h.feed(b2);
+    await h.feed(b2);
+    // A third batch, computed while two jobs are pending, waits for room.
+    const late = makeBatch(0, 8, lines(8, 2));
+    const third = h.feed(late);
     await settleTurn();
     open();
-    const o2 = await second;
-    await o2.written;
-    expect(o2.status).toBe('stale');
+    const o3late = await third;
+    await o3late.written;
     expect(b1.rewinds).toEqual([{ offset: '0', error: failure }]);
+    expect(b2.rewinds).toEqual([]);
     expect(b1.commits).toEqual([]);
     expect(b2.commits).toEqual([]);
-    expect(b2.readAheads).toEqual([]);
+    expect(h.sink.records(OUT)).toHaveLength(0);
+    // It was computed on the state the failure dropped: not written.
+    expect(o3late.status).toBe('stale');
+    expect(late.readAheads).toEqual([]);
     expect(h.table.get(TOPIC, 0)).toBeUndefined();
-    // b1 was written (its outbox unproduced), b2 was not.
+    // Both batches were written (b2's outbox carries b1's predictions); none produced.
     const stored = await h.store.loadPartition({ topic: TOPIC, partition: 0 });
-    expect(stored.watermark).toBe(3);
-    expect(stored.outbox?.messages).toHaveLength(4);
-    // The source fetches again from offset 0: the claim re-produces b1's outbox, skips b1, applies the rest.
-    const again = makeBatch(0, 0, [...lines(0, 4), ...lines(4, 4)]);
+    expect(stored.watermark).toBe(7);
+    expect(stored.outbox?.messages).toHaveLength(8);
+    // The source fetches again from offset 0: the claim re-produces the outbox and skips what was applied.
+    const again = makeBatch(0, 0, [...lines(0, 4), ...lines(4, 4), ...lines(8, 2)]);
     const o3 = await h.feed(again);
     await o3.written;
-    expect(o3.duplicates).toBe(4);
-    expect(sources(h)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
-    expect(again.commits).toEqual(['7']);
+    expect(o3.duplicates).toBe(8);
+    expect(sources(h)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(again.commits).toEqual(['9']);
   });
 
   it('a failed state write rewinds the source to the batch and stores nothing of it', async () => {
