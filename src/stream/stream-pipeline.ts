@@ -74,8 +74,8 @@ export interface StreamPipelineDeps {
   readonly transactions?: OutputTransactions;
   /**
    * at_least_once only (pipeline.writeBehind): each batch's dead letters, state write and publish
-   * run in these background jobs, one at a time per partition, while the partition's next batch is
-   * fetched and computed (write-behind.ts). The source must implement `readAhead` and `rewind`.
+   * run in these background jobs, in offset order per partition, while the partition's next batch
+   * is fetched and computed (write-behind.ts). The source must implement `readAhead` and `rewind`.
    * Absent: each batch is written and published before it is settled.
    */
   readonly background?: BackgroundWrites;

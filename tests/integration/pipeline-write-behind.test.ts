@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +10,7 @@ import { startKafkaPipeline } from '../../src/service/start-kafka-pipeline.js';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
 import type { BatchWrite, StateStore } from '../../src/state/state-store.js';
 import {
-  backtest, bodySourceOf, createTopics, createWorld, drained, predictionOf, produceSlowly, saveTestModel, sameState, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
+  backtest, bodySourceOf, createTopics, createWorld, drained, predictionOf, produceSlowly, runChild, saveTestModel, sameState, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
 } from './pipeline-fixture.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 
@@ -56,14 +58,66 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: write-behind
     services = await integrationServices();
     world = await createWorld(services, 'write-behind');
   });
+  const children: ChildProcess[] = [];
   afterAll(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await crashWorld?.cleanup();
     await world?.cleanup();
     await services?.stop();
   });
+  let crashWorld: TestWorld | undefined;
+
+  it('after a SIGKILL with background writes in flight, a restart ends with the states of an offline replay and every event predicted as the replay predicts it', async () => {
+    crashWorld = await createWorld(services, 'write-behind-kill');
+    const w = crashWorld;
+    const loaded = await saveTestModel(w.dir, 'tick');
+    const { config, file } = await worldConfig(w, loaded.manifestPath, { kafka: { maxBytesPerPartition: 4096 }, pipeline: { writeBehind: true } });
+    const input = ticks(EVENTS, 25, 37);
+    await createTopics(w);
+    const out = await tail(w, w.output);
+    const log: string[] = [];
+    try {
+      const producing = produceSlowly(w, input, 100, 150);
+      const first = runChild(file, log);
+      children.push(first);
+      await waitFor('a quarter of the predictions from the first process', () => out.records.length >= EVENTS / 4);
+      first.kill('SIGKILL');
+      await once(first, 'exit');
+      const killedAt = out.records.length;
+      const second = runChild(file, log);
+      children.push(second);
+      await producing;
+      await waitFor('a prediction for every event', () => new Set(out.records.map(bodySourceOf)).size >= EVENTS, 180_000);
+      await waitFor('the state watermarks to reach the end of the input', () => drained(w, config));
+      second.kill('SIGTERM');
+      const [code] = (await once(second, 'exit')) as [number | null];
+      expect(code).toBe(0);
+      expect(killedAt).toBeLessThan(EVENTS);
+    } catch (error) {
+      process.stderr.write(`child output:\n${log.join('')}\n`);
+      throw error;
+    }
+    const reference = await backtest(loaded, input.map((e) => e.value));
+    const first = new Map<string, string>();
+    for (const record of out.records) {
+      const source = bodySourceOf(record);
+      const bytes = String(record.value);
+      const seen = first.get(source);
+      if (seen !== undefined) expect(bytes).toBe(seen);
+      else first.set(source, bytes);
+      const p = predictionOf(record);
+      expect(p.output).toEqual(reference.predictions.get(p.key)?.[p.step - 1].output);
+    }
+    expect(first.size).toBe(EVENTS);
+    for (const [key, state] of reference.states) {
+      expect(sameState(await storedState(config, w.input, partitionForKey(key, 3), key), state)).toBe(true);
+    }
+    await out.stop();
+  }, 240_000);
 
   it('loses nothing and keeps each key in order when background writes fail before and after reaching Redis', async () => {
     const loaded = await saveTestModel(world.dir, 'tick', { cell: 'gru' });
-    const { config } = await worldConfig(world, loaded.manifestPath);
+    const { config } = await worldConfig(world, loaded.manifestPath, { pipeline: { writeBehind: true } });
     expect(config.pipeline.writeBehind).toBe(true);
     const input = ticks(EVENTS, 20, 11);
     await createTopics(world);
