@@ -98,16 +98,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: write-behind
       throw error;
     }
     const reference = await backtest(loaded, input.map((e) => e.value));
-    const first = new Map<string, string>();
-    for (const record of out.records) {
-      const source = bodySourceOf(record);
-      const bytes = String(record.value);
-      const seen = first.get(source);
-      if (seen !== undefined) expect(bytes).toBe(seen);
-      else first.set(source, bytes);
-      const p = predictionOf(record);
-      expect(p.output).toEqual(reference.predictions.get(p.key)?.[p.step - 1].output);
-    }
+    const first = expectReplayPredictions(out.records, reference);
     expect(first.size).toBe(EVENTS);
     for (const [key, state] of reference.states) {
       expect(sameState(await storedState(config, w.input, partitionForKey(key, 3), key), state)).toBe(true);
@@ -142,16 +133,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: write-behind
     // Every input offset has a prediction, each equal to the offline replay's for its key and step;
     // a repeat (the outbox of a write whose reply was lost, produced again) is byte-identical.
     const reference = await backtest(loaded, input.map((e) => e.value));
-    const first = new Map<string, string>();
-    for (const record of out.records) {
-      const source = bodySourceOf(record);
-      const bytes = String(record.value);
-      const seen = first.get(source);
-      if (seen !== undefined) expect(bytes).toBe(seen);
-      else first.set(source, bytes);
-      const p = predictionOf(record);
-      expect(p.output).toEqual(reference.predictions.get(p.key)?.[p.step - 1].output);
-    }
+    const first = expectReplayPredictions(out.records, reference);
     expect(first.size).toBe(EVENTS);
     // Per key, the first copy of each prediction arrives in step order (offset order).
     const lastStep = new Map<string, number>();
@@ -170,3 +152,25 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: write-behind
     await out.stop();
   }, 240_000);
 });
+
+/**
+ * Checks every output record against the offline replay (`reference`): its prediction equals the
+ * replay's for its key and step, and a repeat is byte-identical to the first copy. Returns the
+ * first copy of each prediction by its source coordinates.
+ */
+function expectReplayPredictions(
+  records: readonly Parameters<typeof bodySourceOf>[0][],
+  reference: Awaited<ReturnType<typeof backtest>>,
+): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const record of records) {
+    const source = bodySourceOf(record);
+    const bytes = String(record.value);
+    const seen = first.get(source);
+    if (seen !== undefined) expect(bytes).toBe(seen);
+    else first.set(source, bytes);
+    const p = predictionOf(record);
+    expect(p.output).toEqual(reference.predictions.get(p.key)?.[p.step - 1].output);
+  }
+  return first;
+}
