@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/kafka/partition-for-key.js';
 import { HEADERS } from '../../src/records/record-headers.js';
 import {
-  backtest, createTopics, createWorld, runChild, drained, predictionOf, produceSlowly, saveTestModel, sameState, storedState, tail, ticks, waitFor, worldConfig, type OutRecord, type TestWorld,
+  backtest, createTopics, createWorld, predictionOf, runChild, saveTestModel, sameState, sigkillAndRestart, storedState, tail, ticks, waitFor, worldConfig, type OutRecord, type TestWorld,
 } from './pipeline-fixture.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 
@@ -35,28 +35,8 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: SIGKILL and 
     const input = ticks(EVENTS, 25, 31);
     await createTopics(world);
     const out = await tail(world, world.output);
-    try {
-      const producing = produceSlowly(world, input, 100, 150);
-      const first = runChild(file, log);
-      children.push(first);
-      await waitFor('a quarter of the predictions from the first process', () => out.records.length >= EVENTS / 4);
-      first.kill('SIGKILL');
-      await once(first, 'exit');
-      const killedAt = out.records.length;
-      const second = runChild(file, log);
-      children.push(second);
-      await producing;
-      await waitFor('a prediction for every event', () => new Set(out.records.map(sourceOf)).size >= EVENTS, 180_000);
-      await waitFor('the state watermarks to reach the end of the input', () => drained(world, config));
-      second.kill('SIGTERM');
-      const [code] = (await once(second, 'exit')) as [number | null];
-      expect(code).toBe(0);
-      expect(killedAt).toBeLessThan(EVENTS);
-      process.stderr.write(`8d: killed after ${killedAt} predictions; ${out.records.length} predictions for ${EVENTS} events\n`);
-    } catch (error) {
-      process.stderr.write(`child output:\n${log.join('')}\n`);
-      throw error;
-    }
+    const killedAt = await sigkillAndRestart({ world, config, file, input, out, sourceOf, children, log });
+    process.stderr.write(`8d: killed after ${killedAt} predictions; ${out.records.length} predictions for ${EVENTS} events\n`);
 
     // Every event predicted, and every copy (first or repeat) is what the offline replay predicts
     // for that key and step, so a repeat that differed would fail here whether or not this run

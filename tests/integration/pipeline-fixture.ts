@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { Kafka, logLevel, type Consumer, type IHeaders } from 'kafkajs';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -333,4 +334,53 @@ export function runChild(configFile: string, log: string[]): ChildProcess {
   child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
   return child;
+}
+
+/** Options of {@link sigkillAndRestart}. */
+export interface SigkillAndRestartOptions {
+  readonly world: TestWorld;
+  readonly config: ServiceConfig;
+  /** The configuration file both children run with. */
+  readonly file: string;
+  readonly input: readonly { key: string; value: string }[];
+  /** The output topic's records as they arrive (tail). */
+  readonly out: { readonly records: OutRecord[] };
+  /** The input coordinates a prediction names: every input must have one. */
+  readonly sourceOf: (r: OutRecord) => string;
+  /** The children started, for afterAll to kill what is left. */
+  readonly children: ChildProcess[];
+  /** The children's output, written to stderr when the scenario fails. */
+  readonly log: string[];
+}
+
+/**
+ * The SIGKILL-and-restart scenario: `input` is produced slowly while `rnn-stream run` runs as a
+ * child; once a quarter of the predictions are out it is killed with SIGKILL and a second child
+ * starts, which must predict every input, drain the state watermarks to the end of the input and
+ * exit 0 on SIGTERM. Returns how many predictions were out when the first child was killed.
+ */
+export async function sigkillAndRestart(o: SigkillAndRestartOptions): Promise<number> {
+  const events = o.input.length;
+  try {
+    const producing = produceSlowly(o.world, o.input, 100, 150);
+    const first = runChild(o.file, o.log);
+    o.children.push(first);
+    await waitFor('a quarter of the predictions from the first process', () => o.out.records.length >= events / 4);
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+    const killedAt = o.out.records.length;
+    const second = runChild(o.file, o.log);
+    o.children.push(second);
+    await producing;
+    await waitFor('a prediction for every event', () => new Set(o.out.records.map(o.sourceOf)).size >= events, 180_000);
+    await waitFor('the state watermarks to reach the end of the input', () => drained(o.world, o.config));
+    second.kill('SIGTERM');
+    const [code] = (await once(second, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(killedAt).toBeLessThan(events);
+    return killedAt;
+  } catch (error) {
+    process.stderr.write(`child output:\n${o.log.join('')}\n`);
+    throw error;
+  }
 }

@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { startKafkaPipeline } from '../../src/service/start-kafka-pipeline.js';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
 import type { BatchWrite, StateStore } from '../../src/state/state-store.js';
 import {
-  backtest, bodySourceOf, createTopics, createWorld, drained, predictionOf, produceSlowly, runChild, saveTestModel, sameState, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
+  backtest, bodySourceOf, createTopics, createWorld, drained, predictionOf, produceSlowly, saveTestModel, sameState, sigkillAndRestart, storedState, tail, ticks, waitFor, worldConfig, type TestWorld,
 } from './pipeline-fixture.js';
 import { integrationServices, skipIntegration, type IntegrationServices } from './services.js';
 
@@ -76,27 +75,7 @@ describe.skipIf(skipIntegration)('pipeline on real Kafka and Redis: write-behind
     await createTopics(w);
     const out = await tail(w, w.output);
     const log: string[] = [];
-    try {
-      const producing = produceSlowly(w, input, 100, 150);
-      const first = runChild(file, log);
-      children.push(first);
-      await waitFor('a quarter of the predictions from the first process', () => out.records.length >= EVENTS / 4);
-      first.kill('SIGKILL');
-      await once(first, 'exit');
-      const killedAt = out.records.length;
-      const second = runChild(file, log);
-      children.push(second);
-      await producing;
-      await waitFor('a prediction for every event', () => new Set(out.records.map(bodySourceOf)).size >= EVENTS, 180_000);
-      await waitFor('the state watermarks to reach the end of the input', () => drained(w, config));
-      second.kill('SIGTERM');
-      const [code] = (await once(second, 'exit')) as [number | null];
-      expect(code).toBe(0);
-      expect(killedAt).toBeLessThan(EVENTS);
-    } catch (error) {
-      process.stderr.write(`child output:\n${log.join('')}\n`);
-      throw error;
-    }
+    await sigkillAndRestart({ world: w, config, file, input, out, sourceOf: bodySourceOf, children, log });
     const reference = await backtest(loaded, input.map((e) => e.value));
     const first = expectReplayPredictions(out.records, reference);
     expect(first.size).toBe(EVENTS);
