@@ -3,6 +3,7 @@
  * (as JSON in argv) and the result each child prints (one JSON line on stdout; a fixed-rate
  * child first prints `ready` once it is assigned its partitions).
  */
+import { readFileSync } from 'node:fs';
 import { loadConfig } from '../src/config/index.js';
 import type { ServiceConfig } from '../src/config/service-config.js';
 import type { PredictionHeaderMode } from '../src/records/prediction-headers.js';
@@ -133,12 +134,27 @@ export class OutputClock {
       steadySeconds: (this.lastAt - this.firstAt) / 1000,
       wallSeconds: (this.lastAt - this.started) / 1000,
       cpuSeconds: this.cpuFirst && this.cpuLast ? cpuBetween(this.cpuFirst, this.cpuLast) : 0,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytes: peakRssBytes(),
       batches: this.batches,
       afterWarmup:
         this.cpuWarm && this.cpuLast && this.count > this.warmCount ? { events: this.count - this.warmCount, cpuSeconds: cpuBetween(this.cpuWarm, this.cpuLast) } : null,
     };
   }
+}
+
+/**
+ * The phase process's own peak resident set size. getrusage's maxRSS is kept across exec on Linux,
+ * so a phase process would report at least the bench's own size when it was spawned (every phase
+ * of a long run read 279 MiB); the memory map's high-water mark (VmHWM) starts anew with the exec.
+ */
+function peakRssBytes(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) * 1024;
+  } catch {
+    // Not Linux: getrusage's figure below.
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 /** Process CPU seconds (user + system) between two readings. */
