@@ -22,10 +22,25 @@ export function marketInput(input: MarketInput, event: ModelEvent, memory: Float
   const seen = memory[MEM_SEEN] !== 0;
   switch (input) {
     case 'log_return':
-      return seen ? (logReturn ?? Math.log(event.price / memory[MEM_PREV_PRICE])) : 0;
+      return seen ? (logReturn ?? logReturnInput(event.price, memory[MEM_PREV_PRICE])) : 0;
     case 'log_volume':
-      return Math.log1p(event.volume);
+      return logVolumeInput(event.volume);
     case 'time_gap':
-      return seen ? Math.log1p(Math.max(0, event.ts - memory[MEM_PREV_TS]) / 1000) : 0;
+      return seen ? timeGapInput(event.ts, memory[MEM_PREV_TS]) : 0;
   }
+}
+
+/** `log_return` of a tick at `price` whose key's previous tick was at `previousPrice`. */
+export function logReturnInput(price: number, previousPrice: number): number {
+  return Math.log(price / previousPrice);
+}
+
+/** `log_volume` of a tick. */
+export function logVolumeInput(volume: number): number {
+  return Math.log1p(volume);
+}
+
+/** `time_gap` of a tick at `ts` (epoch ms) whose key's previous tick was at `previousTs`. */
+export function timeGapInput(ts: number, previousTs: number): number {
+  return Math.log1p(Math.max(0, ts - previousTs) / 1000);
 }

@@ -7,13 +7,16 @@
  * unnormalised transform writes (each raw value rounded to float32, summed in key order, then
  * step order), and each input is `(raw - mean) / std` in float64 rounded to float32, the
  * arithmetic of createFeatureTransform (features/create-feature-transform.ts) with the same
- * statistics. tests/train/dataset-inputs.test.ts checks both against the transform itself.
+ * statistics. Market inputs of ticks are computed by market-key-inputs.ts (the transform's
+ * formulas, one pass per key without a call per step). tests/train/dataset-inputs.test.ts checks
+ * both against the transform itself.
  */
 import { createFeatureTransform } from '../features/create-feature-transform.js';
 import { FEATURE_MEMORY_SIZE } from '../features/feature-memory.js';
 import type { FeatureTransform } from '../features/feature-transform.js';
 import { manifestSchema, MODEL_FORMAT, type FeatureSpec } from '../model/manifest.js';
 import type { KeyEvents } from './key-events.js';
+import { marketKeyInputs } from './market-key-inputs.js';
 import { MIN_STD, type NormalisationStats } from './normalisation-stats.js';
 
 /** One key's events and its training cut (statistics read the steps below it only). */
@@ -40,7 +43,9 @@ export function datasetInputs(keys: readonly KeyInputsSource[], features: Featur
   // values over the training steps (in key order, then step order).
   const inputs = keys.map((k) => {
     const out = k.inputs ?? new Float64Array(k.events.length * n);
-    rawInputs(k.events, rawTransform, out, k.cut, sum);
+    // Ticks with market features: the same values from the same formulas, without the transform's per-event call.
+    if (features.kind === 'market' && k.events.kind === 'tick') marketKeyInputs(k.events, features.inputs, out, k.cut, sum);
+    else rawInputs(k.events, rawTransform, out, k.cut, sum);
     count += k.cut;
     return out;
   });

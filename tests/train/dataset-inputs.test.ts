@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelEvent } from '../../src/events/model-event.js';
 import { createFeatureTransform } from '../../src/features/create-feature-transform.js';
 import { FEATURE_MEMORY_SIZE } from '../../src/features/feature-memory.js';
-import { MARKET_INPUTS } from '../../src/features/market-features.js';
+import { MARKET_INPUTS, type MarketInput } from '../../src/features/market-features.js';
 import { parseManifest } from '../../src/model/load-model.js';
 import type { FeatureSpec } from '../../src/model/manifest.js';
 import { SeededRandom } from '../../src/model/random.js';
@@ -89,6 +89,19 @@ describe('datasetInputs (one pass of the feature transform)', () => {
     const all = one.inputs.flatMap((x) => Array.from(x));
     expect(all.some((v) => v < 0)).toBe(true);
     expect(all.every((v) => Object.is(v, Math.fround(v)))).toBe(true);
+  });
+
+  it('gives the reference bits for any subset and order of market inputs', () => {
+    const keys = seededTicks(5, 4, 300);
+    const cuts = [250, 0, 300, 120];
+    const subsets: MarketInput[][] = [['time_gap', 'log_return'], ['log_volume'], ['log_return'], ['time_gap', 'log_volume', 'log_return'], ['log_volume', 'time_gap']];
+    for (const inputs of subsets) {
+      const spec: FeatureSpec = { kind: 'market', inputs };
+      const one = datasetInputs(keys.map((events, i) => ({ events, cut: cuts[i] })), spec, inputs.length);
+      const ref = twoPass(keys, cuts, spec, inputs.length);
+      expect(one.normalisation, inputs.join()).toEqual(ref.normalisation);
+      one.inputs.forEach((x, k) => expect(sameBits(x, ref.inputs[k]), `${inputs.join()} key ${k}`).toBe(true));
+    }
   });
 
   it('with no training step at all, leaves the inputs centred on 0 with std 1 as the reference does', () => {
