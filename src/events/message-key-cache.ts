@@ -22,8 +22,16 @@ export class MessageKeyCache {
   private readonly bytes: (Buffer | undefined)[];
   private readonly texts: string[];
   private readonly mask: number;
+  /** Entries in the table. */
+  readonly slots: number;
   /** Which of a full run of entries the next new key replaces. */
   private evict = 0;
+  /**
+   * The table entry holding the key of the last lookup (its text is the one returned); -1 when
+   * that key is not in the table (null, too long, rejected). An entry may later hold another
+   * key: a caller keeping something per entry checks that the entry's text is still its key.
+   */
+  slot = -1;
   private decoded = 0;
 
   constructor(slots = 4096) {
@@ -31,6 +39,7 @@ export class MessageKeyCache {
     this.bytes = new Array<Buffer | undefined>(slots).fill(undefined);
     this.texts = new Array<string>(slots).fill('');
     this.mask = slots - 1;
+    this.slots = slots;
   }
 
   /** Keys checked and decoded by messageKeyText so far (the lookups that were not answered from the table). */
@@ -48,6 +57,7 @@ export class MessageKeyCache {
    * read in place: a view of the bytes is made only for a key not in the table.
    */
   textAt(bytes: Buffer, start: number, length: number): string | null | Rejection {
+    this.slot = -1;
     if (length < 0) return null;
     const n = length;
     if (n > MAX_CACHED_KEY_BYTES) {
@@ -66,7 +76,10 @@ export class MessageKeyCache {
         free = slot;
         break;
       }
-      if (cached.length === n && sameBytes(cached, bytes, start, n)) return this.texts[slot];
+      if (cached.length === n && sameBytes(cached, bytes, start, n)) {
+        this.slot = slot;
+        return this.texts[slot];
+      }
     }
     this.decoded++;
     const key = bytes.subarray(start, start + n);
@@ -76,6 +89,7 @@ export class MessageKeyCache {
       // A copy: the message's key is a view of a whole fetch response, which must not be kept alive.
       this.bytes[slot] = Buffer.from(key);
       this.texts[slot] = text;
+      this.slot = slot;
     }
     return text;
   }

@@ -79,6 +79,9 @@ export class EventSetBuilder {
   private readonly onRejected: OnRejected | undefined;
   private readonly memory = new Float64Array(FEATURE_MEMORY_SIZE);
   private readonly keys = new MessageKeyCache();
+  /** Per entry of the key cache: the key it held when its key index was noted, and that index. */
+  private readonly entryKeys: string[] = new Array<string>(this.keys.slots).fill('');
+  private readonly entryIndex = new Int32Array(this.keys.slots);
   private readonly tick: TickFields = { key: '', ts: 0, price: 0, volume: 0, end: false };
 
   constructor(kind: EventKind, limits: DecodeLimits, onRejected?: OnRejected) {
@@ -107,7 +110,7 @@ export class EventSetBuilder {
   addMessage(value: Uint8Array | null, key: Buffer | null, partition: number, offset: number): void {
     const text = this.keys.text(key);
     if (text !== null && typeof text === 'object') this.reject(value, text, { partition, pos: offset });
-    else this.decode(value, text, partition, offset);
+    else this.decode(value, text, partition, offset, this.keys.slot);
   }
 
   /**
@@ -117,25 +120,27 @@ export class EventSetBuilder {
    */
   addRecord(bytes: Buffer, keyStart: number, keyLength: number, valueStart: number, valueLength: number, partition: number, offset: number): void {
     const text = this.keys.textAt(bytes, keyStart, keyLength);
+    const slot = this.keys.slot;
     if (this.kind !== 'tick' || (text !== null && typeof text === 'object')) {
       const value = valueLength < 0 ? null : bytes.subarray(valueStart, valueStart + valueLength);
       if (text !== null && typeof text === 'object') this.reject(value, text, { partition, pos: offset });
-      else this.decode(value, text, partition, offset);
+      else this.decode(value, text, partition, offset, slot);
       return;
     }
     const tick = this.tick;
     const rejection = decodeTickAt(bytes, valueStart, valueLength, text, this.options!, MAX_EVENT_TS, tick);
     if (rejection !== null) return this.reject(valueLength < 0 ? null : bytes.subarray(valueStart, valueStart + valueLength), rejection, { partition, pos: offset });
-    this.appendTick(tick, partition, offset);
+    this.appendTick(tick, partition, offset, slot);
   }
 
-  private decode(value: string | Uint8Array | null, messageKey: string | null | undefined, partition: number, pos: number): void {
+  /** `slot`: the key cache's entry of `messageKey` (-1: none), see keyOf. */
+  private decode(value: string | Uint8Array | null, messageKey: string | null | undefined, partition: number, pos: number, slot = -1): void {
     if (this.kind === 'tick') {
       // Ticks are decoded into one reused record and appended as numbers: nothing is allocated per event.
       const tick = this.tick;
       const rejection = decodeTickInto(value, messageKey, this.options!, MAX_EVENT_TS, tick);
       if (rejection !== null) return this.reject(value, rejection, { partition, pos });
-      this.appendTick(tick, partition, pos);
+      this.appendTick(tick, partition, pos, slot);
       return;
     }
     const opts = this.options ?? this.vectorOptions(textOf(value));
@@ -149,28 +154,41 @@ export class EventSetBuilder {
     const targetStart = this.targetValues.length;
     if (typeof target !== 'number') this.targetValues.pushAll(target);
     const rows = (this.rows ??= new EventRows(rowStride('vector', this.vectorSize)));
-    const row = rows.append(this.keyOf(event.key, event.ts));
+    const row = rows.append(this.keyOf(event.key, event.ts, slot));
     writeVectorRow(rows.chunk, row, event, at, targetStart, typeof target === 'number' ? target : target.length);
     this.valid++;
   }
 
   /** Appends a valid tick's row. */
-  private appendTick(tick: TickFields, partition: number, pos: number): void {
+  private appendTick(tick: TickFields, partition: number, pos: number, slot: number): void {
     const rows = this.rows!;
-    const at = rows.append(this.keyOf(tick.key, tick.ts));
+    const at = rows.append(this.keyOf(tick.key, tick.ts, slot));
     writeTickRow(rows.chunk, at, tick.ts, tick.price, tick.volume, tick.end, partition, pos);
     this.valid++;
   }
 
-  /** The index of `key` (a new one for a new key), counting a timestamp regression or an equal ts of its event at `ts` to come. */
-  private keyOf(key: string, ts: number): number {
-    const k = this.keyIndex.get(key);
-    if (k === undefined) {
-      const added = this.keyNames.length;
-      this.keyIndex.set(key, added);
-      this.keyNames.push(key);
-      this.lastTs.push(ts);
-      return added;
+  /**
+   * The index of `key` (a new one for a new key), counting a timestamp regression or an equal ts
+   * of its event at `ts` to come. `slot`: the key cache's entry that held the message key when
+   * it was looked up (-1: none); the index noted for that entry is used while the entry still
+   * holds this key, which spares a lookup of the key in the map.
+   */
+  private keyOf(key: string, ts: number, slot: number): number {
+    let k = slot >= 0 && this.entryKeys[slot] === key ? this.entryIndex[slot] : -1;
+    if (k < 0) {
+      const known = this.keyIndex.get(key);
+      if (known === undefined) {
+        k = this.keyNames.length;
+        this.keyIndex.set(key, k);
+        this.keyNames.push(key);
+        this.lastTs.push(ts);
+      }
+      if (slot >= 0) {
+        this.entryKeys[slot] = key;
+        this.entryIndex[slot] = known ?? k;
+      }
+      if (known === undefined) return k;
+      k = known;
     }
     const last = this.lastTs.storage;
     const prev = last[k];

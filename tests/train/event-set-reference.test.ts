@@ -129,6 +129,29 @@ describe('EventSetBuilder against a plain per-key reference', () => {
     expectSameAsReference(records.finish('topic t', {}, ''), ref);
   });
 
+  it("keeps every key's events apart when keys outnumber the key cache's entries (entries taken over by other keys)", () => {
+    const rnd = new SeededRandom(29);
+    // Three times the cache's 4,096 entries: runs of entries fill up and keys replace one another.
+    const keys = 12_000;
+    const ts = Array.from({ length: keys }, (_, k) => 1_700_000_000_000 + k);
+    const inputs: { value: string; key: Buffer; partition: number; pos: number }[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      // Half the events from a few hundred hot keys, half from all of them.
+      const k = rnd.next() < 0.5 ? rnd.int(300) : rnd.int(keys);
+      ts[k] += rnd.int(500) - 20;
+      const symbol = `K${k}`;
+      inputs.push({ value: JSON.stringify({ symbol, ts: ts[k], price: 1 + rnd.int(1000) / 8, volume: rnd.int(100) }), key: Buffer.from(symbol), partition: k % 3, pos: i });
+    }
+    const builder = new EventSetBuilder('tick', DEFAULT_DECODE_LIMITS);
+    for (const m of inputs) {
+      const value = Buffer.from(m.value);
+      builder.addRecord(Buffer.concat([m.key, value]), 0, m.key.length, m.key.length, value.length, m.partition, m.pos);
+    }
+    const data = builder.finish('topic t', {}, '');
+    expect(data.keys.length).toBeGreaterThan(9_000);
+    expectSameAsReference(data, reference(inputs, { kind: 'tick', inputSize: 0, ...DEFAULT_DECODE_LIMITS }));
+  });
+
   it('keeps the same vector events and raw targets (numbers, arrays, absent, unusable) for file lines', () => {
     const rnd = new SeededRandom(5);
     const inputs: { value: string; key: undefined; partition: number; pos: number }[] = [];
