@@ -5,7 +5,7 @@ const CHUNK = 1 << 16;
 
 const EMPTY = new Uint8Array(0);
 
-/** Parts up to this many bytes are copied byte by byte. */
+/** Parts up to this many bytes are copied byte by byte (see copyPart). */
 const SMALL_PART = 64;
 
 /**
@@ -52,10 +52,39 @@ export class LengthPrefixedHash {
       }
       at = 0;
     }
-    // Small parts (keys, ticks) are copied in a loop; a native copy costs more below ~64 bytes.
-    if (n <= SMALL_PART) for (let i = 0; i < n; i++) b[at + i] = bytes[start + i];
-    else b.set(bytes.subarray(start, start + n), at);
+    copyPart(bytes, start, n, b, at);
     this.used = at + n;
+  }
+
+  /**
+   * {@link addAt} of a record's key, then its value (bytes [keyStart, keyStart + keyLength) and
+   * [valueStart, valueStart + valueLength) of `bytes`, lengths -1 for null): one check of the
+   * room left for both when they fit.
+   */
+  addPairAt(bytes: Uint8Array, keyStart: number, keyLength: number, valueStart: number, valueLength: number): void {
+    const k = keyLength < 0 ? 0 : keyLength;
+    const v = valueLength < 0 ? 0 : valueLength;
+    const b = this.buffer;
+    let at = this.used;
+    if (at + 8 + k + v > b.length) {
+      this.addAt(bytes, keyStart, keyLength);
+      this.addAt(bytes, valueStart, valueLength);
+      return;
+    }
+    b[at] = keyLength >>> 24;
+    b[at + 1] = (keyLength >>> 16) & 0xff;
+    b[at + 2] = (keyLength >>> 8) & 0xff;
+    b[at + 3] = keyLength & 0xff;
+    at += 4;
+    if (k > 0) copyPart(bytes, keyStart, k, b, at);
+    at += k;
+    b[at] = valueLength >>> 24;
+    b[at + 1] = (valueLength >>> 16) & 0xff;
+    b[at + 2] = (valueLength >>> 8) & 0xff;
+    b[at + 3] = valueLength & 0xff;
+    at += 4;
+    if (v > 0) copyPart(bytes, valueStart, v, b, at);
+    this.used = at + v;
   }
 
   /** Hashes what is gathered (call before another hash uses a shared scratch buffer). */
@@ -69,4 +98,12 @@ export class LengthPrefixedHash {
     this.flush();
     return this.hash.digest('hex');
   }
+}
+
+/** Copies bytes [start, start + n) of `bytes` to `to` at `at`. */
+function copyPart(bytes: Uint8Array, start: number, n: number, to: Uint8Array, at: number): void {
+  // Small parts (keys) are copied in a loop; a native copy costs more below ~64 bytes. A plain
+  // Uint8Array view is cheaper to make than a Buffer's subarray.
+  if (n <= SMALL_PART) for (let i = 0; i < n; i++) to[at + i] = bytes[start + i];
+  else to.set(new Uint8Array(bytes.buffer, bytes.byteOffset + start, n), at);
 }

@@ -65,8 +65,7 @@ export async function readTopicEvents(opts: ReadTopicEventsOptions): Promise<Top
       const hash = hashes.get(partition)!;
       while (records.next()) {
         const { bytes, keyStart, keyLength, valueStart, valueLength } = records;
-        hash.addAt(bytes, keyStart, keyLength);
-        hash.addAt(bytes, valueStart, valueLength);
+        hash.addPairAt(bytes, keyStart, keyLength, valueStart, valueLength);
         builder.addRecord(bytes, keyStart, keyLength, valueStart, valueLength, partition, records.offset);
       }
       // The scratch buffer is shared: this partition's bytes go into its hash before the next batch.

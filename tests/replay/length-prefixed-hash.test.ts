@@ -49,6 +49,22 @@ describe('LengthPrefixedHash', () => {
       });
       expect(h.digest()).toBe(reference(parts));
     }
+    // Pairs of parts (a record's key and value) in one call, from a view that starts inside a larger buffer.
+    const within = Buffer.concat([Buffer.alloc(13, 0xaa), packed]).subarray(13);
+    expect(within.byteOffset).toBeGreaterThan(0);
+    for (const scratch of [4, 9, 64, 1 << 16]) {
+      const h = new LengthPrefixedHash(Buffer.alloc(scratch));
+      let at = 0;
+      for (let i = 0; i + 1 < parts.length; i += 2) {
+        const [k, v] = [parts[i], parts[i + 1]];
+        const kAt = at + 1;
+        const vAt = kAt + (k?.length ?? 0) + 1;
+        h.addPairAt(within, kAt, k === null ? -1 : k.length, vAt, v === null ? -1 : v.length);
+        at = vAt + (v?.length ?? 0);
+        if (i % 38 === 0) h.flush();
+      }
+      expect(h.digest()).toBe(reference(parts.slice(0, parts.length - (parts.length % 2))));
+    }
   });
 
   it('keeps two hashes apart when they share a scratch buffer and flush between turns', () => {
