@@ -174,22 +174,20 @@ export class EventSetBuilder {
    * holds this key, which spares a lookup of the key in the map.
    */
   private keyOf(key: string, ts: number, slot: number): number {
-    let k = slot >= 0 && this.entryKeys[slot] === key ? this.entryIndex[slot] : -1;
-    if (k < 0) {
-      const known = this.keyIndex.get(key);
-      if (known === undefined) {
-        k = this.keyNames.length;
-        this.keyIndex.set(key, k);
-        this.keyNames.push(key);
-        this.lastTs.push(ts);
-      }
-      if (slot >= 0) {
-        this.entryKeys[slot] = key;
-        this.entryIndex[slot] = known ?? k;
-      }
-      if (known === undefined) return k;
-      k = known;
+    const noted = slot >= 0 && this.entryKeys[slot] === key;
+    let k = noted ? this.entryIndex[slot] : (this.keyIndex.get(key) ?? -1);
+    const added = k < 0;
+    if (added) {
+      k = this.keyNames.length;
+      this.keyIndex.set(key, k);
+      this.keyNames.push(key);
+      this.lastTs.push(ts);
     }
+    if (!noted && slot >= 0) {
+      this.entryKeys[slot] = key;
+      this.entryIndex[slot] = k;
+    }
+    if (added) return k;
     const last = this.lastTs.storage;
     const prev = last[k];
     // The serving rule, on a memory holding just the key's previous ts.
