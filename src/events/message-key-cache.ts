@@ -16,10 +16,13 @@ const PROBES = 8;
  * slot on (when all are taken, one of them in turn is replaced), and is compared byte for byte
  * on a hit: the result is always exactly messageKeyText's. (With one entry per hash, a quarter
  * of 1,000 symbols shared an entry with another in 4,096 and missed whenever their events
- * interleaved.) Memory is bounded by slots x 64 bytes of keys.
+ * interleaved.) The keys' bytes live in one table of slots x 64 bytes (a lookup reads one
+ * place of it rather than a Buffer object and its bytes elsewhere), their texts beside it.
  */
 export class MessageKeyCache {
-  private readonly bytes: (Buffer | undefined)[];
+  /** Entry e's key is bytes [e * 64, e * 64 + lengths[e]); a length of -1 marks a free entry. */
+  private readonly keyBytes: Uint8Array;
+  private readonly lengths: Int32Array;
   private readonly texts: string[];
   private readonly mask: number;
   /** Entries in the table. */
@@ -36,7 +39,8 @@ export class MessageKeyCache {
 
   constructor(slots = 4096) {
     if (!Number.isInteger(Math.log2(slots))) throw new RangeError(`MessageKeyCache: slots must be a power of two, got ${slots}`);
-    this.bytes = new Array<Buffer | undefined>(slots).fill(undefined);
+    this.keyBytes = new Uint8Array(slots * MAX_CACHED_KEY_BYTES);
+    this.lengths = new Int32Array(slots).fill(-1);
     this.texts = new Array<string>(slots).fill('');
     this.mask = slots - 1;
     this.slots = slots;
@@ -71,12 +75,12 @@ export class MessageKeyCache {
     let free = -1;
     for (let p = 0; p < PROBES; p++) {
       const slot = (h + p) & mask;
-      const cached = this.bytes[slot];
-      if (cached === undefined) {
+      const cached = this.lengths[slot];
+      if (cached < 0) {
         free = slot;
         break;
       }
-      if (cached.length === n && sameBytes(cached, bytes, start, n)) {
+      if (cached === n && sameBytes(this.keyBytes, slot * MAX_CACHED_KEY_BYTES, bytes, start, n)) {
         this.slot = slot;
         return this.texts[slot];
       }
@@ -87,7 +91,8 @@ export class MessageKeyCache {
     if (typeof text === 'string') {
       const slot = free >= 0 ? free : (h + (this.evict++ % PROBES)) & mask;
       // A copy: the message's key is a view of a whole fetch response, which must not be kept alive.
-      this.bytes[slot] = Buffer.from(key);
+      this.keyBytes.set(key, slot * MAX_CACHED_KEY_BYTES);
+      this.lengths[slot] = n;
       this.texts[slot] = text;
       this.slot = slot;
     }
@@ -95,7 +100,7 @@ export class MessageKeyCache {
   }
 }
 
-function sameBytes(a: Buffer, b: Buffer, start: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (a[i] !== b[start + i]) return false;
+function sameBytes(table: Uint8Array, at: number, b: Buffer, start: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (table[at + i] !== b[start + i]) return false;
   return true;
 }
