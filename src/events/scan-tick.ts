@@ -144,12 +144,6 @@ export function scanTickAt(bytes: Uint8Array, start: number, stop: number, messa
   return accept(bytes, keyStart, keyEnd, ts, price, volume, end, messageKey, opts, maxTs, out);
 }
 
-/** `{"symbol":"`, `","ts":`, `,"price":`, `,"volume":` as bytes. */
-const LAYOUT_HEAD = asciiBytes('{"symbol":"');
-const LAYOUT_TS = asciiBytes('","ts":');
-const LAYOUT_PRICE = asciiBytes(',"price":');
-const LAYOUT_VOLUME = asciiBytes(',"volume":');
-
 /**
  * The layout producers write, `{"symbol":"<key>","ts":<n>,"price":<n>,"volume":<n>}` without
  * whitespace, matched by fixed byte runs instead of field by field: true only when the bytes are
@@ -157,19 +151,54 @@ const LAYOUT_VOLUME = asciiBytes(',"volume":');
  * the field-by-field scan would read to the same values; false hands the bytes over to it.
  */
 function scanProducerLayout(b: Uint8Array, start: number, n: number, messageKey: string | undefined, opts: DecodeOptions, maxTs: number, out: TickFields): boolean {
-  if (!bytesAt(b, start, n, LAYOUT_HEAD)) return false;
-  const keyStart = start + LAYOUT_HEAD.length;
+  if (!layoutHeadAt(b, start, n)) return false;
+  const keyStart = start + 11;
   const keyEnd = stringEnd(b, keyStart, n);
-  if (keyEnd < 0 || !bytesAt(b, keyEnd, n, LAYOUT_TS)) return false;
-  let i = readNumber(b, keyEnd + LAYOUT_TS.length, n);
-  if (i < 0 || !bytesAt(b, i, n, LAYOUT_PRICE)) return false;
+  if (keyEnd < 0 || !layoutTsAt(b, keyEnd, n)) return false;
+  let i = readNumber(b, keyEnd + 7, n);
+  if (i < 0 || !layoutPriceAt(b, i, n)) return false;
   const ts = numberValue[0];
-  i = readNumber(b, i + LAYOUT_PRICE.length, n);
-  if (i < 0 || !bytesAt(b, i, n, LAYOUT_VOLUME)) return false;
+  i = readNumber(b, i + 9, n);
+  if (i < 0 || !layoutVolumeAt(b, i, n)) return false;
   const price = numberValue[0];
-  i = readNumber(b, i + LAYOUT_VOLUME.length, n);
+  i = readNumber(b, i + 10, n);
   if (i !== n - 1 || b[i] !== CLOSE) return false;
   return accept(b, keyStart, keyEnd, ts, price, numberValue[0], false, messageKey, opts, maxTs, out);
+}
+
+// The layout's fixed runs, each compared byte by byte against constants (no loop, no table). A
+// wrong constant would only send the layout to the field-by-field scan, which reads it the same.
+
+/** `{"symbol":"` at i. */
+function layoutHeadAt(b: Uint8Array, i: number, n: number): boolean {
+  return (
+    i + 11 <= n &&
+    b[i] === 0x7b && b[i + 1] === 0x22 && b[i + 2] === 0x73 && b[i + 3] === 0x79 && b[i + 4] === 0x6d && b[i + 5] === 0x62 &&
+    b[i + 6] === 0x6f && b[i + 7] === 0x6c && b[i + 8] === 0x22 && b[i + 9] === 0x3a && b[i + 10] === 0x22
+  );
+}
+
+/** `","ts":` at i. */
+function layoutTsAt(b: Uint8Array, i: number, n: number): boolean {
+  return i + 7 <= n && b[i] === 0x22 && b[i + 1] === 0x2c && b[i + 2] === 0x22 && b[i + 3] === 0x74 && b[i + 4] === 0x73 && b[i + 5] === 0x22 && b[i + 6] === 0x3a;
+}
+
+/** `,"price":` at i. */
+function layoutPriceAt(b: Uint8Array, i: number, n: number): boolean {
+  return (
+    i + 9 <= n &&
+    b[i] === 0x2c && b[i + 1] === 0x22 && b[i + 2] === 0x70 && b[i + 3] === 0x72 && b[i + 4] === 0x69 && b[i + 5] === 0x63 &&
+    b[i + 6] === 0x65 && b[i + 7] === 0x22 && b[i + 8] === 0x3a
+  );
+}
+
+/** `,"volume":` at i. */
+function layoutVolumeAt(b: Uint8Array, i: number, n: number): boolean {
+  return (
+    i + 10 <= n &&
+    b[i] === 0x2c && b[i + 1] === 0x22 && b[i + 2] === 0x76 && b[i + 3] === 0x6f && b[i + 4] === 0x6c && b[i + 5] === 0x75 &&
+    b[i + 6] === 0x6d && b[i + 7] === 0x65 && b[i + 8] === 0x22 && b[i + 9] === 0x3a
+  );
 }
 
 /**
@@ -210,18 +239,6 @@ function accept(
   out.price = price;
   out.volume = volume;
   out.end = end;
-  return true;
-}
-
-function asciiBytes(text: string): Uint8Array {
-  return Uint8Array.from(text, (ch) => ch.charCodeAt(0));
-}
-
-/** Whether `run` is at `i` of `b` (whose length is `n`). */
-function bytesAt(b: Uint8Array, i: number, n: number, run: Uint8Array): boolean {
-  const m = run.length;
-  if (i + m > n) return false;
-  for (let j = 0; j < m; j++) if (b[i + j] !== run[j]) return false;
   return true;
 }
 
