@@ -19,6 +19,7 @@
  */
 import { MEM_LAST_END, MEM_PREV_PRICE, MEM_SEEN } from '../features/feature-memory.js';
 import type { ModelEvent } from '../events/model-event.js';
+import { logReturnInput } from '../features/market-features.js';
 import { affine } from '../model/kernels/affine.js';
 import type { LoadedModel } from '../model/load-model.js';
 import { decodeRegression } from '../records/prediction.js';
@@ -127,7 +128,7 @@ export class LiveScorer {
     }
     if (event.kind !== 'tick') return false;
     const out = this.previousOutput(state);
-    const r = Math.log(event.price / memory[MEM_PREV_PRICE]);
+    const r = logReturnInput(event.price, memory[MEM_PREV_PRICE]);
     const y = this.baseline.targetOf(r);
     const b = this.baseline.predict(memory);
     if (spec.classes) {

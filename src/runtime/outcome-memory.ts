@@ -14,6 +14,7 @@
  */
 import { MEM_EWMA_VARIANCE, MEM_LAST_END, MEM_LAST_RETURN, MEM_LAST_TARGET, MEM_PREV_PRICE, MEM_RETURNS, MEM_SEEN, MEM_TARGETS } from '../features/feature-memory.js';
 import type { ModelEvent } from '../events/model-event.js';
+import { logReturnInput } from '../features/market-features.js';
 import type { ModelManifest } from '../model/manifest.js';
 
 /** RiskMetrics' daily decay (lambda 0.94), as a smoothing weight alpha = 1 - lambda. */
@@ -70,7 +71,7 @@ export function updateOutcomeMemory(memory: Float64Array, event: ModelEvent, par
     return undefined;
   }
   if (memory[MEM_SEEN] === 0) return undefined;
-  const r = Math.log(event.price / memory[MEM_PREV_PRICE]);
+  const r = logReturnInput(event.price, memory[MEM_PREV_PRICE]);
   const before = memory[MEM_RETURNS] === 0 ? params.start : memory[MEM_EWMA_VARIANCE];
   memory[MEM_EWMA_VARIANCE] = (1 - params.alpha) * before + params.alpha * r * r;
   memory[MEM_LAST_RETURN] = r;
