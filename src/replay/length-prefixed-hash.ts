@@ -35,13 +35,8 @@ export class LengthPrefixedHash {
     const n = length < 0 ? 0 : length;
     if (this.used + 4 > this.buffer.length) this.flush();
     const b = this.buffer;
-    let at = this.used;
-    // The length, 32-bit big-endian (-1 for null), written byte by byte: cheaper than a call per part.
-    b[at] = length >>> 24;
-    b[at + 1] = (length >>> 16) & 0xff;
-    b[at + 2] = (length >>> 8) & 0xff;
-    b[at + 3] = length & 0xff;
-    at += 4;
+    // The length first (the bytes may go after a flush).
+    let at = putPart(b, this.used, EMPTY, 0, length, 0);
     this.used = at;
     if (n === 0) return;
     if (at + n > b.length) {
@@ -65,26 +60,13 @@ export class LengthPrefixedHash {
     const k = keyLength < 0 ? 0 : keyLength;
     const v = valueLength < 0 ? 0 : valueLength;
     const b = this.buffer;
-    let at = this.used;
-    if (at + 8 + k + v > b.length) {
+    if (this.used + 8 + k + v > b.length) {
       this.addAt(bytes, keyStart, keyLength);
       this.addAt(bytes, valueStart, valueLength);
       return;
     }
-    b[at] = keyLength >>> 24;
-    b[at + 1] = (keyLength >>> 16) & 0xff;
-    b[at + 2] = (keyLength >>> 8) & 0xff;
-    b[at + 3] = keyLength & 0xff;
-    at += 4;
-    if (k > 0) copyPart(bytes, keyStart, k, b, at);
-    at += k;
-    b[at] = valueLength >>> 24;
-    b[at + 1] = (valueLength >>> 16) & 0xff;
-    b[at + 2] = (valueLength >>> 8) & 0xff;
-    b[at + 3] = valueLength & 0xff;
-    at += 4;
-    if (v > 0) copyPart(bytes, valueStart, v, b, at);
-    this.used = at + v;
+    const at = putPart(b, this.used, bytes, keyStart, keyLength, k);
+    this.used = putPart(b, at, bytes, valueStart, valueLength, v);
   }
 
   /** Hashes what is gathered (call before another hash uses a shared scratch buffer). */
@@ -98,6 +80,21 @@ export class LengthPrefixedHash {
     this.flush();
     return this.hash.digest('hex');
   }
+}
+
+/**
+ * Writes `length` as a 32-bit big-endian integer (-1 for null) at `at` of `b`, byte by byte
+ * (cheaper than a call per part), then the `n` bytes of `bytes` from `start` (n is length, or 0
+ * for null or to write the length alone; the caller checked they fit); returns the position
+ * after them.
+ */
+function putPart(b: Uint8Array, at: number, bytes: Uint8Array, start: number, length: number, n: number): number {
+  b[at] = length >>> 24;
+  b[at + 1] = (length >>> 16) & 0xff;
+  b[at + 2] = (length >>> 8) & 0xff;
+  b[at + 3] = length & 0xff;
+  if (n > 0) copyPart(bytes, start, n, b, at + 4);
+  return at + 4 + n;
 }
 
 /** Copies bytes [start, start + n) of `bytes` to `to` at `at`. */
