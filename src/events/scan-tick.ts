@@ -152,27 +152,32 @@ export function scanTickAt(bytes: Uint8Array, start: number, stop: number, messa
  */
 function scanProducerLayout(b: Uint8Array, start: number, n: number, messageKey: string | undefined, opts: DecodeOptions, maxTs: number, out: TickFields): boolean {
   if (!layoutHeadAt(b, start, n)) return false;
-  const keyStart = start + 11;
+  const keyStart = start + HEAD_BYTES;
   const keyEnd = stringEnd(b, keyStart, n);
   if (keyEnd < 0 || !layoutTsAt(b, keyEnd, n)) return false;
-  let i = readNumber(b, keyEnd + 7, n);
+  let i = readNumber(b, keyEnd + TS_BYTES, n);
   if (i < 0 || !layoutPriceAt(b, i, n)) return false;
   const ts = numberValue[0];
-  i = readNumber(b, i + 9, n);
+  i = readNumber(b, i + PRICE_BYTES, n);
   if (i < 0 || !layoutVolumeAt(b, i, n)) return false;
   const price = numberValue[0];
-  i = readNumber(b, i + 10, n);
+  i = readNumber(b, i + VOLUME_BYTES, n);
   if (i !== n - 1 || b[i] !== CLOSE) return false;
   return accept(b, keyStart, keyEnd, ts, price, numberValue[0], false, messageKey, opts, maxTs, out);
 }
 
 // The layout's fixed runs, each compared byte by byte against constants (no loop, no table). A
 // wrong constant would only send the layout to the field-by-field scan, which reads it the same.
+/** Bytes of `{"symbol":"`, `","ts":`, `,"price":` and `,"volume":`. */
+const HEAD_BYTES = 11;
+const TS_BYTES = 7;
+const PRICE_BYTES = 9;
+const VOLUME_BYTES = 10;
 
 /** `{"symbol":"` at i. */
 function layoutHeadAt(b: Uint8Array, i: number, n: number): boolean {
   return (
-    i + 11 <= n &&
+    i + HEAD_BYTES <= n &&
     b[i] === 0x7b && b[i + 1] === 0x22 && b[i + 2] === 0x73 && b[i + 3] === 0x79 && b[i + 4] === 0x6d && b[i + 5] === 0x62 &&
     b[i + 6] === 0x6f && b[i + 7] === 0x6c && b[i + 8] === 0x22 && b[i + 9] === 0x3a && b[i + 10] === 0x22
   );
@@ -180,13 +185,13 @@ function layoutHeadAt(b: Uint8Array, i: number, n: number): boolean {
 
 /** `","ts":` at i. */
 function layoutTsAt(b: Uint8Array, i: number, n: number): boolean {
-  return i + 7 <= n && b[i] === 0x22 && b[i + 1] === 0x2c && b[i + 2] === 0x22 && b[i + 3] === 0x74 && b[i + 4] === 0x73 && b[i + 5] === 0x22 && b[i + 6] === 0x3a;
+  return i + TS_BYTES <= n && b[i] === 0x22 && b[i + 1] === 0x2c && b[i + 2] === 0x22 && b[i + 3] === 0x74 && b[i + 4] === 0x73 && b[i + 5] === 0x22 && b[i + 6] === 0x3a;
 }
 
 /** `,"price":` at i. */
 function layoutPriceAt(b: Uint8Array, i: number, n: number): boolean {
   return (
-    i + 9 <= n &&
+    i + PRICE_BYTES <= n &&
     b[i] === 0x2c && b[i + 1] === 0x22 && b[i + 2] === 0x70 && b[i + 3] === 0x72 && b[i + 4] === 0x69 && b[i + 5] === 0x63 &&
     b[i + 6] === 0x65 && b[i + 7] === 0x22 && b[i + 8] === 0x3a
   );
@@ -195,7 +200,7 @@ function layoutPriceAt(b: Uint8Array, i: number, n: number): boolean {
 /** `,"volume":` at i. */
 function layoutVolumeAt(b: Uint8Array, i: number, n: number): boolean {
   return (
-    i + 10 <= n &&
+    i + VOLUME_BYTES <= n &&
     b[i] === 0x2c && b[i + 1] === 0x22 && b[i + 2] === 0x76 && b[i + 3] === 0x6f && b[i + 4] === 0x6c && b[i + 5] === 0x75 &&
     b[i + 6] === 0x6d && b[i + 7] === 0x65 && b[i + 8] === 0x22 && b[i + 9] === 0x3a
   );
